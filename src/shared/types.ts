@@ -1,0 +1,51 @@
+// Read-model shapes the engine sends to tabs. Tabs render these; they never see Automerge documents.
+
+export type CollectionId = string & { readonly __collectionId: true };
+export type ItemId = string & { readonly __itemId: true };
+
+export interface CollectionSummary {
+  id: CollectionId;
+  name: string;
+  description: string;
+  itemCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ItemSummary {
+  id: ItemId;
+  title: string;
+  /** Every concurrent value of the title when two devices set it at once; empty when there is no conflict. */
+  titleConflicts: string[];
+  tags: string[];
+  snippet: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ItemDetail extends ItemSummary {
+  body: string;
+  /** True once the body lives in its own collaborative document. */
+  hasBodyDoc: boolean;
+}
+
+export type CollectionState =
+  | { status: 'loading'; id: CollectionId }
+  | { status: 'unavailable'; id: CollectionId; reason: string }
+  | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[] };
+
+export type SyncState = 'Offline' | 'Connecting' | 'Syncing' | 'Synced';
+
+export interface SyncStatus {
+  state: SyncState;
+  relayUrl: string | null;
+  /** Documents whose latest heads the relay has not acknowledged yet. */
+  pendingDocuments: number;
+  lastSyncedAt: number | null;
+  lastError: string | null;
+  /** 'shared-worker' or 'dedicated-worker' (fallback, bridged over BroadcastChannel). */
+  engineMode: EngineMode;
+  holdsRelayConnection: boolean;
+}
+
+export type EngineMode = 'shared-worker' | 'dedicated-worker';

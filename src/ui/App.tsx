@@ -1,0 +1,94 @@
+import type { JSX } from 'solid-js';
+import { Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
+import { Banners } from './components/Banners.tsx';
+import { CollectionView } from './components/CollectionView.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { SyncStatusBadge } from './components/SyncStatusBadge.tsx';
+import { createRoute } from './router.ts';
+
+export function App(): JSX.Element {
+  const route = createRoute();
+  const [showShortcuts, setShowShortcuts] = createSignal(false);
+
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === '?' && !isTyping(event)) setShowShortcuts((v) => !v);
+    if (event.key === 'Escape') setShowShortcuts(false);
+  };
+  addEventListener('keydown', onKey);
+  onCleanup(() => removeEventListener('keydown', onKey));
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href="#/">
+          Pinax
+        </a>
+        <Banners />
+        <SyncStatusBadge />
+      </header>
+      <Sidebar
+        activeId={(() => {
+          const r = route();
+          return r.page === 'collection' ? r.collectionId : null;
+        })()}
+      />
+      <main class="main">
+        <Switch>
+          <Match when={route().page === 'home'}>
+            <section class="empty">
+              <h1>Your collections</h1>
+              <p>
+                Pinax keeps notes, links and records on this device first. It works offline and syncs when it
+                can.
+              </p>
+              <p>
+                Create a collection with <strong>New collection</strong>, then press <kbd>n</kbd> to add
+                items.
+              </p>
+            </section>
+          </Match>
+          <Match
+            when={(() => {
+              const r = route();
+              return r.page === 'invalid' ? r : undefined;
+            })()}
+          >
+            {(invalid) => (
+              <section class="empty" role="alert">
+                <h1>Link not recognised</h1>
+                <p>{invalid().reason}</p>
+                <a href="#/">Back to your collections</a>
+              </section>
+            )}
+          </Match>
+          <Match
+            when={(() => {
+              const r = route();
+              return r.page === 'collection' ? r : undefined;
+            })()}
+          >
+            {(r) => <CollectionView collectionId={r().collectionId} itemId={r().itemId} />}
+          </Match>
+        </Switch>
+      </main>
+      <Show when={showShortcuts()}>
+        <aside class="shortcuts" aria-label="Keyboard shortcuts">
+          <h2>Keyboard shortcuts</h2>
+          <dl>
+            <dt>n</dt>
+            <dd>New item</dd>
+            <dt>Esc</dt>
+            <dd>Close the item panel or dialog</dd>
+            <dt>?</dt>
+            <dd>Show or hide this list</dd>
+          </dl>
+        </aside>
+      </Show>
+    </div>
+  );
+}
+
+export function isTyping(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  return !!target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}

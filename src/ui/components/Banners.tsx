@@ -1,0 +1,36 @@
+import type { JSX } from 'solid-js';
+import { Show, createSignal, onCleanup } from 'solid-js';
+import { useEngine } from '../engine-context.tsx';
+import { applyUpdate, installPrompt, promptInstall, updateReady } from '../pwa.ts';
+
+/** Update, reload-required and install prompts: calm, in the header, never a silent reload. */
+export function Banners(): JSX.Element {
+  const engine = useEngine();
+  const [reloadReason, setReloadReason] = createSignal<string | null>(null);
+  onCleanup(engine.onReloadRequired(setReloadReason));
+
+  return (
+    <div class="banners">
+      <Show when={reloadReason()}>
+        {(reason) => (
+          <div class="banner" role="alert">
+            {reason()} <button onClick={() => location.reload()}>Reload</button>
+          </div>
+        )}
+      </Show>
+      <Show when={updateReady() && !reloadReason()}>
+        <div class="banner" role="status" aria-label="Update">
+          Update available{' '}
+          <button onClick={applyUpdate} title="Reload to use the new version">
+            Reload
+          </button>
+        </div>
+      </Show>
+      <Show when={installPrompt()}>
+        <button class="ghost" onClick={() => void promptInstall()}>
+          Install
+        </button>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import type { JSX } from 'solid-js';
+import { Show, createSignal } from 'solid-js';
+import { checkName } from '../../shared/limits.ts';
+import type { CollectionSummary } from '../../shared/types.ts';
+import { EngineRequestError } from '../engine-client.ts';
+import { useEngine } from '../engine-context.tsx';
+import { navigate } from '../router.ts';
+
+export function CollectionHeader(props: {
+  collection: CollectionSummary;
+  onNewItem: () => void;
+}): JSX.Element {
+  const engine = useEngine();
+  const [renaming, setRenaming] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  let input: HTMLInputElement | undefined;
+
+  const rename = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const name = input?.value ?? '';
+    const invalid = checkName(name);
+    if (invalid) return setError(invalid.message);
+    try {
+      await engine.command({ type: 'renameCollection', collectionId: props.collection.id, name });
+      setRenaming(false);
+      setError(null);
+    } catch (err) {
+      setError(err instanceof EngineRequestError ? err.rpc.message : String(err));
+    }
+  };
+
+  const remove = async () => {
+    if (!confirm(`Delete the collection "${props.collection.name}" from your collections?`)) return;
+    await engine.command({ type: 'deleteCollection', collectionId: props.collection.id });
+    navigate('#/');
+  };
+
+  return (
+    <header class="collection-header">
+      <Show
+        when={renaming()}
+        fallback={
+          <h1 onDblClick={() => setRenaming(true)} title={props.collection.description || undefined}>
+            {props.collection.name}
+          </h1>
+        }
+      >
+        <form class="rename" onSubmit={(e) => void rename(e)}>
+          <label for="collection-name" class="visually-hidden">
+            Collection name
+          </label>
+          <input
+            id="collection-name"
+            ref={(el) => {
+              input = el;
+              requestAnimationFrame(() => el.select());
+            }}
+            value={props.collection.name}
+            aria-invalid={error() ? 'true' : undefined}
+            aria-describedby={error() ? 'collection-name-error' : undefined}
+            onKeyDown={(e) => e.key === 'Escape' && setRenaming(false)}
+          />
+          <button type="submit">Save name</button>
+          <Show when={error()}>
+            <p id="collection-name-error" class="field-error" role="alert">
+              {error()}
+            </p>
+          </Show>
+        </form>
+      </Show>
+      <div class="toolbar">
+        <button class="primary" onClick={() => props.onNewItem()}>
+          New item
+        </button>
+        <Show when={!renaming()}>
+          <button class="ghost" onClick={() => setRenaming(true)}>
+            Rename collection
+          </button>
+        </Show>
+        <button class="ghost danger" onClick={() => void remove()}>
+          Delete collection
+        </button>
+      </div>
+      <p class="muted count">
+        {props.collection.itemCount === 1 ? '1 item' : `${props.collection.itemCount} items`}
+      </p>
+    </header>
+  );
+}

@@ -1,0 +1,148 @@
+import type { JSX } from 'solid-js';
+import { Match, Show, Switch, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import type { CollectionUpdate } from '../../shared/protocol.ts';
+import type { CollectionId, CollectionSummary, ItemId, ItemSummary } from '../../shared/types.ts';
+import { isTyping } from '../App.tsx';
+import { useEngine } from '../engine-context.tsx';
+import { collectionHref, navigate } from '../router.ts';
+import { CollectionHeader } from './CollectionHeader.tsx';
+import { ItemEditor } from './ItemEditor.tsx';
+import { ItemList } from './ItemList.tsx';
+
+type ViewState =
+  | { status: 'loading' }
+  | { status: 'unavailable'; reason: string }
+  | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[] };
+
+export function CollectionView(props: { collectionId: CollectionId; itemId: ItemId | null }): JSX.Element {
+  const engine = useEngine();
+  const [view, setView] = createSignal<ViewState>({ status: 'loading' });
+  const [createError, setCreateError] = createSignal<string | null>(null);
+
+  createEffect(
+    on(
+      () => props.collectionId,
+      (collectionId) => {
+        const byId = new Map<ItemId, ItemSummary>();
+        let order: ItemId[] = [];
+        setView({ status: 'loading' });
+        void engine.command({ type: 'openCollection', collectionId });
+        const apply = (update: CollectionUpdate) => {
+          if (update.kind === 'state') {
+            const state = update.state;
+            if (state.status === 'loading') return setView({ status: 'loading' });
+            if (state.status === 'unavailable')
+              return setView({ status: 'unavailable', reason: state.reason });
+            byId.clear();
+            for (const item of state.items) byId.set(item.id, item);
+            order = sortedIds(byId);
+            return setView({
+              status: 'ready',
+              collection: state.collection,
+              items: order.map((id) => byId.get(id)!),
+            });
+          }
+          let resort = false;
+          for (const row of update.upserts) {
+            if (!byId.has(row.id)) resort = true;
+            byId.set(row.id, row);
+          }
+          for (const id of update.removed) byId.delete(id);
+          order = resort || update.removed.length ? sortedIds(byId) : order;
+          setView({
+            status: 'ready',
+            collection: update.collection,
+            items: order.map((id) => byId.get(id)!),
+          });
+        };
+        onCleanup(engine.subscribe({ type: 'collection', collectionId }, apply));
+      },
+    ),
+  );
+
+  const newItem = async () => {
+    setCreateError(null);
+    try {
+      const { itemId } = await engine.command({ type: 'addItem', collectionId: props.collectionId });
+      navigate(collectionHref(props.collectionId, itemId));
+      requestAnimationFrame(() => document.getElementById('item-title')?.focus());
+    } catch (error) {
+      setCreateError(`Could not create the item: ${String(error)}`);
+    }
+  };
+
+  const onKey = (event: KeyboardEvent) => {
+    if (isTyping(event) || event.metaKey || event.ctrlKey || event.altKey) return;
+    if (event.key === 'n' && view().status === 'ready') {
+      event.preventDefault();
+      void newItem();
+    }
+  };
+  addEventListener('keydown', onKey);
+  onCleanup(() => removeEventListener('keydown', onKey));
+
+  return (
+    <Switch>
+      <Match when={view().status === 'loading'}>
+        <section class="empty" aria-busy="true">
+          <p class="muted">Opening collection…</p>
+        </section>
+      </Match>
+      <Match
+        when={(() => {
+          const v = view();
+          return v.status === 'unavailable' ? v : undefined;
+        })()}
+      >
+        {(v) => (
+          <section class="empty" role="alert">
+            <h1>Collection unavailable</h1>
+            <p>{v().reason}</p>
+            <p class="muted">It will open by itself once the relay can provide it.</p>
+          </section>
+        )}
+      </Match>
+      <Match
+        when={(() => {
+          const v = view();
+          return v.status === 'ready' ? v : undefined;
+        })()}
+      >
+        {(v) => (
+          <div class="collection" classList={{ 'with-panel': !!props.itemId }}>
+            <section class="list-column">
+              <CollectionHeader collection={v().collection} onNewItem={() => void newItem()} />
+              <Show when={createError()}>
+                <p class="field-error" role="alert">
+                  {createError()}
+                </p>
+              </Show>
+              <Show
+                when={v().items.length > 0}
+                fallback={<p class="muted empty-list">No items yet. Press New item (or n) to add one.</p>}
+              >
+                <ItemList collectionId={props.collectionId} items={v().items} selectedId={props.itemId} />
+              </Show>
+            </section>
+            <Show when={props.itemId}>
+              {(itemId) => (
+                <ItemEditor
+                  collectionId={props.collectionId}
+                  itemId={itemId()}
+                  onClose={() => navigate(collectionHref(props.collectionId))}
+                />
+              )}
+            </Show>
+          </div>
+        )}
+      </Match>
+    </Switch>
+  );
+}
+
+/** Newest first by creation, so rows don't jump while someone types in one of them. */
+function sortedIds(byId: Map<ItemId, ItemSummary>): ItemId[] {
+  return [...byId.values()]
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1))
+    .map((item) => item.id);
+}

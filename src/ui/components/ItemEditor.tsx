@@ -1,0 +1,222 @@
+import type { JSX } from 'solid-js';
+import { For, Show, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import type { FieldError, FieldName } from '../../shared/limits.ts';
+import { checkBody, checkTags, checkTitle, parseTags } from '../../shared/limits.ts';
+import type { SubscriptionPayloads } from '../../shared/protocol.ts';
+import type { CollectionId, ItemDetail, ItemId } from '../../shared/types.ts';
+import { makeCoalescingWriter } from '../coalescing-writer.ts';
+import { EngineRequestError } from '../engine-client.ts';
+import { useEngine } from '../engine-context.tsx';
+import { replacePreservingCaret } from '../caret.ts';
+
+type EditableField = Extract<FieldName, 'title' | 'body' | 'tags'>;
+
+export function ItemEditor(props: {
+  collectionId: CollectionId;
+  itemId: ItemId;
+  onClose: () => void;
+}): JSX.Element {
+  const engine = useEngine();
+  const [item, setItem] = createSignal<ItemDetail | null>(null);
+  const [missing, setMissing] = createSignal(false);
+  const [errors, setErrors] = createSignal<Partial<Record<EditableField, string>>>({});
+  const fields: Partial<Record<EditableField, HTMLInputElement | HTMLTextAreaElement>> = {};
+  const dirty = new Set<EditableField>();
+
+  const setError = (field: EditableField, message: string | undefined) =>
+    setErrors((prev) => ({ ...prev, [field]: message }));
+
+  const writers = {
+    title: writerFor('title'),
+    body: writerFor('body'),
+    tags: writerFor('tags'),
+  };
+
+  function writerFor(field: EditableField) {
+    return makeCoalescingWriter<string>(
+      (value) =>
+        engine.command({
+          type: 'updateItem',
+          collectionId: props.collectionId,
+          itemId: props.itemId,
+          ...(field === 'tags' ? { tags: parseTags(value) } : { [field]: value }),
+        }),
+      (error) =>
+        setError(
+          field,
+          error instanceof EngineRequestError ? error.rpc.message : `Not saved: ${String(error)}`,
+        ),
+      () => {
+        dirty.delete(field);
+        const current = item();
+        if (current) showRemote(current);
+      },
+    );
+  }
+
+  const check: Record<EditableField, (value: string) => FieldError | undefined> = {
+    title: checkTitle,
+    body: checkBody,
+    tags: (value) => checkTags(parseTags(value)),
+  };
+
+  const onInput = (field: EditableField, value: string) => {
+    const invalid = check[field](value);
+    setError(field, invalid?.message);
+    if (invalid) return; // nothing is saved while the field is over its limit
+    dirty.add(field);
+    writers[field].write(value);
+  };
+
+  /** Shows the engine's values in every field the user is not in the middle of editing. */
+  const showRemote = (detail: ItemDetail) => {
+    const values: Record<EditableField, string> = {
+      title: detail.title,
+      body: detail.body,
+      tags: detail.tags.join(', '),
+    };
+    for (const field of ['title', 'body', 'tags'] as const) {
+      const el = fields[field];
+      if (!el || dirty.has(field) || writers[field].busy() || errors()[field]) continue;
+      // Same tag set in another order or spacing: leave the user's text alone.
+      if (field === 'tags' && [...parseTags(el.value)].sort().join(', ') === values.tags) continue;
+      if (el.value !== values[field]) replacePreservingCaret(el, values[field]);
+    }
+  };
+
+  createEffect(
+    on(
+      () => [props.collectionId, props.itemId] as const,
+      ([collectionId, itemId]) => {
+        setItem(null);
+        setMissing(false);
+        setErrors({});
+        dirty.clear();
+        const unsubscribe = engine.subscribe(
+          { type: 'item', collectionId, itemId },
+          (payload: SubscriptionPayloads['item']) => {
+            if (payload.status === 'missing') return setMissing(true);
+            setMissing(false);
+            setItem(payload.item);
+            queueMicrotask(() => showRemote(payload.item));
+          },
+        );
+        onCleanup(unsubscribe);
+      },
+    ),
+  );
+
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && !document.querySelector('dialog[open]')) props.onClose();
+  };
+  addEventListener('keydown', onKey);
+  onCleanup(() => removeEventListener('keydown', onKey));
+
+  const remove = async () => {
+    await engine.command({ type: 'deleteItem', collectionId: props.collectionId, itemId: props.itemId });
+    props.onClose();
+  };
+
+  const resolve = (value: string) =>
+    void engine.command({
+      type: 'resolveConflict',
+      collectionId: props.collectionId,
+      itemId: props.itemId,
+      field: 'title',
+      value,
+    });
+
+  return (
+    <section class="item-panel" aria-label="Item editor">
+      <div class="panel-bar">
+        <button class="ghost" onClick={() => props.onClose()} aria-label="Close item">
+          ✕
+        </button>
+      </div>
+      <Show when={!missing()} fallback={<p class="muted">This item was deleted or is not available.</p>}>
+        <Show when={(item()?.titleConflicts.length ?? 0) > 1}>
+          <div class="conflict" role="group" aria-label="Title conflict">
+            <p>
+              Two versions of this title were written at the same time. Keep one, or edit the title to merge
+              them.
+            </p>
+            <ul>
+              <For each={item()?.titleConflicts ?? []}>
+                {(value) => (
+                  <li>
+                    <q>{value}</q> <button onClick={() => resolve(value)}>Keep “{value}”</button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </div>
+        </Show>
+        <Field label="Title" field="title" error={errors().title}>
+          <input
+            id="item-title"
+            ref={(el) => (fields.title = el)}
+            autocomplete="off"
+            placeholder="Untitled"
+            {...a11y('title', errors().title)}
+            onInput={(e) => onInput('title', e.currentTarget.value)}
+          />
+        </Field>
+        <Field label="Tags" field="tags" error={errors().tags} hint="Separate tags with commas">
+          <input
+            id="item-tags"
+            ref={(el) => (fields.tags = el)}
+            autocomplete="off"
+            {...a11y('tags', errors().tags)}
+            onInput={(e) => onInput('tags', e.currentTarget.value)}
+          />
+        </Field>
+        <Field label="Body" field="body" error={errors().body}>
+          <textarea
+            id="item-body"
+            ref={(el) => (fields.body = el)}
+            rows={14}
+            {...a11y('body', errors().body)}
+            onInput={(e) => onInput('body', e.currentTarget.value)}
+          />
+        </Field>
+        <div class="actions">
+          <button class="ghost danger" onClick={() => void remove()}>
+            Delete item
+          </button>
+        </div>
+      </Show>
+    </section>
+  );
+}
+
+function Field(props: {
+  label: string;
+  field: EditableField;
+  error: string | undefined;
+  hint?: string;
+  children: JSX.Element;
+}): JSX.Element {
+  return (
+    <div class="field">
+      <label for={`item-${props.field}`}>{props.label}</label>
+      {props.children}
+      <Show when={props.hint}>
+        <p class="hint" id={`item-${props.field}-hint`}>
+          {props.hint}
+        </p>
+      </Show>
+      <Show when={props.error}>
+        <p class="field-error" id={`item-${props.field}-error`} role="alert">
+          {props.error}
+        </p>
+      </Show>
+    </div>
+  );
+}
+
+function a11y(field: EditableField, error: string | undefined) {
+  return {
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': error ? `item-${field}-error` : undefined,
+  };
+}

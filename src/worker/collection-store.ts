@@ -1,0 +1,166 @@
+// The joined collections: their live documents and the persisted sidebar read model. The list is
+// served from IndexedDB before Automerge has even loaded, so the first frame never waits on wasm or
+// on replaying documents.
+
+import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
+import { isValidDocumentId, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
+import { liveQuery } from 'dexie';
+import { makeLogger } from '../shared/log.ts';
+import type { CollectionId, CollectionState, CollectionSummary } from '../shared/types.ts';
+import type { CollectionRow, PinaxDb } from './db.ts';
+import type { CollectionDoc } from './domain/collection-doc.ts';
+import { COLLECTION_KIND, initialCollection } from './domain/collection-doc.ts';
+import { LiveCollection } from './live-collection.ts';
+
+export type ListListener = (rows: CollectionSummary[]) => void;
+export type StateListener = (state: CollectionState) => void;
+
+export class CollectionStore {
+  #db: PinaxDb;
+  #repo: Promise<Repo>;
+  #live = new Map<CollectionId, Promise<LiveCollection | undefined>>();
+  #unavailable = new Map<CollectionId, string>();
+  #rowWrites = new Map<CollectionId, ReturnType<typeof setTimeout>>();
+
+  constructor(db: PinaxDb, repo: Promise<Repo>) {
+    this.#db = db;
+    this.#repo = repo;
+  }
+
+  async list(): Promise<CollectionSummary[]> {
+    const rows = await this.#db.collections.orderBy('joinedAt').toArray();
+    return rows.map(({ joinedAt: _joinedAt, ...summary }) => summary);
+  }
+
+  /** Subscribes to the joined-collections list; returns the unsubscribe. */
+  subscribeList(listener: ListListener): () => void {
+    // liveQuery also sees writes by other engines (the BroadcastChannel fallback runs one per tab).
+    const subscription = liveQuery(() => this.list()).subscribe({
+      next: listener,
+      error: (error: unknown) => log.error('collection list query failed', error),
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  async create(name: string, description: string): Promise<LiveCollection> {
+    const repo = await this.#repo;
+    const handle = repo.create<CollectionDoc>(initialCollection(name, description, Date.now()));
+    const id = handle.documentId as string as CollectionId;
+    const live = new LiveCollection(id, handle);
+    this.#track(live);
+    this.#live.set(id, Promise.resolve(live));
+    await this.#putRow(live.summary);
+    return live;
+  }
+
+  /** Joins a collection by id (from its URL) and starts fetching it. */
+  async join(id: CollectionId): Promise<void> {
+    if (!(await this.#db.collections.get(id))) {
+      const now = Date.now();
+      await this.#putRow({
+        id,
+        name: 'Untitled collection',
+        description: '',
+        itemCount: 0,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    void this.get(id);
+  }
+
+  /** The live collection, loading it on first use; undefined when it cannot be found. */
+  get(id: CollectionId): Promise<LiveCollection | undefined> {
+    let pending = this.#live.get(id);
+    if (!pending) {
+      pending = this.#load(id);
+      this.#live.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** The state a subscriber should render right now, without waiting. */
+  async currentState(id: CollectionId): Promise<CollectionState> {
+    const reason = this.#unavailable.get(id);
+    if (reason) return { status: 'unavailable', id, reason };
+    const live = await this.get(id);
+    if (!live)
+      return {
+        status: 'unavailable',
+        id,
+        reason: this.#unavailable.get(id) ?? 'This collection could not be found.',
+      };
+    return { status: 'ready', collection: live.summary, items: live.items };
+  }
+
+  /** Retries collections that could not be found, e.g. once the relay connection is back. */
+  retryUnavailable(): void {
+    for (const id of this.#unavailable.keys()) {
+      this.#unavailable.delete(id);
+      this.#live.delete(id);
+      void this.get(id);
+    }
+  }
+
+  async forget(id: CollectionId): Promise<void> {
+    await this.#db.collections.delete(id);
+  }
+
+  /** Loads every joined collection in the background so offline edits reach the relay. */
+  async loadAllJoined(): Promise<void> {
+    for (const row of await this.list()) await this.get(row.id);
+  }
+
+  async flush(ids: readonly string[]): Promise<void> {
+    const repo = await this.#repo;
+    await repo.flush(ids as DocumentId[]);
+  }
+
+  async #load(id: CollectionId): Promise<LiveCollection | undefined> {
+    if (!isValidDocumentId(id)) {
+      this.#unavailable.set(id, 'This link does not name a valid collection.');
+      return undefined;
+    }
+    const repo = await this.#repo;
+    try {
+      const handle = await repo.find<CollectionDoc>(stringifyAutomergeUrl({ documentId: id }));
+      if (handle.doc()?.kind !== COLLECTION_KIND) {
+        this.#unavailable.set(id, 'This document is not a Pinax collection.');
+        return undefined;
+      }
+      const live = new LiveCollection(id, handle);
+      this.#track(live);
+      this.#scheduleRow(live);
+      return live;
+    } catch (error) {
+      log.info('collection unavailable', id, String(error));
+      this.#unavailable.set(id, 'This collection could not be found.');
+      return undefined;
+    }
+  }
+
+  #track(live: LiveCollection): void {
+    live.subscribe(() => this.#scheduleRow(live));
+  }
+
+  // Sidebar rows are written at most every 250 ms: a 10k-item import must not do 10k row writes.
+  #scheduleRow(live: LiveCollection): void {
+    if (this.#rowWrites.has(live.id)) return;
+    this.#rowWrites.set(
+      live.id,
+      setTimeout(() => {
+        this.#rowWrites.delete(live.id);
+        const write = live.deleted ? this.forget(live.id) : this.#putRow(live.summary);
+        write.catch((error: unknown) => log.error('could not store collection row', error));
+      }, 250),
+    );
+  }
+
+  async #putRow(summary: CollectionSummary): Promise<void> {
+    const existing = await this.#db.collections.get(summary.id);
+    const row: CollectionRow = { ...summary, joinedAt: existing?.joinedAt ?? Date.now() };
+    await this.#db.collections.put(row);
+  }
+}
+
+const log = makeLogger('pinax:collections');

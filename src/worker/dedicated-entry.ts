@@ -1,0 +1,19 @@
+// Dedicated-worker entry, used when the browser has no SharedWorker. Each tab runs its own engine;
+// engines bridge over BroadcastChannel. The tab hands over a MessagePort so the RPC is identical.
+
+import type { Engine } from './engine.ts';
+
+const waiting: MessagePort[] = [];
+let engine: Engine | undefined;
+
+self.addEventListener('message', (event: MessageEvent) => {
+  const port = event.ports[0];
+  if (!port) return;
+  if (engine) engine.attachPort(port);
+  else waiting.push(port);
+});
+
+void import('./engine.ts').then(({ startEngine }) => {
+  engine = startEngine('dedicated-worker');
+  for (const port of waiting.splice(0)) engine.attachPort(port);
+});

@@ -1,0 +1,191 @@
+// The collection document: the write model and unit of sync. Items live in a fixed set of buckets
+// keyed by a hash of the item id, so a one-item edit touches a map of ~40 keys instead of 10,000
+// (measured: ~6 ms per change on a flat 10k map, ~0.3 ms with buckets). All buckets are created with
+// the document: two devices creating the same bucket concurrently would make two maps under one key,
+// and one device's items would vanish behind the conflict.
+//
+// Strings are ImmutableString: plain strings become character-level text in Automerge 3, which made
+// a 10k-item sync ~5x slower and ~10x larger. Collaborative body text lives in separate body documents.
+
+import { ImmutableString } from '@automerge/automerge-repo/slim';
+
+export const COLLECTION_KIND = 'pinax.collection';
+export const COLLECTION_SCHEMA = 1;
+export const BUCKET_COUNT = 256;
+
+export interface ItemRecord {
+  title: ImmutableString;
+  /** Snapshot of the body for listing and search; the body document, when there is one, is authoritative. */
+  body: ImmutableString;
+  /** Automerge URL of the item's collaborative body document, set on its first body edit. */
+  bodyDoc?: ImmutableString;
+  /** A set: tag -> true. Map keys merge as a set when devices add tags concurrently. */
+  tags: Record<string, true>;
+  createdAt: number;
+  updatedAt: number;
+  /** Tombstone: the item stays in the document so history keeps it. */
+  deletedAt?: number;
+}
+
+export interface CollectionDoc {
+  kind: typeof COLLECTION_KIND;
+  schema: number;
+  name: ImmutableString;
+  description: ImmutableString;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt?: number;
+  buckets: Record<string, Record<string, ItemRecord>>;
+}
+
+export interface ItemFields {
+  title?: string;
+  body?: string;
+  tags?: readonly string[];
+}
+
+export function initialCollection(name: string, description: string, now: number): CollectionDoc {
+  const buckets: Record<string, Record<string, ItemRecord>> = {};
+  for (let i = 0; i < BUCKET_COUNT; i++) buckets[bucketName(i)] = {};
+  return {
+    kind: COLLECTION_KIND,
+    schema: COLLECTION_SCHEMA,
+    name: new ImmutableString(name),
+    description: new ImmutableString(description),
+    createdAt: now,
+    updatedAt: now,
+    buckets,
+  };
+}
+
+export function bucketOf(itemId: string): string {
+  return bucketName(fnv1a(itemId) % BUCKET_COUNT);
+}
+
+/** The item record inside a (possibly hostile, possibly half-synced) document, or undefined. */
+export function findItem(doc: CollectionDoc, itemId: string): ItemRecord | undefined {
+  const bucket = doc.buckets?.[bucketOf(itemId)];
+  const item = bucket?.[itemId];
+  return item && typeof item === 'object' ? item : undefined;
+}
+
+// ---- mutations: called inside handle.change(); each writes only what differs ----
+
+export function insertItem(doc: CollectionDoc, itemId: string, fields: ItemFields, now: number): void {
+  const bucket = ensureBucket(doc, itemId);
+  bucket[itemId] = {
+    title: new ImmutableString(fields.title ?? ''),
+    body: new ImmutableString(fields.body ?? ''),
+    tags: Object.fromEntries((fields.tags ?? []).map((t) => [t, true as const])),
+    createdAt: now,
+    updatedAt: now,
+  };
+  doc.updatedAt = now;
+}
+
+/** Returns true when anything changed. */
+export function patchItem(doc: CollectionDoc, itemId: string, fields: ItemFields, now: number): boolean {
+  const item = findItem(doc, itemId);
+  if (!item) return false;
+  let changed = false;
+  if (fields.title !== undefined && (hasConflict(item, 'title') || readString(item.title) !== fields.title)) {
+    item.title = new ImmutableString(fields.title);
+    changed = true;
+  }
+  if (fields.body !== undefined && readString(item.body) !== fields.body) {
+    item.body = new ImmutableString(fields.body);
+    changed = true;
+  }
+  if (fields.tags !== undefined) changed = setTags(item, fields.tags) || changed;
+  if (changed) {
+    item.updatedAt = now;
+    doc.updatedAt = now;
+  }
+  return changed;
+}
+
+export function setDeleted(doc: CollectionDoc, itemId: string, deleted: boolean, now: number): boolean {
+  const item = findItem(doc, itemId);
+  if (!item) return false;
+  if (deleted === (item.deletedAt !== undefined)) return false;
+  if (deleted) item.deletedAt = now;
+  else delete item.deletedAt;
+  item.updatedAt = now;
+  doc.updatedAt = now;
+  return true;
+}
+
+export function setBodyDoc(doc: CollectionDoc, itemId: string, url: string): void {
+  const item = findItem(doc, itemId);
+  if (item && readString(item.bodyDoc) !== url) item.bodyDoc = new ImmutableString(url);
+}
+
+/** Reads an ImmutableString, or a plain string written by an older or foreign client, defensively. */
+export function readString(value: unknown): string {
+  if (value instanceof ImmutableString) return value.val;
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { val?: unknown }).val === 'string')
+    return (value as { val: string }).val;
+  return '';
+}
+
+// ---- helpers ----
+
+// Set by the engine so the pure module needs no wasm import; see Automerge.getConflicts.
+let conflictReader: (obj: object, prop: string) => Record<string, unknown> | undefined = () => undefined;
+
+export function useConflictReader(reader: typeof conflictReader): void {
+  conflictReader = reader;
+}
+
+/** All concurrent values of a field, or [] when there is a single value. */
+export function conflictingStrings(obj: object, prop: string): string[] {
+  const conflicts = conflictReader(obj, prop);
+  if (!conflicts) return [];
+  const values = Object.values(conflicts).map(readString);
+  return values.length > 1 ? values : [];
+}
+
+function hasConflict(obj: object, prop: string): boolean {
+  return conflictingStrings(obj, prop).length > 1;
+}
+
+function setTags(item: ItemRecord, tags: readonly string[]): boolean {
+  let changed = false;
+  const wanted = new Set(tags);
+  for (const existing of Object.keys(item.tags ?? {})) {
+    if (!wanted.has(existing)) {
+      delete item.tags[existing];
+      changed = true;
+    }
+  }
+  if (!item.tags) item.tags = {};
+  for (const tag of wanted) {
+    if (item.tags[tag] !== true) {
+      item.tags[tag] = true;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function ensureBucket(doc: CollectionDoc, itemId: string): Record<string, ItemRecord> {
+  const name = bucketOf(itemId);
+  // Buckets are created with the document; this only repairs a document from a foreign writer.
+  doc.buckets[name] ??= {};
+  return doc.buckets[name];
+}
+
+function bucketName(index: number): string {
+  return index.toString(16).padStart(2, '0');
+}
+
+/** 32-bit FNV-1a: tiny, fast and stable across devices and versions, which is all a bucket key needs. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

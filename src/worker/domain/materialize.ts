@@ -1,0 +1,100 @@
+// The materializer: pure functions from a collection document (or its patches) to read-model rows.
+// It runs on every change whatever its source (a command, another tab, the relay), so it is defensive
+// about shape: a document that arrived over the network may hold anything.
+
+import type { CollectionId, CollectionSummary, ItemDetail, ItemId, ItemSummary } from '../../shared/types.ts';
+import type { CollectionDoc, ItemRecord } from './collection-doc.ts';
+import { conflictingStrings, readString } from './collection-doc.ts';
+
+export const SNIPPET_CHARS = 160;
+
+export function summarizeCollection(
+  id: CollectionId,
+  doc: CollectionDoc,
+  itemCount: number,
+): CollectionSummary {
+  return {
+    id,
+    name: readString(doc.name),
+    description: readString(doc.description),
+    itemCount,
+    createdAt: toTime(doc.createdAt),
+    updatedAt: toTime(doc.updatedAt),
+  };
+}
+
+/** Every live (not deleted) item of the document. */
+export function materializeItems(doc: CollectionDoc): Map<ItemId, ItemSummary> {
+  const items = new Map<ItemId, ItemSummary>();
+  const buckets = doc.buckets && typeof doc.buckets === 'object' ? doc.buckets : {};
+  for (const bucket of Object.values(buckets)) {
+    if (!bucket || typeof bucket !== 'object') continue;
+    for (const [id, record] of Object.entries(bucket)) {
+      const summary = summarizeItem(id as ItemId, record);
+      if (summary) items.set(summary.id, summary);
+    }
+  }
+  return items;
+}
+
+/** A row for one item, or undefined when it is deleted or malformed. */
+export function summarizeItem(id: ItemId, record: ItemRecord | undefined): ItemSummary | undefined {
+  if (!record || typeof record !== 'object' || record.deletedAt !== undefined) return undefined;
+  const titleConflicts = conflictingStrings(record, 'title');
+  return {
+    id,
+    title: readString(record.title),
+    titleConflicts,
+    tags: record.tags && typeof record.tags === 'object' ? Object.keys(record.tags).sort() : [],
+    snippet: makeSnippet(readString(record.body)),
+    createdAt: toTime(record.createdAt),
+    updatedAt: toTime(record.updatedAt),
+  };
+}
+
+export function detailOf(
+  id: ItemId,
+  record: ItemRecord | undefined,
+  body: string | undefined,
+): ItemDetail | undefined {
+  const summary = summarizeItem(id, record);
+  if (!summary || !record) return undefined;
+  return {
+    ...summary,
+    body: body ?? readString(record.body),
+    hasBodyDoc: readString(record.bodyDoc) !== '',
+  };
+}
+
+/**
+ * Which items a set of patches touched. Paths look like ['buckets', bucket, itemId, ...]; a patch
+ * that replaces a whole bucket or the bucket map means "re-read everything".
+ */
+export function touchedItems(patches: ReadonlyArray<{ path: ReadonlyArray<string | number> }>): {
+  all: boolean;
+  ids: Set<ItemId>;
+  meta: boolean;
+} {
+  const ids = new Set<ItemId>();
+  let all = false;
+  let meta = false;
+  for (const { path } of patches) {
+    if (path[0] !== 'buckets') {
+      meta = true;
+      continue;
+    }
+    const itemId = path[2];
+    if (typeof itemId === 'string') ids.add(itemId as ItemId);
+    else all = true;
+  }
+  return { all, ids, meta };
+}
+
+export function makeSnippet(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS - 1)}…` : flat;
+}
+
+function toTime(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}

@@ -1,0 +1,145 @@
+// The engine: the single writer of a browser profile. It owns the Repo, IndexedDB, the read models
+// and every network connection, and serves tabs over MessagePorts. The collection list is served
+// from IndexedDB at once; everything needing Automerge waits for the Repo in the background.
+
+import type { Repo } from '@automerge/automerge-repo/slim';
+import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
+import { addLogSink, makeLogger } from '../shared/log.ts';
+import type { Command, Subscription } from '../shared/protocol.ts';
+import type { CollectionId, EngineMode, SyncStatus } from '../shared/types.ts';
+import { BodyDocs } from './bodies.ts';
+import { CollectionStore } from './collection-store.ts';
+import { runCommand } from './commands.ts';
+import { openPinaxDb } from './db.ts';
+import { patchItem } from './domain/collection-doc.ts';
+import { RelayClientAdapter } from './network/relay-client-adapter.ts';
+import { createRepo } from './repo.ts';
+import type { PortLike } from './rpc-server.ts';
+import { postLog, serveTab } from './rpc-server.ts';
+import { subscribeCollection, subscribeItem } from './subscriptions.ts';
+import { SyncMonitor } from './sync-monitor.ts';
+
+export interface Engine {
+  attachPort(port: PortLike): void;
+}
+
+export function startEngine(mode: EngineMode): Engine {
+  const ports = new Set<PortLike>();
+  addLogSink((level, namespace, args) => {
+    const text = args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+    for (const port of ports) postLog(port, level, namespace, text);
+  });
+
+  const db = openPinaxDb();
+  const relayUrl = relayUrlFor(self.location);
+  const relay = new RelayClientAdapter(relayUrl);
+  const repo = createRepo(
+    db,
+    mode === 'shared-worker'
+      ? [relay]
+      : [new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' })],
+  );
+  const collections = new CollectionStore(db, repo);
+  const bodies = repo.then(
+    (r) =>
+      new BodyDocs(r, (collectionId, itemId, text) => {
+        void collections.get(collectionId).then((live) => {
+          live?.handle.change((doc) => void patchItem(doc, itemId, { body: text }, Date.now()));
+        });
+      }),
+  );
+  const monitor = repo.then((r) => {
+    const m = new SyncMonitor(r, mode, relayUrl);
+    if (mode === 'shared-worker') m.attachRelay(relay);
+    else holdRelayWhenElected(r, relay, m);
+    relay.onInfo((info) => {
+      if (info.state === 'connected') collections.retryUnavailable();
+    });
+    return m;
+  });
+
+  repo
+    .then(
+      () => collections.loadAllJoined(),
+      (error: unknown) => log.error('engine failed to start', error),
+    )
+    .catch((error: unknown) => log.error('could not load joined collections', error));
+
+  const ctx = { collections, bodies };
+  const handlers = {
+    mode,
+    run: (cmd: Command) => runCommand(ctx, cmd),
+    subscribe: (sub: Subscription, push: (payload: unknown) => void) => subscribe(sub, push),
+  };
+
+  function subscribe(sub: Subscription, push: (payload: unknown) => void): () => void {
+    switch (sub.type) {
+      case 'collections':
+        return collections.subscribeList(push);
+      case 'collection':
+        return subscribeCollection(collections, sub.collectionId, push);
+      case 'item':
+        return subscribeItem(collections, bodies, sub.collectionId, sub.itemId, push);
+      case 'syncStatus':
+        return later(monitor.then((m) => m.subscribe(push)));
+    }
+  }
+
+  return {
+    attachPort(port) {
+      ports.add(port);
+      const dispose = serveTab(port, handlers);
+      port.addEventListener('message', (event: MessageEvent) => {
+        if ((event.data as { t?: unknown } | null)?.t === 'bye') {
+          dispose();
+          ports.delete(port);
+        }
+      });
+    },
+  };
+}
+
+export type { CollectionId };
+
+const log = makeLogger('pinax:engine');
+
+/** Turns an async subscribe into a sync unsubscribe that also works if called before it resolves. */
+export function later(pending: Promise<() => void>): () => void {
+  let cancelled = false;
+  let unsubscribe: (() => void) | undefined;
+  pending.then(
+    (fn) => (cancelled ? fn() : (unsubscribe = fn)),
+    (error: unknown) => log.error('subscription failed', error),
+  );
+  return () => {
+    cancelled = true;
+    unsubscribe?.();
+  };
+}
+
+function relayUrlFor(location: WorkerLocation): string {
+  const configured = import.meta.env['VITE_RELAY_URL'] as string | undefined;
+  if (configured) return configured;
+  const url = new URL('/sync', location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+/**
+ * Fallback mode: every tab has its own engine, bridged over BroadcastChannel. Only the engine
+ * holding the Web Lock connects to the relay; it broadcasts its sync status to the others.
+ */
+function holdRelayWhenElected(repo: Repo, relay: RelayClientAdapter, monitor: SyncMonitor): void {
+  const channel = new BroadcastChannel('pinax-sync-status');
+  channel.onmessage = (event: MessageEvent<SyncStatus>) => {
+    if (!monitor.status.holdsRelayConnection && event.data && typeof event.data.state === 'string')
+      monitor.adopt(event.data);
+  };
+  void navigator.locks.request('pinax-relay', () => {
+    log.info('this tab now holds the relay connection');
+    repo.networkSubsystem.addNetworkAdapter(relay);
+    monitor.attachRelay(relay);
+    monitor.subscribe((status) => channel.postMessage(status));
+    return new Promise<never>(() => undefined); // held until this tab goes away
+  });
+}

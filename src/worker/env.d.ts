@@ -1,0 +1,1 @@
+declare const __PINAX_BUILD_ID__: string;

@@ -1,0 +1,89 @@
+// One open collection: its DocHandle plus the incrementally maintained read model (item rows keyed
+// by id). Every change, whatever its source, goes through the materializer and out to subscribers as
+// a small patch, so a tab never receives the whole 10k-item list again after the first render.
+
+import type { DocHandle, DocHandleChangePayload } from '@automerge/automerge-repo/slim';
+import type { CollectionId, CollectionSummary, ItemId, ItemSummary } from '../shared/types.ts';
+import type { CollectionDoc } from './domain/collection-doc.ts';
+import { findItem } from './domain/collection-doc.ts';
+import { materializeItems, summarizeCollection, summarizeItem, touchedItems } from './domain/materialize.ts';
+
+export interface CollectionPatch {
+  collection: CollectionSummary;
+  upserts: ItemSummary[];
+  removed: ItemId[];
+}
+
+export type PatchListener = (patch: CollectionPatch) => void;
+
+export class LiveCollection {
+  readonly id: CollectionId;
+  readonly handle: DocHandle<CollectionDoc>;
+  #items: Map<ItemId, ItemSummary>;
+  #summary: CollectionSummary;
+  #listeners = new Set<PatchListener>();
+  #disposeHandle: () => void;
+
+  constructor(id: CollectionId, handle: DocHandle<CollectionDoc>) {
+    this.id = id;
+    this.handle = handle;
+    const doc = handle.doc();
+    this.#items = materializeItems(doc);
+    this.#summary = summarizeCollection(id, doc, this.#items.size);
+    const onChange = (payload: DocHandleChangePayload<CollectionDoc>) => this.#applyChange(payload);
+    handle.on('change', onChange);
+    this.#disposeHandle = () => handle.off('change', onChange);
+  }
+
+  get summary(): CollectionSummary {
+    return this.#summary;
+  }
+
+  get items(): ItemSummary[] {
+    return [...this.#items.values()];
+  }
+
+  get deleted(): boolean {
+    return this.handle.doc().deletedAt !== undefined;
+  }
+
+  hasItem(itemId: ItemId): boolean {
+    return findItem(this.handle.doc(), itemId) !== undefined;
+  }
+
+  /** Subscribes to read-model patches; returns the unsubscribe. */
+  subscribe(listener: PatchListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  dispose(): void {
+    this.#disposeHandle();
+    this.#listeners.clear();
+  }
+
+  #applyChange({ doc, patches }: DocHandleChangePayload<CollectionDoc>): void {
+    const touched = touchedItems(patches);
+    const upserts: ItemSummary[] = [];
+    const removed: ItemId[] = [];
+    if (touched.all) {
+      const next = materializeItems(doc);
+      for (const id of this.#items.keys()) if (!next.has(id)) removed.push(id);
+      upserts.push(...next.values());
+      this.#items = next;
+    } else {
+      for (const id of touched.ids) {
+        const row = summarizeItem(id, findItem(doc, id));
+        if (row) {
+          this.#items.set(id, row);
+          upserts.push(row);
+        } else if (this.#items.delete(id)) {
+          removed.push(id);
+        }
+      }
+    }
+    this.#summary = summarizeCollection(this.id, doc, this.#items.size);
+    const patch = { collection: this.#summary, upserts, removed };
+    for (const listener of this.#listeners) listener(patch);
+  }
+}

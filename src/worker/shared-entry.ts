@@ -1,0 +1,21 @@
+// SharedWorker entry. It must stay tiny and register `onconnect` synchronously: a worker whose
+// module graph has top-level await loses the first connect event. The engine loads lazily and
+// ports that connect meanwhile wait in a queue (their messages queue inside the port).
+
+import type { Engine } from './engine.ts';
+
+const scope = self as unknown as SharedWorkerGlobalScope;
+const waiting: MessagePort[] = [];
+let engine: Engine | undefined;
+
+scope.onconnect = (event: MessageEvent) => {
+  for (const port of event.ports) {
+    if (engine) engine.attachPort(port);
+    else waiting.push(port);
+  }
+};
+
+void import('./engine.ts').then(({ startEngine }) => {
+  engine = startEngine('shared-worker');
+  for (const port of waiting.splice(0)) engine.attachPort(port);
+});

@@ -1,0 +1,120 @@
+// Computes the sync status the UI shows. "Synced" means the relay has acknowledged our latest heads
+// for every loaded document (its storage id's remote heads equal ours), not merely that we sent them.
+
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import type { EngineMode, SyncState, SyncStatus } from '../shared/types.ts';
+import type { RelayClientAdapter } from './network/relay-client-adapter.ts';
+
+export type StatusListener = (status: SyncStatus) => void;
+
+const POLL_MS = 200;
+
+export class SyncMonitor {
+  #repo: Repo;
+  #relay: RelayClientAdapter | undefined;
+  #mode: EngineMode;
+  #status: SyncStatus;
+  #listeners = new Set<StatusListener>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #offRelay: (() => void) | undefined;
+
+  constructor(repo: Repo, mode: EngineMode, relayUrl: string) {
+    this.#repo = repo;
+    this.#mode = mode;
+    this.#status = {
+      state: 'Connecting',
+      relayUrl,
+      pendingDocuments: 0,
+      lastSyncedAt: null,
+      lastError: null,
+      engineMode: mode,
+      holdsRelayConnection: false,
+    };
+  }
+
+  get status(): SyncStatus {
+    return this.#status;
+  }
+
+  /** Starts watching a relay connection (this engine holds it); call once. */
+  attachRelay(relay: RelayClientAdapter): void {
+    this.#relay = relay;
+    this.#offRelay = relay.onInfo(() => this.refresh());
+    this.#timer = setInterval(() => this.refresh(), POLL_MS);
+    this.refresh();
+  }
+
+  /** Shows a status computed elsewhere (the engine holding the relay connection, in fallback mode). */
+  adopt(status: SyncStatus): void {
+    this.#publish({ ...status, engineMode: this.#mode, holdsRelayConnection: false });
+  }
+
+  /** Subscribes to status changes; returns the unsubscribe. */
+  subscribe(listener: StatusListener): () => void {
+    this.#listeners.add(listener);
+    listener(this.#status);
+    return () => this.#listeners.delete(listener);
+  }
+
+  dispose(): void {
+    clearInterval(this.#timer);
+    this.#offRelay?.();
+    this.#listeners.clear();
+  }
+
+  refresh(): void {
+    const relay = this.#relay;
+    if (!relay) return;
+    const info = relay.info;
+    let state: SyncState;
+    let pending = 0;
+    if (info.state === 'connected' && info.relayPeerId) {
+      const storageId = this.#repo.getStorageIdOfPeer(info.relayPeerId);
+      pending = storageId ? countUnacknowledged(Object.values(this.#repo.handles), storageId) : 1;
+      state = pending === 0 ? 'Synced' : 'Syncing';
+    } else {
+      state = info.state === 'offline' ? 'Offline' : 'Connecting';
+    }
+    this.#publish({
+      ...this.#status,
+      state,
+      pendingDocuments: pending,
+      lastSyncedAt: state === 'Synced' ? Date.now() : this.#status.lastSyncedAt,
+      lastError: state === 'Synced' ? null : info.lastError,
+      holdsRelayConnection: true,
+    });
+  }
+
+  #publish(next: SyncStatus): void {
+    const previous = this.#status;
+    this.#status = next;
+    const changed =
+      previous.state !== next.state ||
+      previous.pendingDocuments !== next.pendingDocuments ||
+      previous.lastError !== next.lastError ||
+      previous.holdsRelayConnection !== next.holdsRelayConnection ||
+      // While synced, refresh the "last synced" time shown in details at most every few seconds.
+      (next.lastSyncedAt ?? 0) - (previous.lastSyncedAt ?? 0) > 5_000;
+    if (!changed) return;
+    for (const listener of this.#listeners) listener(next);
+  }
+}
+
+function countUnacknowledged(
+  handles: DocHandle<unknown>[],
+  storageId: Parameters<DocHandle<unknown>['getRemoteHeads']>[0],
+): number {
+  let pending = 0;
+  for (const handle of handles) {
+    if (!handle.isReady()) continue;
+    const remote = handle.getRemoteHeads(storageId);
+    if (!remote || !sameHeads(remote, handle.heads())) pending++;
+  }
+  return pending;
+}
+
+function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((h) => set.has(h));
+}

@@ -21,6 +21,7 @@ export class CollectionStore {
   #live = new Map<CollectionId, Promise<LiveCollection | undefined>>();
   #unavailable = new Map<CollectionId, string>();
   #rowWrites = new Map<CollectionId, ReturnType<typeof setTimeout>>();
+  #loadedListeners = new Set<(id: CollectionId) => void>();
 
   constructor(db: PinaxDb, repo: Promise<Repo>) {
     this.#db = db;
@@ -93,12 +94,20 @@ export class CollectionStore {
     return { status: 'ready', collection: live.summary, items: live.items };
   }
 
+  /** Called when a collection that was unavailable has loaded after all; returns the unsubscribe. */
+  onLoaded(listener: (id: CollectionId) => void): () => void {
+    this.#loadedListeners.add(listener);
+    return () => this.#loadedListeners.delete(listener);
+  }
+
   /** Retries collections that could not be found, e.g. once the relay connection is back. */
   retryUnavailable(): void {
     for (const id of this.#unavailable.keys()) {
       this.#unavailable.delete(id);
       this.#live.delete(id);
-      void this.get(id);
+      void this.get(id).then((live) => {
+        if (live) for (const listener of this.#loadedListeners) listener(id);
+      });
     }
   }
 

@@ -33,12 +33,10 @@ export function startEngine(mode: EngineMode): Engine {
   const db = openPinaxDb();
   const relayUrl = relayUrlFor(self.location);
   const relay = new RelayClientAdapter(relayUrl);
-  const repo = createRepo(
-    db,
-    mode === 'shared-worker'
-      ? [relay]
-      : [new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' })],
-  );
+  // Engines bridge over BroadcastChannel in both modes: in fallback mode there is one per tab, and
+  // during an app update an old and a new SharedWorker run side by side until old tabs reload.
+  const siblings = new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' });
+  const repo = createRepo(db, mode === 'shared-worker' ? [relay, siblings] : [siblings]);
   const collections = new CollectionStore(db, repo);
   const bodies = repo.then(
     (r) =>

@@ -17,18 +17,25 @@ export function subscribeCollection(
 ): () => void {
   let active = true;
   let unsubscribe: (() => void) | undefined;
-  push({ kind: 'state', state: { status: 'loading', id } });
-  void collections.currentState(id).then(async (state) => {
-    if (!active) return;
+  const attach = async () => {
+    const state = await collections.currentState(id);
+    if (!active || unsubscribe) return;
     push({ kind: 'state', state });
     const live = state.status === 'ready' ? await collections.get(id) : undefined;
-    if (!active || !live) return;
+    if (!active || !live || unsubscribe) return;
     unsubscribe = live.subscribe(({ collection, upserts, removed }) => {
       push({ kind: 'patch', collection, upserts, removed });
     });
+  };
+  push({ kind: 'state', state: { status: 'loading', id } });
+  void attach();
+  // A collection that was unavailable (say, opened before the relay answered) may arrive later.
+  const offLoaded = collections.onLoaded((loadedId) => {
+    if (loadedId === id) void attach();
   });
   return () => {
     active = false;
+    offLoaded();
     unsubscribe?.();
   };
 }

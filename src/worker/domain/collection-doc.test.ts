@@ -20,7 +20,9 @@ beforeAll(() => {
 });
 
 function newDoc(actor?: string): Automerge.Doc<CollectionDoc> {
-  const base = Automerge.from(initialCollection('Books', 'Things to read', 1_000) as unknown as Record<string, unknown>);
+  const base = Automerge.from(
+    initialCollection('Books', 'Things to read', 1_000) as unknown as Record<string, unknown>,
+  );
   return (actor ? Automerge.clone(base, { actor }) : base) as unknown as Automerge.Doc<CollectionDoc>;
 }
 
@@ -44,11 +46,17 @@ describe('collection document', () => {
   });
 
   it('stores strings as non-collaborative ImmutableStrings', () => {
-    const doc = Automerge.change(newDoc(), (d) => insertItem(d, 'a1', { title: 'Dune', body: 'Spice', tags: ['scifi'] }, 5));
+    const doc = Automerge.change(newDoc(), (d) =>
+      insertItem(d, 'a1', { title: 'Dune', body: 'Spice', tags: ['scifi'] }, 5),
+    );
     const record = findItem(doc, 'a1');
     expect(Automerge.isImmutableString(record?.title)).toBe(true);
     expect(Automerge.isImmutableString(record?.body)).toBe(true);
-    expect(summarizeItem(item('a1'), record)).toMatchObject({ title: 'Dune', snippet: 'Spice', tags: ['scifi'] });
+    expect(summarizeItem(item('a1'), record)).toMatchObject({
+      title: 'Dune',
+      snippet: 'Spice',
+      tags: ['scifi'],
+    });
   });
 
   it('keeps concurrent titles as a conflict and a resolution clears it on both sides', () => {
@@ -92,7 +100,11 @@ describe('collection document', () => {
   });
 
   it('reads a hostile document without throwing', () => {
-    const hostile = Automerge.from({ kind: 'pinax.collection', name: 42, buckets: { '00': { bad: 'not an item' }, '01': 7 } });
+    const hostile = Automerge.from({
+      kind: 'pinax.collection',
+      name: 42,
+      buckets: { '00': { bad: 'not an item' }, '01': 7 },
+    });
     const items = materializeItems(hostile as unknown as CollectionDoc);
     expect(items.size).toBe(0);
   });
@@ -101,7 +113,7 @@ describe('collection document', () => {
 describe('incremental materializer', () => {
   it('equals a rebuild from scratch after random edits from several devices', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const devices = ['aa', 'bb', 'cc'].map((actor) => newDoc(actor));
     const views = devices.map((doc) => materializeItems(doc));
     const ids = Array.from({ length: 30 }, (_, i) => `item${i}`);
@@ -120,7 +132,13 @@ describe('incremental materializer', () => {
           if (!findItem(doc, id)) insertItem(doc, id, { title: `t${step}`, tags: ['x'] }, step);
           else if (roll < 0.3) setDeleted(doc, id, true, step);
           else if (roll < 0.4) setDeleted(doc, id, false, step);
-          else patchItem(doc, id, { title: `t${step}`, body: `b${step}`, tags: random() < 0.5 ? ['x', `y${step % 3}`] : [] }, step);
+          else
+            patchItem(
+              doc,
+              id,
+              { title: `t${step}`, body: `b${step}`, tags: random() < 0.5 ? ['x', `y${step % 3}`] : [] },
+              step,
+            );
         });
       }
       const patches = Automerge.diff(after, Automerge.getHeads(before), Automerge.getHeads(after));

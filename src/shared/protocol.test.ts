@@ -83,3 +83,25 @@ describe('limits', () => {
     expect(parseTags(' a, b ,, a,c ')).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('addItems', () => {
+  it('accepts a batch and names the position of a bad record', () => {
+    expect(
+      parseTabMessage({
+        t: 'cmd',
+        id: 1,
+        cmd: { type: 'addItems', collectionId: 'c', items: [{ title: 'a' }, {}] },
+      }),
+    ).toMatchObject({ cmd: { items: [{ title: 'a' }, {}] } });
+    expect(
+      parseTabMessage({
+        t: 'cmd',
+        id: 1,
+        cmd: { type: 'addItems', collectionId: 'c', items: [{}, { title: 5 }] },
+      }),
+    ).toBe('item 2: title must be a string');
+    expect(
+      typeof parseTabMessage({ t: 'cmd', id: 1, cmd: { type: 'addItems', collectionId: 'c', items: [] } }),
+    ).toBe('string');
+  });
+});

@@ -23,6 +23,8 @@ export type Command =
   | { type: 'deleteCollection'; collectionId: CollectionId }
   | { type: 'openCollection'; collectionId: CollectionId }
   | { type: 'addItem'; collectionId: CollectionId; title?: string; body?: string; tags?: string[] }
+  /** Up to MAX_BATCH_ITEMS items in one change: imports and seeding, not one command per item. */
+  | { type: 'addItems'; collectionId: CollectionId; items: NewItemFields[] }
   | {
       type: 'updateItem';
       collectionId: CollectionId;
@@ -37,12 +39,21 @@ export type Command =
 
 export type CommandType = Command['type'];
 
+export interface NewItemFields {
+  title?: string;
+  body?: string;
+  tags?: string[];
+}
+
+export const MAX_BATCH_ITEMS = 1_000;
+
 export interface CommandResults {
   createCollection: { collectionId: CollectionId };
   renameCollection: null;
   deleteCollection: null;
   openCollection: { collectionId: CollectionId };
   addItem: { itemId: ItemId };
+  addItems: { itemIds: ItemId[] };
   updateItem: null;
   deleteItem: null;
   restoreItem: null;
@@ -176,6 +187,20 @@ function parseCommand(raw: unknown): Command | string {
       if (!hasCollection) return 'addItem needs collectionId';
       if (typeof optionalFields === 'string') return optionalFields;
       return { type: 'addItem', collectionId: collectionId as CollectionId, ...optionalFields };
+    case 'addItems': {
+      if (!hasCollection) return 'addItems needs collectionId';
+      const items = raw['items'];
+      if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH_ITEMS)
+        return `addItems needs 1 to ${MAX_BATCH_ITEMS} items`;
+      const parsed: NewItemFields[] = [];
+      for (const [index, item] of items.entries()) {
+        if (!isRecord(item)) return `item ${index + 1} is not an object`;
+        const fields = parseOptionalItemFields(item);
+        if (typeof fields === 'string') return `item ${index + 1}: ${fields}`;
+        parsed.push(fields);
+      }
+      return { type: 'addItems', collectionId: collectionId as CollectionId, items: parsed };
+    }
     case 'updateItem':
       if (!hasCollection || !hasItem) return 'updateItem needs collectionId and itemId';
       if (typeof optionalFields === 'string') return optionalFields;
@@ -205,10 +230,8 @@ function parseCommand(raw: unknown): Command | string {
   }
 }
 
-function parseOptionalItemFields(
-  raw: Record<string, unknown>,
-): { title?: string; body?: string; tags?: string[] } | string {
-  const out: { title?: string; body?: string; tags?: string[] } = {};
+function parseOptionalItemFields(raw: Record<string, unknown>): NewItemFields | string {
+  const out: NewItemFields = {};
   if (raw['title'] !== undefined) {
     if (!isString(raw['title'])) return 'title must be a string';
     out.title = raw['title'];

@@ -14,13 +14,16 @@ describe('parseRoute', () => {
     expect(parseRoute('#/c/4A99ZhYT6yPofUbog5W3ef1HaeE1/i/abc_-1')).toMatchObject({ itemId: 'abc_-1' });
   });
 
-  it.each(['#/x', '#/c/', '#/c/0OIl-not-base58', '#/c/%E0%A4%A', '#/c/4A99ZhYT6yPofUbog5W3ef1HaeE1/i/<script>'])(
-    'explains a malformed link %s',
-    (hash) => {
-      const route = parseRoute(hash);
-      expect(route.page).toBe('invalid');
-    },
-  );
+  it.each([
+    '#/x',
+    '#/c/',
+    '#/c/0OIl-not-base58',
+    '#/c/%E0%A4%A',
+    '#/c/4A99ZhYT6yPofUbog5W3ef1HaeE1/i/<script>',
+  ])('explains a malformed link %s', (hash) => {
+    const route = parseRoute(hash);
+    expect(route.page).toBe('invalid');
+  });
 });
 
 describe('coalescing writer', () => {

@@ -86,6 +86,26 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
       await ctx.collections.flush([live.id]);
       return { itemId };
     }
+    case 'addItems': {
+      // All or nothing: one invalid record rejects the batch, naming its position and reason.
+      const batch = cmd.items.map((item, index) => {
+        try {
+          return checkedFields(item);
+        } catch (error) {
+          if (error instanceof CommandError)
+            throw new CommandError({ ...error.rpc, message: `Item ${index + 1}: ${error.rpc.message}` });
+          throw error;
+        }
+      });
+      const live = await requireCollection(ctx, cmd.collectionId);
+      const itemIds = batch.map(() => newItemId());
+      live.handle.change((doc) => {
+        const now = Date.now();
+        batch.forEach((fields, i) => insertItem(doc, itemIds[i]!, fields, now));
+      });
+      await ctx.collections.flush([live.id]);
+      return { itemIds };
+    }
     case 'updateItem': {
       const fields = checkedFields(cmd);
       const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);

@@ -1,0 +1,198 @@
+// The relay: one HTTP server that serves the built app, answers /healthz, and upgrades /sync to an
+// automerge-repo WebSocket peer backed by files on disk. The relay never announces documents: a
+// client gets a document only by asking for its id (or by having sent it to the relay itself).
+
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Repo } from '@automerge/automerge-repo';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { WebSocketServer } from 'ws';
+import { makeLogger, type Logger } from '../shared/log.ts';
+import type { RelayConfig } from './config.ts';
+import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
+import { createStaticHandler, sendText } from './static.ts';
+
+export const SYNC_PATH = '/sync';
+export const HEALTH_PATH = '/healthz';
+
+export interface RelayStats {
+  ok: true;
+  uptimeSeconds: number;
+  /** automerge-repo peers that have joined. */
+  peers: number;
+  /** Open WebSocket connections, joined or not. */
+  connections: number;
+  /** Frames dropped as malformed (see GuardedWebSocketServerAdapter). */
+  rejectedFrames: number;
+  /** Sockets closed for junk (1003). */
+  closedForJunk: number;
+  /** Socket-level errors, e.g. frames over the size limit (closed with 1009). */
+  socketErrors: number;
+}
+
+export interface Relay {
+  /** http://host:port, with the real port when the config asked for 0. */
+  url: string;
+  port: number;
+  stats(): RelayStats;
+  /** Stops accepting, closes sockets, flushes documents to disk, closes the server. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface RelayOptions {
+  log?: Logger;
+  /** How long close() lets clients acknowledge the close frame before cutting them off. */
+  closeGraceMs?: number;
+}
+
+export async function startRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
+  const log = options.log ?? makeLogger('pinax:relay');
+  const startedAt = Date.now();
+  let socketErrors = 0;
+  let shuttingDown = false;
+
+  await fs.promises.mkdir(config.dataDir, { recursive: true });
+  if (!fs.existsSync(config.staticDir))
+    log.warn(`static dir ${config.staticDir} does not exist: only ${HEALTH_PATH} and ${SYNC_PATH} will work`);
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes });
+  // An unhandled 'error' event would throw and take the whole relay down.
+  wss.on('error', (err) => log.error('sync: WebSocket server error', err));
+  wss.on('connection', (socket) => {
+    socket.on('error', (err: Error & { code?: string }) => {
+      socketErrors++;
+      // ws closes the socket itself (1009 for an oversized frame, 1002/1007 for protocol errors).
+      log.warn(`sync: socket error, closing it: ${err.code ?? ''} ${err.message}`);
+    });
+  });
+
+  const adapter = new GuardedWebSocketServerAdapter(wss, { log });
+  const repo = new Repo({
+    network: [adapter],
+    storage: new NodeFSStorageAdapter(config.dataDir),
+    // Not `sharePolicy: false`: 2.5.6 tests `if (sharePolicy)` and falls back to sharing everything.
+    // announce=false: never push documents to peers; access=true: serve any document asked for by id.
+    shareConfig: { announce: () => Promise.resolve(false), access: () => Promise.resolve(true) },
+  });
+  // The network subsystem connects the adapter only after the storage id is loaded; sockets that
+  // arrive before that would never be heard by the adapter.
+  await adapter.whenConnected();
+
+  const stats = (): RelayStats => ({
+    ok: true,
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    peers: repo.peers.length,
+    connections: wss.clients.size,
+    rejectedFrames: adapter.rejectedFrames,
+    closedForJunk: adapter.closedForJunk,
+    socketErrors,
+  });
+
+  const serveStatic = createStaticHandler(config.staticDir, log);
+  const server = http.createServer((req, res) => {
+    const handle = async (): Promise<void> => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        return sendText(res, 405, 'Method not allowed');
+      }
+      if (pathOf(req.url) === HEALTH_PATH) {
+        const body = JSON.stringify(stats());
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+          'Cache-Control': 'no-store',
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      await serveStatic(req, res);
+    };
+    handle().catch((err: unknown) => {
+      log.error('http: request failed', req.method, req.url, err);
+      if (!res.headersSent) sendText(res, 500, 'Internal server error');
+      else res.destroy();
+    });
+  });
+  server.on('error', (err) => log.error('http: server error', err));
+
+  server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    socket.on('error', (err) => log.debug('http: upgrade socket error', err));
+    if (shuttingDown) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    if (pathOf(req.url) !== SYNC_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeSockets(wss, options.closeGraceMs ?? 1000);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // Let sync messages already taken off the wire finish applying before the final save.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await flushReady(repo, log);
+      server.closeAllConnections();
+      await serverClosed;
+    })());
+
+  return { url: `http://${host}:${port}`, port, stats, close };
+}
+
+/** repo.flush() throws "DocHandle is not ready" if any handle is unavailable (someone asked for an
+ * id nobody has), so only ready documents are flushed. */
+async function flushReady(repo: Repo, log: Logger): Promise<void> {
+  const ready = Object.values(repo.handles)
+    .filter((handle) => handle.isReady())
+    .map((handle) => handle.documentId);
+  const results = await Promise.allSettled(ready.map((id) => repo.flush([id])));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0)
+    log.error(`flush: ${failed.length} of ${ready.length} documents failed to save`, failed);
+  else log.debug(`flush: ${ready.length} documents saved`);
+}
+
+async function closeSockets(wss: WebSocketServer, graceMs: number): Promise<void> {
+  const sockets = [...wss.clients];
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          const timer = setTimeout(() => {
+            socket.terminate();
+            resolve();
+          }, graceMs);
+          socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          socket.close(1001, 'relay shutting down');
+        }),
+    ),
+  );
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const cut = raw.search(/[?#]/);
+  return cut === -1 ? raw : raw.slice(0, cut);
+}

@@ -207,7 +207,9 @@ describe('hostile frames', () => {
     socket.ws.send(new Uint8Array(MAX_FRAME + 1024));
     const closed = await socket.closed;
     expect(closed.code).toBe(1009);
-    expect((await health()).socketErrors - before.socketErrors).toBe(1);
+    const after = await health();
+    expect(after.socketErrors - before.socketErrors).toBe(1);
+    expect(after.rejectedFrames - before.rejectedFrames).toBe(1);
     // A frame just under the limit is fine (it is junk, but it is read).
     const ok = await raw();
     ok.ws.send(new Uint8Array(MAX_FRAME - 16).fill(0xff));

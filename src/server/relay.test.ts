@@ -2,6 +2,8 @@
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repo } from '@automerge/automerge-repo';
 import { buildRelay, relayEntry, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
@@ -64,11 +66,11 @@ describe('http', () => {
       ['/assets/index-abc123.js', 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable'],
       ['/assets/index-abc123.css', 'text/css; charset=utf-8', 'public, max-age=31536000, immutable'],
     ];
-    for (const [path, type, cache] of cases) {
-      const res = await fetch(relay.url + path);
-      expect(res.status, path).toBe(200);
-      expect(res.headers.get('content-type'), path).toBe(type);
-      expect(res.headers.get('cache-control'), path).toBe(cache);
+    for (const [target, type, cache] of cases) {
+      const res = await fetch(relay.url + target);
+      expect(res.status, target).toBe(200);
+      expect(res.headers.get('content-type'), target).toBe(type);
+      expect(res.headers.get('cache-control'), target).toBe(cache);
     }
     const wasm = new Uint8Array(
       await (await fetch(`${relay.url}/assets/automerge-def456.wasm`)).arrayBuffer(),
@@ -77,11 +79,11 @@ describe('http', () => {
   });
 
   it('falls back to index.html for navigations, 404s for missing files', async () => {
-    for (const path of ['/collections/abc', '/c/x/y/', '/share?doc=1']) {
-      const res = await fetch(relay.url + path);
-      expect(res.status, path).toBe(200);
-      expect(await res.text(), path).toContain('<title>Pinax</title>');
-      expect(res.headers.get('cache-control'), path).toBe('no-cache');
+    for (const target of ['/collections/abc', '/c/x/y/', '/share?doc=1']) {
+      const res = await fetch(relay.url + target);
+      expect(res.status, target).toBe(200);
+      expect(await res.text(), target).toContain('<title>Pinax</title>');
+      expect(res.headers.get('cache-control'), target).toBe('no-cache');
     }
     expect((await fetch(`${relay.url}/assets/missing-123.js`)).status).toBe(404);
     expect((await fetch(`${relay.url}/nope.png`)).status).toBe(404);
@@ -89,7 +91,7 @@ describe('http', () => {
   });
 
   it('rejects path traversal and malformed encoding', async () => {
-    for (const path of [
+    for (const target of [
       '/../package.json',
       '/../../../../etc/passwd',
       '/assets/../../package.json',
@@ -98,9 +100,9 @@ describe('http', () => {
       '/..%5c..%5cpackage.json',
       '/a%00.js',
     ]) {
-      const res = await rawRequest(relay.url, path);
-      expect(res.status, path).toBe(400);
-      expect(res.body.toString(), path).not.toContain('"name"');
+      const res = await rawRequest(relay.url, target);
+      expect(res.status, target).toBe(400);
+      expect(res.body.toString(), target).not.toContain('"name"');
     }
     expect((await rawRequest(relay.url, '/%E0%A4%A')).status).toBe(400);
     expect((await rawRequest(relay.url, '/%zz')).status).toBe(400);
@@ -204,17 +206,18 @@ describe('process', () => {
     }
   });
 
+  const run = (args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [relayEntry(), ...args],
+        { env: { ...process.env, ...env }, timeout: 10_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: typeof err?.code === 'number' ? err.code : 0, out: stdout + stderr }),
+      );
+    });
+
   it('exits with code 2 on a bad flag or variable', async () => {
-    const run = (args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> =>
-      new Promise((resolve) => {
-        execFile(
-          process.execPath,
-          [relayEntry(), ...args],
-          { env: { ...process.env, ...env } },
-          (err, stdout, stderr) =>
-            resolve({ code: typeof err?.code === 'number' ? err.code : 0, out: stdout + stderr }),
-        );
-      });
     const badPort = await run(['--port', 'http']);
     expect(badPort.code).toBe(2);
     expect(badPort.out).toMatch(/--port must be a whole number/);
@@ -224,5 +227,13 @@ describe('process', () => {
     const badEnv = await run(['--data-dir', '/tmp/unused'], { MAX_FRAME_BYTES: 'lots' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.out).toMatch(/MAX_FRAME_BYTES must be a whole number/);
+  });
+
+  it('exits with code 1 when the port is taken', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinax-relay-'));
+    cleanup.push(dataDir);
+    const taken = await run(['--port', String(relay.port), '--data-dir', dataDir]);
+    expect(taken.code).toBe(1);
+    expect(taken.out).toMatch(/could not start: .*EADDRINUSE/);
   });
 });

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Repo } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
@@ -24,7 +25,7 @@ export interface RelayStats {
   peers: number;
   /** Open WebSocket connections, joined or not. */
   connections: number;
-  /** Frames dropped as malformed (see GuardedWebSocketServerAdapter). */
+  /** Frames dropped: malformed (see GuardedWebSocketServerAdapter) or refused by ws (too big). */
   rejectedFrames: number;
   /** Sockets closed for junk (1003). */
   closedForJunk: number;
@@ -53,22 +54,23 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   let socketErrors = 0;
   let shuttingDown = false;
 
-  await fs.promises.mkdir(config.dataDir, { recursive: true });
+  await ensureDir(config.dataDir);
   if (!fs.existsSync(config.staticDir))
     log.warn(`static dir ${config.staticDir} does not exist: only ${HEALTH_PATH} and ${SYNC_PATH} will work`);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes });
   // An unhandled 'error' event would throw and take the whole relay down.
   wss.on('error', (err) => log.error('sync: WebSocket server error', err));
+
+  const adapter = new GuardedWebSocketServerAdapter(wss, { log });
   wss.on('connection', (socket) => {
     socket.on('error', (err: Error & { code?: string }) => {
       socketErrors++;
+      adapter.rejectedFrames++; // ws errors are all about one bad frame (too big, bad opcode, bad UTF-8)
       // ws closes the socket itself (1009 for an oversized frame, 1002/1007 for protocol errors).
       log.warn(`sync: socket error, closing it: ${err.code ?? ''} ${err.message}`);
     });
   });
-
-  const adapter = new GuardedWebSocketServerAdapter(wss, { log });
   const repo = new Repo({
     network: [adapter],
     storage: new NodeFSStorageAdapter(config.dataDir),
@@ -76,6 +78,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     // announce=false: never push documents to peers; access=true: serve any document asked for by id.
     shareConfig: { announce: () => Promise.resolve(false), access: () => Promise.resolve(true) },
   });
+  // Fails here, with the reason, when the data dir is not writable (the id is stored on first run).
+  await repo.storageId();
   // The network subsystem connects the adapter only after the storage id is loaded; sockets that
   // arrive before that would never be heard by the adapter.
   await adapter.whenConnected();
@@ -115,8 +119,6 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       else res.destroy();
     });
   });
-  server.on('error', (err) => log.error('http: server error', err));
-
   server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => log.debug('http: upgrade socket error', err));
     if (shuttingDown) return refuseUpgrade(socket, 503, 'Service Unavailable');
@@ -124,14 +126,19 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen(config.port, config.host, () => {
-      server.off('error', onError);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    wss.close(); // stops the adapter's keep-alive timer
+    throw err;
+  }
+  server.on('error', (err) => log.error('http: server error', err));
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -184,6 +191,25 @@ async function closeSockets(wss: WebSocketServer, graceMs: number): Promise<void
         }),
     ),
   );
+}
+
+/** mkdir -p without `recursive: true`, which loops forever in Node 20 on paths like /proc/x. */
+async function ensureDir(dir: string, depth = 0): Promise<void> {
+  try {
+    await fs.promises.mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (!(await fs.promises.stat(dir)).isDirectory())
+        throw new Error(`${dir} is not a directory`, { cause: err });
+      return;
+    }
+    if (code !== 'ENOENT' || depth > 64 || path.dirname(dir) === dir) throw err;
+    await ensureDir(path.dirname(dir), depth + 1);
+    await fs.promises.mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again; // someone else just made it: fine
+    });
+  }
 }
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {

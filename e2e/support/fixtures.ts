@@ -2,8 +2,13 @@
 // serving the built app from dist/, and helpers to open "devices" (browser contexts, each with its
 // own SharedWorker engine and IndexedDB) and tabs.
 
+import fs from 'node:fs';
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { spawnRelay, type SpawnedRelay } from '../../src/server/testing/spawn-relay.ts';
+import {
+  spawnRelay,
+  type SpawnRelayOptions,
+  type SpawnedRelay,
+} from '../../src/server/testing/spawn-relay.ts';
 
 export interface RelayControl {
   /** The current relay process (changes after restart()). */
@@ -15,16 +20,24 @@ export interface RelayControl {
   restart(): Promise<void>;
 }
 
+export interface DeviceOptions {
+  noSharedWorker?: boolean;
+  /** Names the device in the console log printed when a test fails. */
+  label?: string;
+}
+
 export interface Fixtures {
+  /** Extra options for the fixture relay, e.g. `test.use({ relayOptions: { maxFrameBytes: 65536 } })`. */
+  relayOptions: Pick<SpawnRelayOptions, 'maxFrameBytes'>;
   relay: RelayControl;
   /** Opens a new device: a fresh browser context (own engine, IndexedDB and service worker). */
-  newDevice: (options?: { noSharedWorker?: boolean }) => Promise<BrowserContext>;
+  newDevice: (options?: DeviceOptions) => Promise<BrowserContext>;
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
-  relay: async ({}, use) => {
-    let relay = await spawnRelay();
+  relayOptions: [{}, { option: true }],
+  relay: async ({ relayOptions }, use, testInfo) => {
+    let relay = await spawnRelay(relayOptions);
     const { port, dataDir } = relay;
     let running = true;
     const control: RelayControl = {
@@ -38,27 +51,52 @@ export const test = base.extend<Fixtures>({
       },
       async restart() {
         if (running) await control.stop();
-        relay = await spawnRelay({ port, dataDir });
+        relay = await spawnRelay({ ...relayOptions, port, dataDir });
         running = true;
       },
     };
     await use(control);
     if (running) await relay.kill();
+    if (testInfo.status !== testInfo.expectedStatus)
+      await testInfo.attach('relay output', { body: relay.output(), contentType: 'text/plain' });
+    await fs.promises.rm(dataDir, { recursive: true, force: true });
   },
-  newDevice: async ({ browser }, use) => {
+  newDevice: async ({ browser }, use, testInfo) => {
     const contexts: BrowserContext[] = [];
+    // SharedWorker logs are invisible to Playwright; the engine forwards its warnings to every tab's
+    // console as "[pinax:engine] ...", so the tab consoles tell most of the story of a failure.
+    const log: string[] = [];
+    const start = Date.now();
     await use(async (options = {}) => {
       const context = await openDevice(browser, options);
+      const label = options.label ?? `device ${contexts.length + 1}`;
       contexts.push(context);
+      context.on('console', (message) => {
+        if (message.type() === 'debug') return;
+        log.push(`${elapsed()} [${label}] ${message.type()}: ${message.text()}`);
+      });
+      context.on('weberror', (error) =>
+        log.push(`${elapsed()} [${label}] pageerror: ${error.error().message}`),
+      );
       return context;
     });
     for (const context of contexts) await context.close().catch(() => undefined);
+    if (testInfo.status !== testInfo.expectedStatus && log.length > 0) {
+      await testInfo.attach('browser console', { body: log.join('\n'), contentType: 'text/plain' });
+      console.error(`--- browser console (${testInfo.title}) ---\n${log.slice(-200).join('\n')}`);
+    }
+    function elapsed(): string {
+      return `+${((Date.now() - start) / 1000).toFixed(1)}s`;
+    }
   },
 });
 
 export { expect };
 
-export async function openDevice(browser: Browser, options: { noSharedWorker?: boolean } = {}): Promise<BrowserContext> {
+export async function openDevice(
+  browser: Browser,
+  options: { noSharedWorker?: boolean } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext();
   if (options.noSharedWorker) {
     await context.addInitScript(() => {
@@ -91,7 +129,12 @@ export class AppPage {
   }
 
   async newItem(fields: { title?: string; body?: string; tags?: string } = {}): Promise<void> {
+    const before = this.page.url();
     await this.page.getByRole('button', { name: 'New item', exact: true }).click();
+    // The new item's editor opens (its id in the URL) with the caret in its empty title.
+    await expect(this.page).not.toHaveURL(before);
+    await expect(this.page).toHaveURL(/#\/c\/[^/]+\/i\/[^/]+$/);
+    await expect(this.title()).toHaveValue('');
     await expect(this.title()).toBeFocused();
     if (fields.title !== undefined) await this.title().fill(fields.title);
     if (fields.tags !== undefined) await this.tags().fill(fields.tags);
@@ -111,13 +154,77 @@ export class AppPage {
   }
 
   itemRow(title: string | RegExp) {
-    return this.page.getByRole('list', { name: 'Items' }).getByRole('listitem').filter({ hasText: title });
+    return this.items().filter({ hasText: title });
+  }
+
+  /** Every row of the collection's item list (the list is virtualized: rows in view, plus a margin). */
+  items() {
+    return this.page.getByRole('list', { name: 'Items', exact: true }).getByRole('listitem');
+  }
+
+  /** The title shown in each row, for exact comparisons (a row's text also holds snippet, tags, time). */
+  rowTitles() {
+    return this.items().locator('.title');
+  }
+
+  /** The body snippet shown in each row. */
+  rowSnippets() {
+    return this.items().locator('.snippet');
+  }
+
+  /** Opens an item's editor from its row and waits until the editor shows that title. */
+  async openItem(title: string): Promise<void> {
+    await this.items()
+      .filter({ has: this.page.locator('.title', { hasText: title }) })
+      .getByRole('link')
+      .click();
+    await expect(this.title()).toHaveValue(title);
+  }
+
+  collectionLinks() {
+    return this.page.getByRole('navigation', { name: 'Collections' }).getByRole('link');
+  }
+
+  heading(name: string) {
+    return this.page.getByRole('heading', { name, exact: true });
+  }
+
+  /** Polls until a service worker is activated for this page (no `navigator.serviceWorker.ready`: it
+   * never settles on a page without one). */
+  async serviceWorkerActivated(): Promise<void> {
+    await expect
+      .poll(
+        () =>
+          this.page.evaluate(async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            return registration?.active?.state ?? 'none';
+          }),
+        { timeout: 30_000 },
+      )
+      .toBe('activated');
+  }
+
+  /** True once a service worker controls this page (after the first install, only after a reload). */
+  controlled(): Promise<boolean> {
+    return this.page.evaluate(() => navigator.serviceWorker.controller !== null);
+  }
+
+  /** Writes this tab has sent and the engine has not acknowledged yet. */
+  pendingWrites(): Promise<number> {
+    return this.page.evaluate(() =>
+      (
+        globalThis as unknown as { __pinax: { client: { pendingWrites(): number } } }
+      ).__pinax.client.pendingWrites(),
+    );
   }
 
   /** Resolves once the engine has acknowledged every write this tab sent (i.e. they are durable). */
   async writesSettled(): Promise<void> {
     await this.page.waitForFunction(
-      () => (globalThis as { __pinax?: { client: { pendingWrites(): number } } }).__pinax?.client.pendingWrites() === 0,
+      () =>
+        (
+          globalThis as { __pinax?: { client: { pendingWrites(): number } } }
+        ).__pinax?.client.pendingWrites() === 0,
     );
   }
 }

@@ -94,6 +94,8 @@ export function utf8ByteLength(text: string): number {
 }
 
 function formatBytes(bytes: number): string {
+  // Near the limit, rounding would read "1.0 MB of at most 1.0 MB": give exact counts there.
+  if (Math.abs(bytes - LIMITS.bodyMaxBytes) < 100_000) return `${bytes.toLocaleString('en-US')} bytes`;
   if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
   if (bytes >= 1_000) return `${(bytes / 1_000).toFixed(0)} KB`;
   return `${bytes} bytes`;

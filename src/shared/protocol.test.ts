@@ -105,3 +105,9 @@ describe('addItems', () => {
     ).toBe('string');
   });
 });
+
+describe('body limit message', () => {
+  it('gives exact byte counts just over the limit', () => {
+    expect(checkBody('a'.repeat(1_000_001))?.message).toContain('1,000,001 bytes of at most 1,000,000 bytes');
+  });
+});

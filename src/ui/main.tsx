@@ -18,3 +18,5 @@ if (root) {
   );
 }
 registerServiceWorker();
+// Local-first: ask the browser not to evict this profile's data under storage pressure.
+void navigator.storage?.persist?.().catch(() => false);

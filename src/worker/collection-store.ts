@@ -117,7 +117,11 @@ export class CollectionStore {
 
   /** Loads every joined collection in the background so offline edits reach the relay. */
   async loadAllJoined(): Promise<void> {
-    for (const row of await this.list()) await this.get(row.id);
+    for (const row of await this.list()) {
+      // Rows from before ids were validated on join: drop them rather than show junk forever.
+      if (!isValidDocumentId(row.id)) await this.forget(row.id);
+      else await this.get(row.id);
+    }
   }
 
   async flush(ids: readonly string[]): Promise<void> {

@@ -19,7 +19,7 @@ import {
   setBodyDoc,
   setDeleted,
 } from './domain/collection-doc.ts';
-import { ImmutableString } from '@automerge/automerge-repo/slim';
+import { ImmutableString, isValidDocumentId } from '@automerge/automerge-repo/slim';
 import type { LiveCollection } from './live-collection.ts';
 
 export class CommandError extends Error {
@@ -54,6 +54,11 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
       return { collectionId: live.id };
     }
     case 'openCollection':
+      if (!isValidDocumentId(cmd.collectionId))
+        throw new CommandError({
+          code: ERROR_CODES.invalid,
+          message: 'This link does not name a valid collection.',
+        });
       await ctx.collections.join(cmd.collectionId);
       return { collectionId: cmd.collectionId };
     case 'renameCollection': {

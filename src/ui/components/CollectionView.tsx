@@ -6,7 +6,7 @@ import { isTyping } from '../App.tsx';
 import { useEngine } from '../engine-context.tsx';
 import { collectionHref, navigate } from '../router.ts';
 import { CollectionHeader } from './CollectionHeader.tsx';
-import { ItemEditor } from './ItemEditor.tsx';
+import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
 
 type ViewState =
@@ -64,8 +64,8 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
     setCreateError(null);
     try {
       const { itemId } = await engine.command({ type: 'addItem', collectionId: props.collectionId });
+      requestTitleFocus(itemId);
       navigate(collectionHref(props.collectionId, itemId));
-      requestAnimationFrame(() => document.getElementById('item-title')?.focus());
     } catch (error) {
       setCreateError(`Could not create the item: ${String(error)}`);
     }

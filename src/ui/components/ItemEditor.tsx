@@ -11,6 +11,13 @@ import { replacePreservingCaret } from '../caret.ts';
 
 type EditableField = Extract<FieldName, 'title' | 'body' | 'tags'>;
 
+let titleFocusFor: ItemId | null = null;
+
+/** Asks the editor to focus its title once it shows this item (a just-created one). */
+export function requestTitleFocus(itemId: ItemId): void {
+  titleFocusFor = itemId;
+}
+
 export function ItemEditor(props: {
   collectionId: CollectionId;
   itemId: ItemId;
@@ -92,6 +99,10 @@ export function ItemEditor(props: {
         setMissing(false);
         setErrors({});
         dirty.clear();
+        if (titleFocusFor === itemId) {
+          titleFocusFor = null;
+          queueMicrotask(() => fields.title?.focus());
+        }
         const unsubscribe = engine.subscribe(
           { type: 'item', collectionId, itemId },
           (payload: SubscriptionPayloads['item']) => {

@@ -5,6 +5,7 @@ import { CollectionView } from './components/CollectionView.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatusBadge } from './components/SyncStatusBadge.tsx';
 import { createRoute } from './router.ts';
+import { variant } from './variant.ts';
 
 export function App(): JSX.Element {
   const route = createRoute();
@@ -47,12 +48,7 @@ export function App(): JSX.Element {
               </p>
             </section>
           </Match>
-          <Match
-            when={(() => {
-              const r = route();
-              return r.page === 'invalid' ? r : undefined;
-            })()}
-          >
+          <Match when={variant(route(), 'page', 'invalid')}>
             {(invalid) => (
               <section class="empty" role="alert">
                 <h1>Link not recognised</h1>
@@ -61,12 +57,7 @@ export function App(): JSX.Element {
               </section>
             )}
           </Match>
-          <Match
-            when={(() => {
-              const r = route();
-              return r.page === 'collection' ? r : undefined;
-            })()}
-          >
+          <Match when={variant(route(), 'page', 'collection')}>
             {(r) => <CollectionView collectionId={r().collectionId} itemId={r().itemId} />}
           </Match>
         </Switch>

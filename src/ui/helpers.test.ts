@@ -70,3 +70,13 @@ describe('diffRegion', () => {
     expect(diffRegion('abc', 'abc')).toEqual({ start: 3, delta: 0 });
   });
 });
+
+describe('variant', () => {
+  it('narrows a tagged union or gives undefined', async () => {
+    const { variant } = await import('./variant.ts');
+    type Shape = { kind: 'a'; x: number } | { kind: 'b'; y: string };
+    const value = { kind: 'b', y: 'hi' } as Shape;
+    expect(variant(value, 'kind', 'b')?.y).toBe('hi');
+    expect(variant(value, 'kind', 'a')).toBeUndefined();
+  });
+});

@@ -8,6 +8,7 @@ import { collectionHref, navigate } from '../router.ts';
 import { CollectionHeader } from './CollectionHeader.tsx';
 import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
+import { variant } from '../variant.ts';
 
 type ViewState =
   | { status: 'loading' }
@@ -88,12 +89,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
           <p class="muted">Opening collection…</p>
         </section>
       </Match>
-      <Match
-        when={(() => {
-          const v = view();
-          return v.status === 'unavailable' ? v : undefined;
-        })()}
-      >
+      <Match when={variant(view(), 'status', 'unavailable')}>
         {(v) => (
           <section class="empty" role="alert">
             <h1>Collection unavailable</h1>
@@ -102,12 +98,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
           </section>
         )}
       </Match>
-      <Match
-        when={(() => {
-          const v = view();
-          return v.status === 'ready' ? v : undefined;
-        })()}
-      >
+      <Match when={variant(view(), 'status', 'ready')}>
         {(v) => (
           <div class="collection" classList={{ 'with-panel': !!props.itemId }}>
             <section class="list-column">

@@ -146,8 +146,14 @@ export class CollectionStore {
       this.#scheduleRow(live);
       return live;
     } catch (error) {
-      log.info('collection unavailable', id, String(error));
-      this.#unavailable.set(id, 'This collection could not be found.');
+      if (/unavailable/i.test(String(error))) {
+        log.info('collection unavailable', id);
+        this.#unavailable.set(id, 'This collection could not be found.');
+      } else {
+        // Not "nobody has it": something failed while loading what we have. Say so, loudly.
+        log.error('collection failed to load', id, error);
+        this.#unavailable.set(id, `This collection could not be opened: ${String(error)}`);
+      }
       return undefined;
     }
   }

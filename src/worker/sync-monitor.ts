@@ -106,6 +106,11 @@ function countUnacknowledged(
 ): number {
   let pending = 0;
   for (const handle of handles) {
+    // A document still being fetched (a link just opened on a fresh device) is not synced yet.
+    if (handle.state === 'requesting' || handle.state === 'loading') {
+      pending++;
+      continue;
+    }
     if (!handle.isReady()) continue;
     const remote = handle.getRemoteHeads(storageId);
     if (!remote || !sameHeads(remote, handle.heads())) pending++;

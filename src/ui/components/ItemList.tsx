@@ -23,11 +23,17 @@ export function ItemList(props: {
     onCleanup(() => observer.disconnect());
   });
 
-  const visible = createMemo(() => {
-    const first = Math.max(0, Math.floor(scrollTop() / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(props.items.length, Math.ceil((scrollTop() + viewport()) / ROW_HEIGHT) + OVERSCAN);
-    return props.items.slice(first, last).map((item, i) => ({ item, index: first + i }));
-  });
+  // Rows key on the item objects themselves: an unchanged item keeps its object (and its DOM) across
+  // updates, so a remote edit re-renders one row, not every visible one.
+  const range = createMemo(
+    () => ({
+      first: Math.max(0, Math.floor(scrollTop() / ROW_HEIGHT) - OVERSCAN),
+      last: Math.ceil((scrollTop() + viewport()) / ROW_HEIGHT) + OVERSCAN,
+    }),
+    undefined,
+    { equals: (a, b) => a.first === b.first && a.last === b.last },
+  );
+  const visible = createMemo(() => props.items.slice(range().first, range().last));
 
   return (
     <div
@@ -37,25 +43,23 @@ export function ItemList(props: {
     >
       <ul class="item-list" aria-label="Items" style={{ height: `${props.items.length * ROW_HEIGHT}px` }}>
         <For each={visible()}>
-          {(row) => (
+          {(item, offset) => (
             <li
               class="item-row"
               classList={{
-                selected: row.item.id === props.selectedId,
-                conflicted: row.item.titleConflicts.length > 1,
+                selected: item.id === props.selectedId,
+                conflicted: item.titleConflicts.length > 1,
               }}
-              style={{ transform: `translateY(${row.index * ROW_HEIGHT}px)` }}
+              style={{ transform: `translateY(${(range().first + offset()) * ROW_HEIGHT}px)` }}
               aria-setsize={props.items.length}
-              aria-posinset={row.index + 1}
+              aria-posinset={range().first + offset() + 1}
             >
-              <a href={collectionHref(props.collectionId, row.item.id)}>
-                <span class="title">{row.item.title || 'Untitled'}</span>
-                <span class="snippet">{row.item.snippet}</span>
+              <a href={collectionHref(props.collectionId, item.id)}>
+                <span class="title">{item.title || 'Untitled'}</span>
+                <span class="snippet">{item.snippet}</span>
                 <span class="meta">
-                  <For each={row.item.tags}>{(tag) => <span class="tag">{tag}</span>}</For>
-                  <time dateTime={new Date(row.item.updatedAt).toISOString()}>
-                    {formatTime(row.item.updatedAt)}
-                  </time>
+                  <For each={item.tags}>{(tag) => <span class="tag">{tag}</span>}</For>
+                  <time dateTime={new Date(item.updatedAt).toISOString()}>{formatTime(item.updatedAt)}</time>
                 </span>
               </a>
             </li>
@@ -66,10 +70,13 @@ export function ItemList(props: {
   );
 }
 
+// Formatters are costly to create: make them once, not per row per render.
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
 function formatTime(ms: number): string {
   const date = new Date(ms);
-  const today = new Date();
-  return date.toDateString() === today.toDateString()
-    ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleDateString();
+  return date.toDateString() === new Date().toDateString()
+    ? timeFormat.format(date)
+    : dateFormat.format(date);
 }

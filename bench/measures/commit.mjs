@@ -1,0 +1,105 @@
+// Measure 2: commit time of a one-item title edit in a large collection, from the tab: the time from
+// sending `updateItem` to its acknowledgement. The engine acknowledges only after the change is
+// flushed to IndexedDB (repo.flush), so this is "durable commit" time, not the Automerge change
+// alone (that one is measured in Node by automerge-micro.mjs).
+//
+// The page shows the collection (its list subscription is live, as when a person edits), edits go
+// to random items one at a time with a random 20-60 ms gap, in rounds of `perRound`.
+
+import { attachEngineProfiler, attachPageProfiler } from '../lib/engine-profiler.mjs';
+import { summarize } from '../lib/stats.mjs';
+
+export async function measureCommit(
+  page,
+  { collectionId, ids, edits, perRound = 50, label, log = () => undefined },
+) {
+  const samples = [];
+  const rounds = [];
+  let done = 0;
+  while (done < edits) {
+    const n = Math.min(perRound, edits - done);
+    const targets = Array.from({ length: n }, () => ids[Math.floor(Math.random() * ids.length)]);
+    const round = await page.evaluate(
+      async ({ collectionId, targets, label, offset }) => {
+        const client = window.__pinax.client;
+        const out = [];
+        for (let i = 0; i < targets.length; i++) {
+          const title = `Commit probe ${label} ${offset + i} ${Math.random().toString(36).slice(2, 8)}`;
+          const t0 = performance.now();
+          await client.command({ type: 'updateItem', collectionId, itemId: targets[i], title });
+          out.push(performance.now() - t0);
+          await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 40));
+        }
+        return out;
+      },
+      { collectionId, targets, label, offset: done },
+    );
+    samples.push(...round);
+    rounds.push(summarize(round));
+    done += n;
+    log(`  ${label}: ${done}/${edits} edits`);
+  }
+  return { label, edits, ackMs: summarize(samples), perRound: rounds, samples };
+}
+
+/**
+ * The floor under any durable ack in this profile: one small IndexedDB readwrite transaction per
+ * write (a 200-byte record, awaited until `complete`), in a scratch database of the same origin,
+ * per durability hint. The engine's flush does at least one such transaction per command.
+ */
+export async function measureIdbFloor(page, { writes = 200 } = {}) {
+  const out = await page.evaluate(async (writes) => {
+    const name = 'pinax-bench-scratch';
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name, 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('kv');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const result = {};
+    for (const durability of ['default', 'relaxed', 'strict']) {
+      const samples = [];
+      for (let i = 0; i < writes; i++) {
+        const data = crypto.getRandomValues(new Uint8Array(200));
+        const t0 = performance.now();
+        await new Promise((resolve, reject) => {
+          const tx = db.transaction('kv', 'readwrite', { durability });
+          tx.objectStore('kv').put(data, ['bench', durability, i]);
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        });
+        samples.push(performance.now() - t0);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      result[durability] = samples;
+    }
+    db.close();
+    await new Promise((resolve) => {
+      const del = indexedDB.deleteDatabase(name);
+      del.onsuccess = del.onerror = del.onblocked = () => resolve();
+    });
+    return result;
+  }, writes);
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, { ms: summarize(v), samples: v }]));
+}
+
+/**
+ * Where the time goes during `edits` title edits (same workload as measureCommit), from CPU
+ * profiles of the SharedWorker engine and of the tab's main thread (which renders each patch before
+ * it can see the ack). Run after the timed measures: profiling adds overhead.
+ */
+export async function profileCommit(context, page, { collectionId, ids, edits, distDir }) {
+  const engine = await attachEngineProfiler(context, page, { distDir });
+  const tab = await attachPageProfiler(context, page, { distDir });
+  try {
+    await engine.start();
+    await tab.start();
+    const started = Date.now();
+    await measureCommit(page, { collectionId, ids, edits, perRound: edits, label: 'profiled' });
+    const wallMs = Date.now() - started;
+    return { engine: await engine.stop(edits), tab: await tab.stop(edits), workloadWallMs: wallMs };
+  } finally {
+    await tab.detach();
+    await engine.detach();
+  }
+}

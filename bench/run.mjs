@@ -1,0 +1,846 @@
+// Pinax foundation benchmark suite. Plain Node ESM, no TypeScript loader.
+//
+//   npm run bench                      build, then the full suite (writes bench/results/)
+//   node bench/run.mjs --quick         smoke run: 1,000 items, few iterations, results to a temp dir
+//   node bench/run.mjs --only tabs,commit --dist /tmp/other-dist
+//
+// Flags:
+//   --quick            fewer items and iterations; results go to the OS temp dir unless --out is given
+//   --only a,b         run only these measures: bundle, micro, tabs, commit, cold, fresh
+//                      (tabs/commit/cold/fresh share one seeded device; seeding runs when any is on)
+//   --items N          items in the large collection (default 10000; 1000 with --quick)
+//   --seed MODE        batch (addItems, 1,000 per command), single (one addItem per item, 32 in
+//                      flight), or auto (batch when the engine has addItems; the default)
+//   --dist DIR         the built app to serve (default <project>/dist; run `npm run build` first)
+//   --out DIR          where to write results (default bench/results; temp dir with --quick)
+//   --quiet-wait S     before each browser measure wait up to S seconds for the 1-minute load
+//                      average to drop below the core count (default 60; 0 with --quick)
+//   --keep-profiles    keep the Chromium profiles (temp dirs) for inspection
+//   --verbose          echo the relay's log
+//
+// The relay is a real child process (build/server/server/testing/spawn-relay.js, compiled by
+// `npm run build:server`), serving the built app and /sync on 127.0.0.1. Everything launched is
+// closed in `finally`, on SIGINT/SIGTERM, and by a global watchdog.
+
+import { execFile as execFileCb } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  chromiumVersion,
+  closeAllDevices,
+  killEngine,
+  launchDevice,
+  openApp,
+  sleep,
+  waitForMarks,
+  waitForServiceWorker,
+  waitForSyncStatus,
+} from './lib/browser.mjs';
+import { fmtBytes, fmtMs, round, roundAll, roundSummary } from './lib/stats.mjs';
+import { measureBundle } from './measures/bundle.mjs';
+import { measureColdCollection, measureColdHome } from './measures/cold-start.mjs';
+import { measureCommit, measureIdbFloor, profileCommit } from './measures/commit.mjs';
+import { makeRewarm, measureFreshSync } from './measures/fresh-sync.mjs';
+import { seedCollection, supportsBatch } from './measures/seed.mjs';
+import { clockSkew, measureTabToTab, openPair } from './measures/tab-to-tab.mjs';
+
+const execFile = promisify(execFileCb);
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH_DIR);
+const ALL_MEASURES = ['bundle', 'micro', 'tabs', 'commit', 'cold', 'fresh'];
+const WATCHDOG_MS = 60 * 60 * 1000;
+
+// ---- options ----
+
+function parseArgs(argv) {
+  const opts = {
+    quick: false,
+    only: new Set(ALL_MEASURES),
+    items: undefined,
+    seed: 'auto',
+    dist: process.env['PINAX_BENCH_DIST'] ?? path.join(ROOT, 'dist'),
+    out: undefined,
+    quietWait: undefined,
+    keepProfiles: false,
+    verbose: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--quick':
+        opts.quick = true;
+        break;
+      case '--only': {
+        const list = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        for (const m of list) if (!ALL_MEASURES.includes(m)) throw new Error(`unknown measure ${m}`);
+        opts.only = new Set(list);
+        break;
+      }
+      case '--items':
+        opts.items = Number(value());
+        break;
+      case '--seed':
+        opts.seed = value();
+        if (!['auto', 'batch', 'single'].includes(opts.seed))
+          throw new Error('--seed is auto, batch or single');
+        break;
+      case '--dist':
+        opts.dist = path.resolve(value());
+        break;
+      case '--out':
+        opts.out = path.resolve(value());
+        break;
+      case '--quiet-wait':
+        opts.quietWait = Number(value());
+        break;
+      case '--keep-profiles':
+        opts.keepProfiles = true;
+        break;
+      case '--verbose':
+        opts.verbose = true;
+        break;
+      case '--help':
+        process.stdout.write(
+          `${fs
+            .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+            .split('\n')
+            .filter(
+              (line, i, all) => line.startsWith('//') && all.slice(0, i).every((l) => l.startsWith('//')),
+            )
+            .map((line) => line.replace(/^\/\/ ?/, ''))
+            .join('\n')}\n`,
+        );
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument ${arg} (try --help)`);
+    }
+  }
+  const q = opts.quick;
+  opts.items ??= q ? 1000 : 10_000;
+  opts.quietWait ??= q ? 0 : 60;
+  opts.out ??= q ? path.join(os.tmpdir(), 'pinax-bench-results') : path.join(BENCH_DIR, 'results');
+  opts.smallItems = q ? 10 : 20;
+  opts.tabEdits = q ? 30 : 200;
+  opts.commitEdits = q ? 40 : 200;
+  opts.coldRuns = q ? 2 : 5;
+  opts.freshRuns = q ? 1 : 3;
+  opts.micro = q ? { items: 1000, edits: 50, rounds: 1 } : { items: opts.items, edits: 200, rounds: 3 };
+  return opts;
+}
+
+// ---- helpers ----
+
+const log = (...args) => console.info(...args);
+
+function loadavg() {
+  return os.loadavg().map((v) => round(v, 2));
+}
+
+/** Waits (up to maxSeconds) for the 1-minute load average to drop below the core count. */
+async function quietGate(maxSeconds) {
+  const cores = os.cpus().length;
+  const started = Date.now();
+  const before = loadavg();
+  while (maxSeconds > 0 && os.loadavg()[0] >= cores && Date.now() - started < maxSeconds * 1000)
+    await sleep(2000);
+  return { loadavgBefore: before, loadavgAtStart: loadavg(), waitedMs: Date.now() - started };
+}
+
+function withTimeout(promise, ms, label) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${label} timed out after ${ms / 1000} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function machineInfo() {
+  const cpus = os.cpus();
+  const git = async (...args) =>
+    (await execFile('git', args, { cwd: ROOT }).catch(() => ({ stdout: '' }))).stdout.trim();
+  let playwright = 'unknown';
+  try {
+    const pkg = path.join(ROOT, 'node_modules', '@playwright', 'test', 'package.json');
+    playwright = JSON.parse(fs.readFileSync(pkg, 'utf8')).version;
+  } catch {
+    // keep unknown
+  }
+  return {
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpus: cpus.map((c) => ({ model: c.model, speedMHz: c.speed })),
+    cpuCount: cpus.length,
+    totalMemBytes: os.totalmem(),
+    node: process.version,
+    chromium: chromiumVersion(),
+    playwright,
+    git: {
+      commit: await git('rev-parse', 'HEAD'),
+      dirtyFiles: (await git('status', '--porcelain')).split('\n').filter(Boolean).length,
+    },
+    loadavgAtStart: loadavg(),
+  };
+}
+
+async function runMicro(params) {
+  const script = path.join(BENCH_DIR, 'measures', 'automerge-micro.mjs');
+  const args = [
+    script,
+    '--json',
+    '--items',
+    String(params.items),
+    '--edits',
+    String(params.edits),
+    '--rounds',
+    String(params.rounds),
+  ];
+  const { stdout } = await execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout);
+}
+
+/** The relay as a restartable resource on a fixed port (the app's origin, and so its storage,
+ * depends on the port). */
+async function startRelayControl(spawnRelay, opts) {
+  const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'pinax-bench-relay-'));
+  let proc = await spawnRelay({ dataDir, staticDir: opts.dist, echo: opts.verbose });
+  const port = proc.port;
+  return {
+    url: proc.url,
+    port,
+    dataDir,
+    async stop() {
+      if (!proc) return;
+      const p = proc;
+      proc = null;
+      await p.stop();
+    },
+    async start() {
+      if (proc) return;
+      proc = await spawnRelay({ dataDir, port, staticDir: opts.dist, echo: opts.verbose });
+    },
+    async dispose() {
+      await this.stop().catch(() => undefined);
+      await fs.promises.rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}
+
+// ---- the suite ----
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const results = {
+    schema: 1,
+    suite: 'foundation',
+    startedAt: startedAt.toISOString(),
+    quick: opts.quick,
+    config: {
+      items: opts.items,
+      seed: opts.seed,
+      smallItems: opts.smallItems,
+      tabEdits: opts.tabEdits,
+      commitEdits: opts.commitEdits,
+      coldRuns: opts.coldRuns,
+      freshRuns: opts.freshRuns,
+      micro: opts.micro,
+      dist: path.relative(ROOT, opts.dist) || '.',
+      measures: [...opts.only],
+    },
+    machine: await machineInfo(),
+    measures: {},
+    errors: [],
+    consoleProblems: [],
+  };
+  const want = (m) => opts.only.has(m);
+  const record = (key, value) => {
+    results.measures[key] = value;
+  };
+  const fail = (key, error) => {
+    log(`!! ${key}: ${error?.stack ?? error}`);
+    results.errors.push({
+      measure: key,
+      error: String(error?.message ?? error)
+        .split('\nBrowser logs:')[0]
+        .slice(0, 3000),
+    });
+  };
+
+  if (!fs.existsSync(path.join(opts.dist, 'index.html')))
+    throw new Error(`${opts.dist}/index.html is missing: run npm run build (or pass --dist)`);
+
+  // 5. Bundle sizes: static analysis of the build, no browser.
+  if (want('bundle')) {
+    log('== bundle: tab initial JS (gzip -9) ==');
+    try {
+      record('bundle', measureBundle(opts.dist));
+    } catch (error) {
+      fail('bundle', error);
+    }
+  }
+
+  // 2b. Automerge micro-benchmark in a child Node process, before any browser competes for CPU.
+  if (want('micro')) {
+    log(`== micro: Automerge change on a ${opts.micro.items}-item replica document (Node) ==`);
+    try {
+      const gate = await quietGate(opts.quietWait);
+      const micro = await withTimeout(runMicro(opts.micro), 10 * 60_000, 'micro');
+      record('automergeMicro', { ...micro, load: { ...gate, loadavgAfter: loadavg() } });
+    } catch (error) {
+      fail('micro', error);
+    }
+  }
+
+  const browserMeasures = ['tabs', 'commit', 'cold', 'fresh'].filter(want);
+  if (browserMeasures.length > 0) await runBrowserMeasures(opts, results, record, fail);
+
+  results.finishedAt = new Date().toISOString();
+  results.machine.loadavgAtEnd = loadavg();
+  const rows = table(results, opts);
+  results.table = rows;
+  printTable(rows);
+  await writeResults(results, opts);
+  if (results.errors.length > 0) {
+    log(`${results.errors.length} measure(s) failed; see "errors" in the results`);
+    process.exitCode = 1;
+  }
+}
+
+// Order matters. Seeding, then everything that only LOADS the large collection (sync to the relay,
+// cold starts, fresh profiles), then everything that EDITS it (commit, tab-to-tab), with one page
+// kept open throughout so the engine never restarts, and last a reopen check. Reason: with
+// @automerge/automerge 3.5.0 a large collection stops loading after a few hundred edits (see
+// bench/repro/automerge-load-panic.mjs); the reopen check reports it instead of it silently
+// breaking the load-dependent measures.
+async function runBrowserMeasures(opts, results, record, fail) {
+  const spawnRelayPath = path.join(ROOT, 'build', 'server', 'server', 'testing', 'spawn-relay.js');
+  if (!fs.existsSync(spawnRelayPath))
+    throw new Error(`${spawnRelayPath} is missing: run npm run build (or npm run build:server)`);
+  const { spawnRelay } = await import(pathToFileURL(spawnRelayPath).href);
+  const want = (m) => opts.only.has(m);
+  const countKey = `count:${opts.items} items`;
+  let relay;
+  try {
+    relay = await startRelayControl(spawnRelay, opts);
+    log(`relay at ${relay.url} serving ${opts.dist}`);
+    const deviceA = await launchDevice('a');
+    deviceA.context.on('console', (msg) => {
+      if (['error', 'warning'].includes(msg.type()) && results.consoleProblems.length < 200)
+        results.consoleProblems.push({ device: 'a', type: msg.type(), text: msg.text().slice(0, 500) });
+    });
+    const home = await openApp(deviceA, relay.url, '#/');
+    await waitForServiceWorker(home);
+    const seedMode =
+      opts.seed === 'auto' ? ((await supportsBatch(home, 'probe')) ? 'batch' : 'single') : opts.seed;
+
+    // 1. Tab-to-tab on a small collection.
+    if (want('tabs')) {
+      log(`== tabs: tab-to-tab latency, ${opts.smallItems}-item collection ==`);
+      try {
+        const gate = await quietGate(opts.quietWait);
+        const small = await seedCollection(home, {
+          name: 'Latency small',
+          count: opts.smallItems,
+          mode: seedMode,
+        });
+        const out = await withTimeout(
+          tabToTab(deviceA, relay.url, small.collectionId, opts.smallItems, opts, ['keyboard', 'command']),
+          15 * 60_000,
+          'tabs (small)',
+        );
+        record('tabToTabSmall', {
+          collectionItems: opts.smallItems,
+          ...out,
+          load: { ...gate, loadavgAfter: loadavg() },
+        });
+      } catch (error) {
+        fail('tabs (small)', error);
+      }
+    }
+
+    // Seed the large collection.
+    log(
+      `== seeding: ${opts.items} items (${seedMode === 'batch' ? 'addItems batches' : 'one addItem each'}) ==`,
+    );
+    const seedGate = await quietGate(opts.quietWait);
+    let big;
+    try {
+      big = await withTimeout(
+        seedCollection(home, { name: 'Bench large', count: opts.items, mode: seedMode, log }),
+        40 * 60_000,
+        'seeding',
+      );
+      record('seeding', { ...big.stats, load: { ...seedGate, loadavgAfter: loadavg() } });
+    } catch (error) {
+      fail('seeding', error);
+      return;
+    }
+
+    // Device A must have everything at the relay before the cold and fresh measures. "Synced" is
+    // only meaningful once the collection is loaded (the status counts loaded documents only).
+    try {
+      const page = await openApp(deviceA, relay.url, `#/c/${big.collectionId}`);
+      await waitForMarks(page, [countKey], { timeout: 120_000 });
+      const started = Date.now();
+      await waitForSyncStatus(page, 'Synced', 600_000);
+      results.measures.seeding.syncedToRelayAfterMs = Date.now() - started;
+      log(`device A synced with the relay (${((Date.now() - started) / 1000).toFixed(1)} s after seeding)`);
+      await page.close();
+    } catch (error) {
+      fail('sync device A', error);
+    }
+
+    // 3. Cold reload (loads only).
+    if (want('cold')) {
+      log('== cold: reload with the large collection stored ==');
+      try {
+        const gate = await quietGate(opts.quietWait);
+        const homeRuns = await withTimeout(
+          measureColdHome(deviceA, relay.url, { name: 'Bench large', runs: opts.coldRuns, log }),
+          10 * 60_000,
+          'cold home',
+        );
+        const collectionRuns = await withTimeout(
+          measureColdCollection(deviceA, relay.url, {
+            collectionId: big.collectionId,
+            count: opts.items,
+            runs: opts.coldRuns,
+            log,
+          }),
+          10 * 60_000,
+          'cold collection',
+        );
+        record('coldReload', {
+          collectionItems: opts.items,
+          home: homeRuns,
+          collection: collectionRuns,
+          load: { ...gate, loadavgAfter: loadavg() },
+        });
+      } catch (error) {
+        fail('cold', error);
+      }
+    }
+
+    // 4. Fresh profile through the relay (loads only, on device A).
+    if (want('fresh')) {
+      log('== fresh: new profile opens the large collection through the relay ==');
+      try {
+        const gate = await quietGate(opts.quietWait);
+        await killEngine(deviceA);
+        const rewarm = makeRewarm({
+          baseUrl: relay.url,
+          openApp,
+          collectionId: big.collectionId,
+          count: opts.items,
+        });
+        const out = await withTimeout(
+          measureFreshSync({
+            relay,
+            deviceA,
+            rewarm,
+            collectionId: big.collectionId,
+            count: opts.items,
+            runs: opts.freshRuns,
+            distDir: opts.dist,
+            log,
+          }),
+          30 * 60_000,
+          'fresh',
+        );
+        record('freshSync', {
+          collectionItems: opts.items,
+          ...out,
+          load: { ...gate, loadavgAfter: loadavg() },
+        });
+      } catch (error) {
+        fail('fresh', error);
+      }
+    }
+
+    // From here on the large collection is edited: keep one page open so the engine stays up.
+    if (!want('commit') && !want('tabs')) return;
+    await killEngine(deviceA);
+    const anchor = await openApp(deviceA, relay.url, '#/');
+    await anchor.evaluate(() => window.__bench.stopMarks());
+
+    // 2. Commit time: with the collection's list open in the tab (as when a person edits), with no
+    // list subscription (engine path only), and with the relay stopped.
+    if (want('commit')) {
+      log(`== commit: updateItem -> ack in a ${opts.items}-item collection ==`);
+      try {
+        const gate = await quietGate(opts.quietWait);
+        const listPage = await openApp(deviceA, relay.url, `#/c/${big.collectionId}`);
+        await waitForMarks(listPage, [countKey], { timeout: 120_000 });
+        await listPage.evaluate(() => window.__bench.stopMarks());
+        const run = (page, label) =>
+          withTimeout(
+            measureCommit(page, {
+              collectionId: big.collectionId,
+              ids: big.ids,
+              edits: opts.commitEdits,
+              label,
+              log,
+            }),
+            10 * 60_000,
+            `commit (${label})`,
+          );
+        const listOpen = await run(listPage, 'list-open');
+        // Profiles in the steady state (relay connected and in sync), on the same list page.
+        log('  CPU profiles of the engine and the tab during edits (not timed)');
+        let profile = null;
+        try {
+          profile = await withTimeout(
+            profileCommit(deviceA.context, listPage, {
+              collectionId: big.collectionId,
+              ids: big.ids,
+              edits: opts.quick ? 40 : 100,
+              distDir: opts.dist,
+            }),
+            5 * 60_000,
+            'commit profile',
+          );
+        } catch (error) {
+          fail('commit profile', error);
+        }
+        await listPage.close();
+        const noList = await run(anchor, 'no-list');
+        await relay.stop();
+        let relayStopped;
+        try {
+          await sleep(500);
+          relayStopped = await run(anchor, 'no-list-relay-stopped');
+        } finally {
+          await relay.start();
+        }
+        // On reconnect the engine re-sends the whole document to the restarted relay (~3 MB for
+        // 10,000 items): let that finish before anything else is timed.
+        await waitForSyncStatus(anchor, 'Synced', 300_000).catch((error) =>
+          fail('resync after relay restart', error),
+        );
+        const idbFloor = await withTimeout(
+          measureIdbFloor(anchor, { writes: opts.quick ? 40 : 200 }),
+          5 * 60_000,
+          'IndexedDB floor',
+        );
+        record('commit', {
+          collectionItems: opts.items,
+          listOpen,
+          noList,
+          relayStopped,
+          indexedDbFloor: idbFloor,
+          profile,
+          load: { ...gate, loadavgAfter: loadavg() },
+        });
+      } catch (error) {
+        fail('commit', error);
+      }
+    }
+
+    // 1b. Tab-to-tab with the large collection in both tabs.
+    if (want('tabs')) {
+      log(`== tabs: tab-to-tab latency, ${opts.items}-item collection ==`);
+      try {
+        const gate = await quietGate(opts.quietWait);
+        const out = await withTimeout(
+          tabToTab(deviceA, relay.url, big.collectionId, opts.items, opts, ['keyboard']),
+          15 * 60_000,
+          'tabs (large)',
+        );
+        record('tabToTabLarge', {
+          collectionItems: opts.items,
+          ...out,
+          load: { ...gate, loadavgAfter: loadavg() },
+        });
+      } catch (error) {
+        fail('tabs (large)', error);
+      }
+    }
+
+    // Check: after all those edits, does the large collection still open after a restart?
+    log('== check: reopen the edited large collection after an engine restart ==');
+    const reopen = { editsSinceSeeding: 0 };
+    reopen.editsSinceSeeding =
+      (want('commit') ? 3 * opts.commitEdits + (opts.quick ? 40 : 100) : 0) +
+      (want('tabs') ? opts.tabEdits + 1 : 0);
+    try {
+      await killEngine(deviceA);
+      const page = await openApp(deviceA, relay.url, `#/c/${big.collectionId}`);
+      const marks = await waitForMarks(page, [countKey], { timeout: 60_000 });
+      reopen.ok = true;
+      reopen.shownMs = marks[countKey];
+    } catch (error) {
+      reopen.ok = false;
+      reopen.error = String(error.message ?? error).slice(0, 1500);
+      fail('reopen after edits', error);
+    }
+    record('reopenAfterEdits', reopen);
+  } finally {
+    try {
+      const kept = await closeAllDevices({ keepProfiles: opts.keepProfiles });
+      if (kept.length > 0) log(`profiles kept: ${kept.join(', ')}`);
+    } finally {
+      await relay?.dispose();
+    }
+  }
+}
+
+async function tabToTab(device, baseUrl, collectionId, count, opts, modes) {
+  const pair = await openPair(device, baseUrl, collectionId, count);
+  try {
+    const skew = await clockSkew(pair.pageA, pair.pageB);
+    const out = { clock: skew, visibility: pair.visibility };
+    for (const mode of modes) {
+      log(`  ${mode}: ${opts.tabEdits} edits`);
+      out[mode] = await measureTabToTab({
+        ...pair,
+        collectionId,
+        edits: opts.tabEdits,
+        mode,
+        log,
+      });
+    }
+    return out;
+  } finally {
+    await pair.pageA.close().catch(() => undefined);
+    await pair.pageB.close().catch(() => undefined);
+  }
+}
+
+// ---- output ----
+
+function table(results, opts) {
+  const m = results.measures;
+  const rows = [];
+  const ms = (name, goal, s, extra = '') =>
+    rows.push({
+      measure: name,
+      goal: goal === null ? '' : `<= ${fmtMs(goal)}`,
+      p50: fmtMs(s?.p50),
+      p95: fmtMs(s?.p95),
+      max: fmtMs(s?.max),
+      n: s?.n ?? 0,
+      verdict: goal === null || !s?.n ? '' : (s.p95 ?? Infinity) <= goal ? 'PASS (p95)' : 'FAIL (p95)',
+      note: extra,
+    });
+  const median = (name, goal, s, extra = '') =>
+    rows.push({
+      measure: name,
+      goal: goal === null ? '' : `<= ${fmtMs(goal)}`,
+      p50: fmtMs(s?.p50),
+      p95: fmtMs(s?.p95),
+      max: fmtMs(s?.max),
+      n: s?.n ?? 0,
+      verdict: goal === null || !s?.n ? '' : (s.p50 ?? Infinity) <= goal ? 'PASS (median)' : 'FAIL (median)',
+      note: extra,
+    });
+  for (const [key, label] of [
+    ['tabToTabSmall', `${opts.smallItems} items`],
+    ['tabToTabLarge', `${opts.items} items`],
+  ]) {
+    const t = m[key];
+    if (!t) continue;
+    if (t.keyboard) {
+      ms(
+        `1 tab->tab, keystroke, ${label} (DOM)`,
+        16,
+        t.keyboard.latencyMs,
+        `timeouts ${t.keyboard.timeouts}`,
+      );
+      ms(`1 tab->tab, keystroke, ${label} (next frame)`, null, t.keyboard.toFrameMs);
+    }
+    if (t.command) ms(`1 tab->tab, command, ${label} (DOM)`, 16, t.command.latencyMs);
+  }
+  if (m.seeding)
+    rows.push({
+      measure:
+        m.seeding.mode === 'batch'
+          ? `  seeding ${m.seeding.items} items (addItems x${m.seeding.batchSize}, per command)`
+          : `  seeding ${m.seeding.items} items (addItem x${m.seeding.concurrency} parallel)`,
+      goal: '',
+      p50: fmtMs(m.seeding.commandLatencyMs.p50),
+      p95: fmtMs(m.seeding.commandLatencyMs.p95),
+      max: fmtMs(m.seeding.commandLatencyMs.max),
+      n: m.seeding.items,
+      verdict: '',
+      note: `total ${fmtMs(m.seeding.ms)}, ${m.seeding.itemsPerSecond.toFixed(0)} items/s`,
+    });
+  if (m.commit) {
+    ms(`2 commit ack, ${opts.items} items, list open, relay on`, 2, m.commit.listOpen?.ackMs);
+    ms(`2 commit ack, ${opts.items} items, no list, relay on`, 2, m.commit.noList?.ackMs);
+    ms(`2 commit ack, ${opts.items} items, no list, relay off`, 2, m.commit.relayStopped?.ackMs);
+    for (const [key, label] of [
+      ['engine', 'engine CPU per edit (profiled, list open)'],
+      ['tab', 'tab main-thread CPU per edit (profiled)'],
+    ]) {
+      const prof = m.commit.profile?.[key];
+      if (!prof) continue;
+      const top = Object.entries(prof.categoriesMsPerUnit)
+        .slice(0, 3)
+        .map(([k, v]) => `${k} ${fmtMs(v)}`)
+        .join(', ');
+      rows.push({
+        measure: `  ${label}`,
+        goal: '',
+        p50: fmtMs(prof.busyMsPerUnit),
+        p95: '',
+        max: '',
+        n: prof.units,
+        verdict: '',
+        note: top,
+      });
+    }
+  }
+  if (m.commit?.indexedDbFloor)
+    ms('  IndexedDB put floor (1 tx, default durability)', null, m.commit.indexedDbFloor.default?.ms);
+  if (m.automergeMicro) {
+    const p = m.automergeMicro.perEdit;
+    ms(
+      `2b Automerge change only (Node, ${m.automergeMicro.items} items)`,
+      2,
+      p.changeMs,
+      `change+diff+saveSince p95 per round of ${m.automergeMicro.edits}: ${m.automergeMicro.perRoundTotalMs
+        .map((r) => fmtMs(r.p95))
+        .join(' / ')}`,
+    );
+    ms('2b change+diff+saveSince (Node)', null, p.totalMs, `CPU p95 ${fmtMs(p.totalCpuMs.p95)}`);
+  }
+  if (m.coldReload) {
+    median('3 cold reload -> collection in sidebar', 500, m.coldReload.home.sidebarLinkMs);
+    median(`3b cold open of the ${opts.items}-item collection`, null, m.coldReload.collection.countShownMs);
+  }
+  if (m.freshSync) {
+    median(`4 fresh profile: all ${opts.items} items stored`, 2500, m.freshSync.storedMs);
+    median(
+      `4 fresh profile: all ${opts.items} items shown`,
+      2500,
+      m.freshSync.shownMs,
+      `offline reload shows all: ${m.freshSync.offlineReloadAllShown}`,
+    );
+  }
+  for (const [key, label] of [
+    ['engine', 'fresh: B engine CPU (profiled run)'],
+    ['tab', 'fresh: B tab main-thread CPU (profiled run)'],
+  ]) {
+    const prof = m.freshSync?.profile?.[key];
+    if (!prof) continue;
+    rows.push({
+      measure: `  ${label}`,
+      goal: '',
+      p50: fmtMs(prof.busyMs),
+      p95: '',
+      max: '',
+      n: 1,
+      verdict: '',
+      note: Object.entries(prof.categoriesMsPerUnit)
+        .slice(0, 3)
+        .map(([k, v]) => `${k} ${fmtMs(v)}`)
+        .join(', '),
+    });
+  }
+  if (m.reopenAfterEdits)
+    rows.push({
+      measure: `check: ${opts.items}-item collection reopens after ${m.reopenAfterEdits.editsSinceSeeding} edits`,
+      goal: '',
+      p50: m.reopenAfterEdits.ok ? fmtMs(m.reopenAfterEdits.shownMs) : '-',
+      p95: '',
+      max: '',
+      n: 1,
+      verdict: m.reopenAfterEdits.ok ? 'PASS' : 'FAIL',
+      note: m.reopenAfterEdits.ok ? '' : 'Collection unavailable (see bench/repro/automerge-load-panic.mjs)',
+    });
+  if (m.bundle) {
+    const b = m.bundle;
+    rows.push({
+      measure: '5 tab initial JS, gzip -9 (no engine)',
+      goal: '',
+      p50: fmtBytes(b.tabInitialJs.gzipBytes),
+      p95: '',
+      max: '',
+      n: b.tabInitialJs.files.length,
+      verdict: '',
+      note: `raw ${fmtBytes(b.tabInitialJs.bytes)}; css ${fmtBytes(b.tabCss.gzipBytes)} gz`,
+    });
+    rows.push({
+      measure: '5 engine JS / wasm, gzip -9',
+      goal: '',
+      p50: fmtBytes(b.engineJs.gzipBytes),
+      p95: fmtBytes(b.wasm.gzipBytes),
+      max: '',
+      n: b.engineJs.files.length + b.wasm.files.length,
+      verdict: '',
+      note: `raw ${fmtBytes(b.engineJs.bytes)} JS, ${fmtBytes(b.wasm.bytes)} wasm (p50 col = JS, p95 col = wasm)`,
+    });
+  }
+  return rows;
+}
+
+function printTable(rows) {
+  const headers = ['measure', 'goal', 'p50', 'p95', 'max', 'n', 'verdict', 'note'];
+  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+  log('');
+  log(line(headers));
+  log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) log(line(headers.map((h) => row[h])));
+  log('');
+}
+
+/** Rounds every number in the results to microseconds and drops nothing. */
+function tidy(value) {
+  if (Array.isArray(value))
+    return value.every((v) => typeof v === 'number') ? roundAll(value) : value.map(tidy);
+  if (value && typeof value === 'object') {
+    if (['n', 'p50', 'p95', 'max', 'min', 'mean', 'p99'].every((k) => k in value)) return roundSummary(value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tidy(v)]));
+  }
+  return typeof value === 'number' ? round(value) : value;
+}
+
+async function writeResults(results, opts) {
+  await fs.promises.mkdir(opts.out, { recursive: true });
+  const date = results.startedAt.slice(0, 10);
+  const body = `${JSON.stringify(tidy(results), null, 2)}\n`;
+  const name = opts.quick ? `quick-${date}.json` : `foundation-${date}.json`;
+  const dated = path.join(opts.out, name);
+  await fs.promises.writeFile(dated, body);
+  const latest = path.join(opts.out, opts.quick ? 'quick-latest.json' : 'latest.json');
+  await fs.promises.writeFile(latest, body);
+  log(`results: ${path.relative(process.cwd(), dated)} and ${path.relative(process.cwd(), latest)}`);
+}
+
+// ---- process guards ----
+
+let cleaningUp = false;
+async function emergencyCleanup(reason) {
+  if (cleaningUp) return;
+  cleaningUp = true;
+  console.error(`bench: ${reason}; closing browsers and relays`);
+  await closeAllDevices().catch(() => undefined);
+  process.exit(1); // spawn-relay kills its children on exit
+}
+process.once('SIGINT', () => void emergencyCleanup('interrupted'));
+process.once('SIGTERM', () => void emergencyCleanup('terminated'));
+const watchdog = setTimeout(
+  () => void emergencyCleanup(`watchdog: over ${WATCHDOG_MS / 60_000} min`),
+  WATCHDOG_MS,
+);
+watchdog.unref();
+
+main().catch(async (error) => {
+  console.error(error?.stack ?? error);
+  await closeAllDevices().catch(() => undefined);
+  process.exit(1);
+});

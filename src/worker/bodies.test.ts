@@ -53,4 +53,17 @@ describe('body documents', () => {
     await expect.poll(() => a.snapshots.at(-1), { timeout: 3_000 }).toBe('first and second');
     a.bodies.dispose();
   });
+
+  it('can still be written on a device where the body document was unavailable (offline)', async () => {
+    const a = device();
+    const original = await a.bodies.create(collection, itemId, 'seed');
+    const b = device();
+    expect(await b.bodies.find(collection, itemId, original.url)).toBeUndefined();
+    const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 3_000));
+    const handle = await Promise.race([b.bodies.create(collection, itemId, 'seed'), timeout]);
+    expect(handle).not.toBe('hung');
+    if (handle === 'hung') return;
+    expect(handle.documentId).toBe(original.documentId);
+    expect(bodyText(handle)).toBe('seed');
+  });
 });

@@ -6,7 +6,7 @@ import type { Repo } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { addLogSink, makeLogger } from '../shared/log.ts';
 import type { Command, Subscription } from '../shared/protocol.ts';
-import type { CollectionId, EngineMode, SyncStatus } from '../shared/types.ts';
+import type { EngineMode, SyncStatus } from '../shared/types.ts';
 import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
 import { runCommand } from './commands.ts';
@@ -96,8 +96,6 @@ export function startEngine(mode: EngineMode): Engine {
     },
   };
 }
-
-export type { CollectionId };
 
 const log = makeLogger('pinax:engine');
 

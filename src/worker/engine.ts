@@ -86,13 +86,7 @@ export function startEngine(mode: EngineMode): Engine {
   return {
     attachPort(port) {
       ports.add(port);
-      const dispose = serveTab(port, handlers);
-      port.addEventListener('message', (event: MessageEvent) => {
-        if ((event.data as { t?: unknown } | null)?.t === 'bye') {
-          dispose();
-          ports.delete(port);
-        }
-      });
+      serveTab(port, handlers, () => ports.delete(port));
     },
   };
 }

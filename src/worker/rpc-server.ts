@@ -22,8 +22,12 @@ export interface PortLike {
   close?(): void;
 }
 
-/** Serves a tab until it says goodbye or the port closes; returns a disposer. */
-export function serveTab(port: PortLike, handlers: RpcHandlers): () => void {
+/** Serves a tab until it says goodbye; `onClose` runs then. Returns a disposer. */
+export function serveTab(
+  port: PortLike,
+  handlers: RpcHandlers,
+  onClose: () => void = () => undefined,
+): () => void {
   const subscriptions = new Map<number, () => void>();
   let welcomed = false;
   let disposed = false;
@@ -43,6 +47,7 @@ export function serveTab(port: PortLike, handlers: RpcHandlers): () => void {
     for (const unsubscribe of subscriptions.values()) unsubscribe();
     subscriptions.clear();
     port.removeEventListener('message', onMessage);
+    onClose();
   };
 
   const onMessage = (event: MessageEvent) => {

@@ -87,8 +87,11 @@ function category(frame, mapped) {
   return 'JS (unmapped)';
 }
 
-export async function attachEngineProfiler(context, page, { samplingIntervalUs = 200, distDir = null } = {}) {
-  const mapFrame = await makeSourceMapper(distDir);
+/**
+ * A CDP session on the engine's SharedWorker (non-flattened attach): `send(method, params)` speaks to
+ * the worker itself, e.g. Runtime.evaluate or Profiler.*.
+ */
+export async function attachEngineSession(context, page) {
   const cdp = await context.newCDPSession(page);
   // The worker may still be starting (a page that is just loading): wait for it briefly.
   let target;
@@ -122,6 +125,27 @@ export async function attachEngineProfiler(context, page, { samplingIntervalUs =
         .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
         .catch(reject);
     });
+  return {
+    send,
+    /** Evaluates an expression in the engine and returns its (JSON-able) value. */
+    async evaluate(expression) {
+      const { result, exceptionDetails } = await send('Runtime.evaluate', {
+        expression,
+        returnByValue: true,
+      });
+      if (exceptionDetails) throw new Error(`engine evaluate failed: ${exceptionDetails.text}`);
+      return result.value;
+    },
+    async detach() {
+      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
+      await cdp.detach().catch(() => undefined);
+    },
+  };
+}
+
+export async function attachEngineProfiler(context, page, { samplingIntervalUs = 200, distDir = null } = {}) {
+  const mapFrame = await makeSourceMapper(distDir);
+  const { send, detach } = await attachEngineSession(context, page);
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: samplingIntervalUs });
 
@@ -134,8 +158,7 @@ export async function attachEngineProfiler(context, page, { samplingIntervalUs =
     },
     async detach() {
       await send('Profiler.disable').catch(() => undefined);
-      await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
-      await cdp.detach().catch(() => undefined);
+      await detach();
     },
   };
 }

@@ -1,18 +1,36 @@
-// Measure 2: commit time of a one-item title edit in a large collection, from the tab: the time from
-// sending `updateItem` to its acknowledgement. The engine acknowledges only after the change is
-// flushed to IndexedDB (repo.flush), so this is "durable commit" time, not the Automerge change
-// alone (that one is measured in Node by automerge-micro.mjs).
+// Measure 2: commit time of a one-item title edit in a large collection, two ways per edit:
+//   commit  in the engine, from receiving the command to its Automerge change being applied and the
+//           read models updated: the engine's own `pinax:commit` User Timing measure, read from
+//           the SharedWorker over CDP (src/worker/metrics.ts);
+//   ack     from the tab, sending `updateItem` until its acknowledgement, which the engine sends
+//           only after the change is flushed to IndexedDB (repo.flush): the durable commit. Its
+//           floor is one IndexedDB transaction (measureIdbFloor).
 //
 // The page shows the collection (its list subscription is live, as when a person edits), edits go
 // to random items one at a time with a random 20-60 ms gap, in rounds of `perRound`.
 
-import { attachEngineProfiler, attachPageProfiler } from '../lib/engine-profiler.mjs';
+import { attachEngineProfiler, attachEngineSession, attachPageProfiler } from '../lib/engine-profiler.mjs';
 import { summarize } from '../lib/stats.mjs';
 
 export async function measureCommit(
   page,
-  { collectionId, ids, edits, perRound = 50, label, log = () => undefined },
+  { context, collectionId, ids, edits, perRound = 50, label, log = () => undefined },
 ) {
+  const engine = await attachEngineSession(context, page);
+  try {
+    return await measureCommitRounds(page, engine, { collectionId, ids, edits, perRound, label, log });
+  } finally {
+    await engine.detach();
+  }
+}
+
+async function measureCommitRounds(page, engine, { collectionId, ids, edits, perRound, label, log }) {
+  const readCommits = () =>
+    engine.evaluate(
+      `performance.getEntriesByName('pinax:commit').filter((e) => e.detail === 'updateItem').map((e) => e.duration)`,
+    );
+  await engine.evaluate(`performance.clearMeasures('pinax:commit')`);
+  const commitSamples = [];
   const samples = [];
   const rounds = [];
   let done = 0;
@@ -36,10 +54,22 @@ export async function measureCommit(
     );
     samples.push(...round);
     rounds.push(summarize(round));
+    commitSamples.push(...(await readCommits()));
+    await engine.evaluate(`performance.clearMeasures('pinax:commit')`);
     done += n;
     log(`  ${label}: ${done}/${edits} edits`);
   }
-  return { label, edits, ackMs: summarize(samples), perRound: rounds, samples };
+  if (commitSamples.length !== samples.length)
+    throw new Error(`engine recorded ${commitSamples.length} commits for ${samples.length} edits`);
+  return {
+    label,
+    edits,
+    commitMs: summarize(commitSamples),
+    ackMs: summarize(samples),
+    perRound: rounds,
+    samples,
+    commitSamples,
+  };
 }
 
 /**

@@ -3,10 +3,11 @@
 // relay is warm (A's engine has just synced with it). Device B is a brand-new persistent profile
 // that navigates to "#/c/<id>". Times are ms since B's navigation started:
 //   shown   the collection header says "<n> items" (all items are in B's list)
-//   stored  B's IndexedDB holds the collection's chunks: the page polls (every 25 ms, read-only)
-//           the keys of the engine's `chunks` store for this document until they have not changed
-//           for 1.5 s; "stored" is the first poll that saw that final key set (>= shown, since
-//           polling starts once the items are shown).
+//   stored  B's IndexedDB holds the collection's chunks: from just after navigation the page polls
+//           (every 25 ms, read-only) the keys of the engine's `chunks` store for this document
+//           until they have not changed for 1.5 s after the items are shown; "stored" is the first
+//           poll that saw that final key set. It can come before "shown": the engine stores the
+//           relay's snapshot of the document before loading it.
 // Then the proof: B's pages are closed (engine gone), the relay is STOPPED and the context set
 // offline, and a new page opens the same URL from the service worker cache and B's IndexedDB
 // alone; it must show all items again.
@@ -23,11 +24,14 @@ import {
 import { attachEngineProfiler, attachPageProfiler } from '../lib/engine-profiler.mjs';
 import { summarize } from '../lib/stats.mjs';
 
-async function pollStored(page, collectionId, stableMs = 1500, timeoutMs = 60_000) {
+async function pollStored(page, collectionId, countText, stableMs = 1500, timeoutMs = 60_000) {
   return page.evaluate(
-    async ({ docId, stableMs, timeoutMs }) => {
-      const readKeys = () =>
-        new Promise((resolve, reject) => {
+    async ({ docId, countText, stableMs, timeoutMs }) => {
+      const readKeys = async () => {
+        // Opening a database that does not exist yet would create it (empty) under the engine.
+        const names = (await indexedDB.databases()).map((info) => info.name);
+        if (!names.includes('pinax')) return [];
+        return new Promise((resolve, reject) => {
           const open = indexedDB.open('pinax');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
@@ -58,6 +62,7 @@ async function pollStored(page, collectionId, stableMs = 1500, timeoutMs = 60_00
             }
           };
         });
+      };
       const started = performance.now();
       let last = '';
       let lastChangeAt = performance.now();
@@ -68,14 +73,18 @@ async function pollStored(page, collectionId, stableMs = 1500, timeoutMs = 60_00
         if (signature !== last) {
           last = signature;
           lastChangeAt = t;
-        } else if (keys.length > 0 && t - lastChangeAt >= stableMs) {
+        } else if (
+          keys.length > 0 &&
+          t - lastChangeAt >= stableMs &&
+          document.body.textContent?.includes(countText)
+        ) {
           return { storedAt: lastChangeAt, keys, timedOut: false };
         }
         if (t - started > timeoutMs) return { storedAt: null, keys, timedOut: true };
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
-    { docId: collectionId, stableMs, timeoutMs },
+    { docId: collectionId, countText, stableMs, timeoutMs },
   );
 }
 
@@ -104,8 +113,9 @@ export async function measureFreshSync({
     try {
       const page = await deviceB.context.newPage();
       await page.goto(`${relay.url}/#/c/${collectionId}`);
+      const storedPolling = pollStored(page, collectionId, countText);
       await waitForMarks(page, [`count:${countText}`], { timeout: 120_000 });
-      const storedResult = await pollStored(page, collectionId);
+      const storedResult = await storedPolling;
       const marks = await readMarks(page);
       detail.shownMs = marks[`count:${countText}`];
       detail.storedMs = storedResult.storedAt;
@@ -179,7 +189,7 @@ async function profileFreshSync({ relay, deviceA, rewarm, collectionId, countTex
     await engine.start();
     try {
       await waitForMarks(page, [`count:${countText}`], { timeout: 120_000 });
-      const stored = await pollStored(page, collectionId);
+      const stored = await pollStored(page, collectionId, countText);
       const marks = await readMarks(page);
       return {
         note: 'profiled run (slower than the timed ones); the engine profile starts when its worker appears',

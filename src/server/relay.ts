@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import { makeLogger, type Logger } from '../shared/log.ts';
 import type { RelayConfig } from './config.ts';
 import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
+import { createSnapshotHandler, SNAPSHOT_PATH } from './snapshot.ts';
 import { createStaticHandler, sendText } from './static.ts';
 
 export const SYNC_PATH = '/sync';
@@ -95,8 +96,10 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   });
 
   const serveStatic = createStaticHandler(config.staticDir, log);
+  const serveSnapshot = createSnapshotHandler(repo, log);
   const server = http.createServer((req, res) => {
     const handle = async (): Promise<void> => {
+      if (pathOf(req.url) === SNAPSHOT_PATH) return serveSnapshot(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return sendText(res, 405, 'Method not allowed');

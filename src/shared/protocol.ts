@@ -12,8 +12,15 @@ import type {
 } from './types.ts';
 import type { FieldError } from './limits.ts';
 import { LIMITS } from './limits.ts';
+import type {
+  QueryCommand,
+  QueryCommandResults,
+  QuerySubscription,
+  QuerySubscriptionPayloads,
+} from './queries.ts';
+import { parseQueryCommand, parseQuerySubscription } from './queries.ts';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---- commands (tab -> engine, acknowledged once durable) ----
 
@@ -35,7 +42,8 @@ export type Command =
     }
   | { type: 'deleteItem'; collectionId: CollectionId; itemId: ItemId }
   | { type: 'restoreItem'; collectionId: CollectionId; itemId: ItemId }
-  | { type: 'resolveConflict'; collectionId: CollectionId; itemId: ItemId; field: 'title'; value: string };
+  | { type: 'resolveConflict'; collectionId: CollectionId; itemId: ItemId; field: 'title'; value: string }
+  | QueryCommand;
 
 export type CommandType = Command['type'];
 
@@ -47,7 +55,7 @@ export interface NewItemFields {
 
 export const MAX_BATCH_ITEMS = 1_000;
 
-export interface CommandResults {
+export interface CommandResults extends QueryCommandResults {
   createCollection: { collectionId: CollectionId };
   renameCollection: null;
   deleteCollection: null;
@@ -66,13 +74,14 @@ export type Subscription =
   | { type: 'collections' }
   | { type: 'collection'; collectionId: CollectionId }
   | { type: 'item'; collectionId: CollectionId; itemId: ItemId }
-  | { type: 'syncStatus' };
+  | { type: 'syncStatus' }
+  | QuerySubscription;
 
 export type CollectionUpdate =
   | { kind: 'state'; state: CollectionState }
   | { kind: 'patch'; collection: CollectionSummary; upserts: ItemSummary[]; removed: ItemId[] };
 
-export interface SubscriptionPayloads {
+export interface SubscriptionPayloads extends QuerySubscriptionPayloads {
   collections: CollectionSummary[];
   collection: CollectionUpdate;
   item: { status: 'ready'; item: ItemDetail } | { status: 'missing' };
@@ -153,7 +162,7 @@ function parseSubscription(raw: unknown): Subscription | string {
         ? { type: 'item', collectionId: raw['collectionId'] as CollectionId, itemId: raw['itemId'] as ItemId }
         : 'item subscription without ids';
     default:
-      return 'unknown subscription type';
+      return parseQuerySubscription(raw) ?? 'unknown subscription type';
   }
 }
 
@@ -226,7 +235,7 @@ function parseCommand(raw: unknown): Command | string {
           }
         : 'resolveConflict needs collectionId, itemId, field and value';
     default:
-      return 'unknown command type';
+      return parseQueryCommand(raw) ?? 'unknown command type';
   }
 }
 

@@ -4,11 +4,20 @@ import { Banners } from './components/Banners.tsx';
 import { CollectionView } from './components/CollectionView.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatusBadge } from './components/SyncStatusBadge.tsx';
+import { SearchBox } from './components/search/SearchBox.tsx';
+import { SearchResults, resultDomId } from './components/search/SearchResults.tsx';
+import { useSearch } from './components/search/useSearch.ts';
+import { useEngine } from './engine-context.tsx';
+import type { CollectionSummary } from '../shared/types.ts';
 import { createRoute } from './router.ts';
 import { variant } from './variant.ts';
 
 export function App(): JSX.Element {
   const route = createRoute();
+  const engine = useEngine();
+  const search = useSearch(engine);
+  const [collections, setCollections] = createSignal<CollectionSummary[]>([]);
+  onCleanup(engine.subscribe({ type: 'collections' }, setCollections));
   const [showShortcuts, setShowShortcuts] = createSignal(false);
 
   const onKey = (event: KeyboardEvent) => {
@@ -24,6 +33,17 @@ export function App(): JSX.Element {
         <a class="brand" href="#/">
           Pinax
         </a>
+        <SearchBox
+          query={search.query()}
+          onQuery={search.setQuery}
+          onMove={search.move}
+          onOpen={() => search.open()}
+          activeResultId={
+            search.searching() && (search.results()?.hits.length ?? 0) > 0
+              ? resultDomId(search.active())
+              : null
+          }
+        />
         <Banners />
         <SyncStatusBadge />
       </header>
@@ -34,7 +54,21 @@ export function App(): JSX.Element {
         })()}
       />
       <main class="main">
+        <Show when={search.searching()}>
+          <SearchResults
+            query={search.query()}
+            results={search.results()}
+            active={search.active()}
+            tag={search.tag()}
+            collectionId={search.collectionId()}
+            collections={collections()}
+            onTag={search.setTag}
+            onCollection={search.setCollectionId}
+            onOpen={search.open}
+          />
+        </Show>
         <Switch>
+          <Match when={search.searching()}>{null}</Match>
           <Match when={route().page === 'home'}>
             <section class="empty">
               <h1>Your collections</h1>
@@ -66,6 +100,10 @@ export function App(): JSX.Element {
         <aside class="shortcuts" aria-label="Keyboard shortcuts">
           <h2>Keyboard shortcuts</h2>
           <dl>
+            <dt>/</dt>
+            <dd>Search everything</dd>
+            <dt>↑ ↓ Enter</dt>
+            <dd>Move through search results and open one</dd>
             <dt>n</dt>
             <dd>New item</dd>
             <dt>Esc</dt>

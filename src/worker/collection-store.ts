@@ -11,6 +11,8 @@ import type { CollectionRow, PinaxDb } from './db.ts';
 import type { CollectionDoc } from './domain/collection-doc.ts';
 import { COLLECTION_KIND, initialCollection } from './domain/collection-doc.ts';
 import { LiveCollection } from './live-collection.ts';
+import type { Bootstrap } from './network/snapshot-bootstrap.ts';
+import type { ReadModels } from './read-models/read-models.ts';
 
 export type ListListener = (rows: CollectionSummary[]) => void;
 export type StateListener = (state: CollectionState) => void;
@@ -22,10 +24,22 @@ export class CollectionStore {
   #unavailable = new Map<CollectionId, string>();
   #rowWrites = new Map<CollectionId, ReturnType<typeof setTimeout>>();
   #loadedListeners = new Set<(id: CollectionId) => void>();
+  #bootstrap: Bootstrap;
+  #readModels: ReadModels | undefined;
 
-  constructor(db: PinaxDb, repo: Promise<Repo>) {
+  /**
+   * `bootstrap` may store a whole snapshot of a document the device has nothing of yet;
+   * `readModels` are kept current for every loaded collection.
+   */
+  constructor(
+    db: PinaxDb,
+    repo: Promise<Repo>,
+    options: { bootstrap?: Bootstrap; readModels?: ReadModels } = {},
+  ) {
     this.#db = db;
     this.#repo = repo;
+    this.#bootstrap = options.bootstrap ?? (() => Promise.resolve(false));
+    this.#readModels = options.readModels;
   }
 
   async list(): Promise<CollectionSummary[]> {
@@ -113,6 +127,7 @@ export class CollectionStore {
 
   async forget(id: CollectionId): Promise<void> {
     await this.#db.collections.delete(id);
+    await this.#readModels?.removeCollection(id);
   }
 
   /** Loads every joined collection in the background so offline edits reach the relay. */
@@ -134,7 +149,11 @@ export class CollectionStore {
       this.#unavailable.set(id, 'This link does not name a valid collection.');
       return undefined;
     }
+    // Only fetched when nothing is stored, and started before Automerge's wasm is ready (the two
+    // overlap); it must land before find() reads storage.
+    const bootstrapped = this.#bootstrap(id);
     const repo = await this.#repo;
+    await bootstrapped;
     try {
       const handle = await repo.find<CollectionDoc>(stringifyAutomergeUrl({ documentId: id }));
       if (handle.doc()?.kind !== COLLECTION_KIND) {
@@ -160,6 +179,15 @@ export class CollectionStore {
 
   #track(live: LiveCollection): void {
     live.subscribe(() => this.#scheduleRow(live));
+    const readModels = this.#readModels;
+    // After the current task: whoever asked for the collection renders it before the catalog and
+    // index are derived.
+    if (readModels && !live.deleted)
+      setTimeout(() => {
+        readModels
+          .track(live.id, live.handle)
+          .catch((error: unknown) => log.error('could not derive read models', error));
+      }, 0);
   }
 
   // Sidebar rows are written at most every 250 ms: a 10k-item import must not do 10k row writes.

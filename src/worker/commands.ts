@@ -20,7 +20,11 @@ import {
   setDeleted,
 } from './domain/collection-doc.ts';
 import { ImmutableString, isValidDocumentId } from '@automerge/automerge-repo/slim';
+import { newItemId } from './domain/ids.ts';
 import type { LiveCollection } from './live-collection.ts';
+import { recordCommit } from './metrics.ts';
+import type { HistoryQueries } from './queries/history.ts';
+import { exportCollection } from './queries/transfer.ts';
 
 export class CommandError extends Error {
   readonly rpc: RpcError;
@@ -33,24 +37,35 @@ export class CommandError extends Error {
 export interface CommandContext {
   collections: CollectionStore;
   bodies: Promise<BodyDocs>;
+  history: HistoryQueries;
 }
 
 export async function runCommand<C extends Command>(
   ctx: CommandContext,
   cmd: C,
 ): Promise<CommandResults[C['type']]> {
-  const result = await dispatch(ctx, cmd);
+  const startedAt = performance.now();
+  const flush = (ids: readonly string[]): Promise<void> => {
+    recordCommit(startedAt, cmd.type);
+    return ctx.collections.flush(ids);
+  };
+  const result = await dispatch({ ...ctx, flush }, cmd);
   return result as CommandResults[C['type']];
 }
 
-async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResults[Command['type']]> {
+/** What a handler gets: the engine's parts, and `flush`, which marks the commit then makes it durable. */
+interface DispatchContext extends CommandContext {
+  flush(ids: readonly string[]): Promise<void>;
+}
+
+async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResults[Command['type']]> {
   switch (cmd.type) {
     case 'createCollection': {
       const name = cmd.name.trim();
       const description = cmd.description?.trim() ?? '';
       reject(checkName(name) ?? checkDescription(description));
       const live = await ctx.collections.create(name, description);
-      await ctx.collections.flush([live.id]);
+      await ctx.flush([live.id]);
       return { collectionId: live.id };
     }
     case 'openCollection':
@@ -69,7 +84,7 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
         if (readString(doc.name) !== name) doc.name = new ImmutableString(name);
         doc.updatedAt = Date.now();
       });
-      await ctx.collections.flush([live.id]);
+      await ctx.flush([live.id]);
       return null;
     }
     case 'deleteCollection': {
@@ -78,7 +93,7 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
         live.handle.change((doc) => {
           doc.deletedAt = Date.now();
         });
-        await ctx.collections.flush([live.id]);
+        await ctx.flush([live.id]);
       }
       await ctx.collections.forget(cmd.collectionId);
       return null;
@@ -88,7 +103,7 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
       const live = await requireCollection(ctx, cmd.collectionId);
       const itemId = newItemId();
       live.handle.change((doc) => insertItem(doc, itemId, fields, Date.now()));
-      await ctx.collections.flush([live.id]);
+      await ctx.flush([live.id]);
       return { itemId };
     }
     case 'addItems': {
@@ -108,7 +123,7 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
         const now = Date.now();
         batch.forEach((fields, i) => insertItem(doc, itemIds[i]!, fields, now));
       });
-      await ctx.collections.flush([live.id]);
+      await ctx.flush([live.id]);
       return { itemIds };
     }
     case 'updateItem': {
@@ -119,14 +134,14 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
       if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
       if (plain.title !== undefined || plain.tags !== undefined)
         live.handle.change((doc) => void patchItem(doc, cmd.itemId, plain, Date.now()));
-      await ctx.collections.flush(touched);
+      await ctx.flush(touched);
       return null;
     }
     case 'deleteItem':
     case 'restoreItem': {
       const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);
       live.handle.change((doc) => void setDeleted(doc, cmd.itemId, cmd.type === 'deleteItem', Date.now()));
-      await ctx.collections.flush([live.id]);
+      await ctx.flush([live.id]);
       return null;
     }
     case 'resolveConflict': {
@@ -134,10 +149,48 @@ async function dispatch(ctx: CommandContext, cmd: Command): Promise<CommandResul
       const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);
       // Writing the chosen value supersedes every concurrent value: the conflict is gone everywhere.
       live.handle.change((doc) => void patchItem(doc, cmd.itemId, { title: cmd.value }, Date.now()));
-      await ctx.collections.flush([live.id]);
+      await ctx.flush([live.id]);
       return null;
     }
+    case 'restoreVersion': {
+      const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);
+      const plan = found(
+        await ctx.history.restorePlan(cmd.collectionId, cmd.itemId, cmd.versionId),
+        'version',
+      );
+      // History is never rewritten: the old state is written again, as a new change.
+      const { body, ...plain } = plan.fields;
+      const touched: string[] = [live.id];
+      if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
+      live.handle.change((doc) => {
+        const now = Date.now();
+        patchItem(doc, cmd.itemId, plain, now);
+        if (plan.deleted !== undefined) setDeleted(doc, cmd.itemId, plan.deleted, now);
+      });
+      await ctx.flush(touched);
+      return null;
+    }
+    case 'itemHistory':
+      return found(await ctx.history.itemHistory(cmd.collectionId, cmd.itemId), 'item');
+    case 'itemVersion':
+      return found(await ctx.history.itemVersion(cmd.collectionId, cmd.itemId, cmd.versionId), 'version');
+    case 'collectionTimeline':
+      return found(await ctx.history.timeline(cmd.collectionId, cmd.limit), 'collection');
+    case 'exportCollection':
+      return found(await exportCollection(ctx.collections, cmd.collectionId, cmd.format), 'collection');
   }
+}
+
+/** The value, or a not-found error naming what is missing. */
+function found<T>(value: T | undefined, what: 'item' | 'version' | 'collection'): T {
+  if (value !== undefined) return value;
+  const message =
+    what === 'version'
+      ? 'This version could not be found.'
+      : what === 'item'
+        ? 'This item no longer exists.'
+        : 'This collection could not be found.';
+  throw new CommandError({ code: ERROR_CODES.notFound, message });
 }
 
 /** Writes a body edit to the item's body document (creating it on first edit); returns its id. */
@@ -187,11 +240,4 @@ async function requireItem(ctx: CommandContext, id: CollectionId, itemId: ItemId
 function reject(fieldError: FieldError | undefined): void {
   if (fieldError)
     throw new CommandError({ code: ERROR_CODES.invalid, message: fieldError.message, fieldError });
-}
-
-function newItemId(): ItemId {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_') as ItemId;
 }

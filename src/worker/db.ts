@@ -18,9 +18,45 @@ export interface CollectionRow extends CollectionSummary {
   joinedAt: number;
 }
 
+/** One item of one collection, as the catalog read model keeps it (tombstones included). */
+export interface CatalogRow {
+  collectionId: string;
+  itemId: string;
+  title: string;
+  titleConflicts: string[];
+  tags: string[];
+  /** Plain text from the start of the body, whitespace folded. */
+  snippet: string;
+  createdAt: number;
+  updatedAt: number;
+  /** 1 for a tombstone (IndexedDB cannot index booleans). */
+  deleted: 0 | 1;
+}
+
+/** Which document state a collection's persisted read models reflect. */
+export interface ReadModelStateRow {
+  collectionId: string;
+  /** Automerge heads of the collection document the catalog rows were derived from. */
+  heads: string[];
+  /** CATALOG_FORMAT_VERSION the rows were written with; another version means rebuild. */
+  version: number;
+}
+
+/** The persisted search index: one row, written in the background. */
+export interface SearchIndexRow {
+  id: 'global';
+  /** SearchIndex.serialize() output (carries its own format version). */
+  index: string;
+  /** Per collection, the heads of the document the index reflects. */
+  heads: Record<string, string[]>;
+}
+
 export type PinaxDb = Dexie & {
   chunks: Table<ChunkRow, ChunkKey>;
   collections: EntityTable<CollectionRow, 'id'>;
+  catalog: Table<CatalogRow, [string, string]>;
+  readModelState: EntityTable<ReadModelStateRow, 'collectionId'>;
+  searchIndex: EntityTable<SearchIndexRow, 'id'>;
 };
 
 export const DB_NAME = 'pinax';
@@ -33,6 +69,13 @@ export function openPinaxDb(
   db.version(1).stores({
     chunks: 'key',
     collections: 'id, joinedAt, updatedAt',
+  });
+  // Version 2: the catalog and search read models. New tables only: existing data is untouched, and
+  // the read models are derived from the documents on first use.
+  db.version(2).stores({
+    catalog: '[collectionId+itemId], collectionId, *tags, updatedAt, [collectionId+updatedAt]',
+    readModelState: 'collectionId',
+    searchIndex: 'id',
   });
   return db;
 }

@@ -10,13 +10,20 @@ import type { EngineMode, SyncStatus } from '../shared/types.ts';
 import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
 import { runCommand } from './commands.ts';
+import { HistoryQueries } from './queries/history.ts';
+import { subscribeSearch, type CollectionNames } from './queries/search-service.ts';
+import { runImport } from './queries/transfer.ts';
+import { ReadModels } from './read-models/read-models.ts';
 import { openPinaxDb } from './db.ts';
 import { patchItem } from './domain/collection-doc.ts';
 import { RelayClientAdapter } from './network/relay-client-adapter.ts';
+import { snapshotBootstrap, snapshotUrlFor } from './network/snapshot-bootstrap.ts';
 import { createRepo } from './repo.ts';
 import type { PortLike } from './rpc-server.ts';
 import { postLog, serveTab } from './rpc-server.ts';
 import { subscribeCollection, subscribeItem } from './subscriptions.ts';
+import { CompactingStorageAdapter } from './storage/compacting-storage.ts';
+import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
 import { SyncMonitor } from './sync-monitor.ts';
 
 export interface Engine {
@@ -36,8 +43,15 @@ export function startEngine(mode: EngineMode): Engine {
   // Engines bridge over BroadcastChannel in both modes: in fallback mode there is one per tab, and
   // during an app update an old and a new SharedWorker run side by side until old tabs reload.
   const siblings = new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' });
-  const repo = createRepo(db, mode === 'shared-worker' ? [relay, siblings] : [siblings]);
-  const collections = new CollectionStore(db, repo);
+  const chunks = new DexieStorageAdapter(db.chunks);
+  const storage = new CompactingStorageAdapter(chunks);
+  const repo = createRepo(storage, mode === 'shared-worker' ? [relay, siblings] : [siblings]);
+  const bootstrap = snapshotBootstrap(
+    { save: (key, data) => storage.save(key, data), hasAny: (prefix) => chunks.hasAny(prefix) },
+    snapshotUrlFor(relayUrl),
+  );
+  const readModels = new ReadModels(db);
+  const collections = new CollectionStore(db, repo, { bootstrap, readModels });
   const bodies = repo.then(
     (r) =>
       new BodyDocs(r, (collectionId, itemId, text) => {
@@ -63,7 +77,8 @@ export function startEngine(mode: EngineMode): Engine {
     )
     .catch((error: unknown) => log.error('could not load joined collections', error));
 
-  const ctx = { collections, bodies };
+  const names = collectionNames(collections);
+  const ctx = { collections, bodies, history: new HistoryQueries(collections, bodies) };
   const handlers = {
     mode,
     run: (cmd: Command) => runCommand(ctx, cmd),
@@ -80,6 +95,12 @@ export function startEngine(mode: EngineMode): Engine {
         return subscribeItem(collections, bodies, sub.collectionId, sub.itemId, push);
       case 'syncStatus':
         return later(monitor.then((m) => m.subscribe(push)));
+      case 'search':
+        return subscribeSearch(readModels, names, sub, push);
+      case 'import':
+        return runImport(collections, sub.collectionId, sub.files, push);
+      case 'readModelProgress':
+        return readModels.subscribeProgress(push);
     }
   }
 
@@ -104,6 +125,23 @@ export function later(pending: Promise<() => void>): () => void {
   return () => {
     cancelled = true;
     unsubscribe?.();
+  };
+}
+
+/** The joined collections' names, kept current from the sidebar read model. */
+function collectionNames(collections: CollectionStore): CollectionNames {
+  let names = new Map<string, string>();
+  const listeners = new Set<() => void>();
+  collections.subscribeList((rows) => {
+    names = new Map(rows.map((row) => [row.id, row.name]));
+    for (const listener of listeners) listener();
+  });
+  return {
+    current: () => names,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
 

@@ -6,9 +6,13 @@ import { EngineRequestError } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { navigate } from '../router.ts';
 
+export type CollectionPanel = 'timeline' | 'transfer';
+
 export function CollectionHeader(props: {
   collection: CollectionSummary;
   onNewItem: () => void;
+  panel: CollectionPanel | null;
+  onPanel: (panel: CollectionPanel | null) => void;
 }): JSX.Element {
   const engine = useEngine();
   const [renaming, setRenaming] = createSignal(false);
@@ -77,6 +81,27 @@ export function CollectionHeader(props: {
             Rename collection
           </button>
         </Show>
+        <button
+          class="ghost"
+          aria-expanded={props.panel === 'timeline'}
+          onClick={() => props.onPanel(props.panel === 'timeline' ? null : 'timeline')}
+        >
+          Timeline
+        </button>
+        <button
+          class="ghost"
+          aria-expanded={props.panel === 'transfer'}
+          onClick={() => props.onPanel(props.panel === 'transfer' ? null : 'transfer')}
+        >
+          Import
+        </button>
+        <button
+          class="ghost"
+          aria-expanded={props.panel === 'transfer'}
+          onClick={() => props.onPanel(props.panel === 'transfer' ? null : 'transfer')}
+        >
+          Export
+        </button>
         <button class="ghost danger" onClick={() => void remove()}>
           Delete collection
         </button>

@@ -5,7 +5,9 @@ import type { CollectionId, CollectionSummary, ItemId, ItemSummary } from '../..
 import { isTyping } from '../App.tsx';
 import { useEngine } from '../engine-context.tsx';
 import { collectionHref, navigate } from '../router.ts';
-import { CollectionHeader } from './CollectionHeader.tsx';
+import { CollectionHeader, type CollectionPanel } from './CollectionHeader.tsx';
+import { CollectionTimeline } from './CollectionTimeline.tsx';
+import { ImportExport } from './ImportExport.tsx';
 import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
 import { variant } from '../variant.ts';
@@ -19,6 +21,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
   const engine = useEngine();
   const [view, setView] = createSignal<ViewState>({ status: 'loading' });
   const [createError, setCreateError] = createSignal<string | null>(null);
+  const [panel, setPanel] = createSignal<CollectionPanel | null>(null);
 
   createEffect(
     on(
@@ -27,6 +30,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
         const byId = new Map<ItemId, ItemSummary>();
         let order: ItemId[] = [];
         setView({ status: 'loading' });
+        setPanel(null);
         void engine.command({ type: 'openCollection', collectionId });
         const apply = (update: CollectionUpdate) => {
           if (update.kind === 'state') {
@@ -102,7 +106,22 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
         {(v) => (
           <div class="collection" classList={{ 'with-panel': !!props.itemId }}>
             <section class="list-column">
-              <CollectionHeader collection={v().collection} onNewItem={() => void newItem()} />
+              <CollectionHeader
+                collection={v().collection}
+                onNewItem={() => void newItem()}
+                panel={panel()}
+                onPanel={setPanel}
+              />
+              <Show when={panel() === 'timeline'}>
+                <CollectionTimeline
+                  collectionId={props.collectionId}
+                  revision={v().collection.updatedAt}
+                  onClose={() => setPanel(null)}
+                />
+              </Show>
+              <Show when={panel() === 'transfer'}>
+                <ImportExport collectionId={props.collectionId} onClose={() => setPanel(null)} />
+              </Show>
               <Show when={createError()}>
                 <p class="field-error" role="alert">
                   {createError()}

@@ -8,6 +8,7 @@ import { makeCoalescingWriter } from '../coalescing-writer.ts';
 import { EngineRequestError } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { replacePreservingCaret } from '../caret.ts';
+import { ItemHistory } from './ItemHistory.tsx';
 
 type EditableField = Extract<FieldName, 'title' | 'body' | 'tags'>;
 
@@ -27,6 +28,7 @@ export function ItemEditor(props: {
   const [item, setItem] = createSignal<ItemDetail | null>(null);
   const [missing, setMissing] = createSignal(false);
   const [errors, setErrors] = createSignal<Partial<Record<EditableField, string>>>({});
+  const [showHistory, setShowHistory] = createSignal(false);
   const fields: Partial<Record<EditableField, HTMLInputElement | HTMLTextAreaElement>> = {};
   const dirty = new Set<EditableField>();
 
@@ -98,6 +100,7 @@ export function ItemEditor(props: {
         setItem(null);
         setMissing(false);
         setErrors({});
+        setShowHistory(false);
         dirty.clear();
         if (titleFocusFor === itemId) {
           titleFocusFor = null;
@@ -191,10 +194,21 @@ export function ItemEditor(props: {
           />
         </Field>
         <div class="actions">
+          <button class="ghost" aria-expanded={showHistory()} onClick={() => setShowHistory((v) => !v)}>
+            History
+          </button>
           <button class="ghost danger" onClick={() => void remove()}>
             Delete item
           </button>
         </div>
+        <Show when={showHistory()}>
+          <ItemHistory
+            collectionId={props.collectionId}
+            itemId={props.itemId}
+            revision={item()?.updatedAt ?? 0}
+            onClose={() => setShowHistory(false)}
+          />
+        </Show>
       </Show>
     </section>
   );

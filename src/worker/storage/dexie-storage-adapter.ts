@@ -73,6 +73,12 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
     return rows.map(({ key, data }) => ({ key, data }));
   }
 
+  /** Whether any chunk lives under the prefix, without reading the chunks' data. */
+  async hasAny(keyPrefix: StorageKey): Promise<boolean> {
+    const count = await this.#run('hasAny', keyPrefix, () => this.#inRange(keyPrefix).limit(1).count());
+    return count > 0;
+  }
+
   async removeRange(keyPrefix: StorageKey): Promise<void> {
     // Collection.delete() runs in one readwrite transaction: the range goes entirely or not at all.
     await this.#run('removeRange', keyPrefix, () => this.#inRange(keyPrefix).delete());

@@ -1,0 +1,166 @@
+// Measure: the engine's search index (src/worker/search/search-index.ts) in Node, on the benchmark
+// items of lib/data.mjs. The real TypeScript module is bundled with rolldown and imported
+// (lib/ts-module.mjs), so this measures the code the engine runs, not a replica.
+//
+// For each size: build the index through `upsert` (the engine's path), then time 200 `search()`
+// calls, each a two-word query of vocabulary words (the second word cut to a 3-4 character prefix,
+// as while typing; ~30% of the first words carry one typo), with limit 50 and tag facets over all
+// matches. Also reported: build time, heap after building, snapshot size, and deserialize time.
+//
+// The data is harsher than real text: a ~130-word vocabulary means every body holds most words, so
+// a two-word query matches a large share of all items, and every match is scored and faceted.
+//
+// Wall time is reported with process CPU time next to it (as in automerge-micro.mjs): on a shared,
+// busy machine preemption inflates wall time, CPU time much less (it does include GC helper threads).
+//
+// Run alone: node bench/measures/search-micro.mjs [--items 10000] [--queries 200] [--json]
+// (add node --expose-gc to measure the heap after a full collection).
+
+import { fileURLToPath } from 'node:url';
+import { makeItem, prng } from '../lib/data.mjs';
+import { fmtBytes, fmtMs, summarize } from '../lib/stats.mjs';
+import { importTs } from '../lib/ts-module.mjs';
+
+const SOURCE = fileURLToPath(new URL('../../src/worker/search/search-index.ts', import.meta.url));
+const WARMUP_QUERIES = 20;
+const COLLECTIONS = 10;
+
+export async function runSearchMicro({ items = 10_000, queries = 200 } = {}) {
+  const { SearchIndex, BODY_INDEX_CHARS, INDEX_FORMAT_VERSION } = await importTs(SOURCE);
+  const rand = prng(7);
+  const vocabulary = vocabularyOf(Math.min(items, 2_000));
+  const queryList = Array.from({ length: queries + WARMUP_QUERIES }, () => makeQuery(rand, vocabulary));
+
+  // Only `held` refers to the big structures, so each can be dropped (and collected) before the
+  // next one is measured.
+  const held = { index: new SearchIndex(), json: '' };
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let t0 = performance.now();
+  for (let i = 0; i < items; i++) {
+    const { title, body, tags } = makeItem(i);
+    const collectionId = `c${i % COLLECTIONS}`;
+    const itemId = `item${i}`;
+    held.index.upsert({ key: `${collectionId}/${itemId}`, collectionId, itemId, title, tags, body });
+  }
+  const buildMs = performance.now() - t0;
+  collectGarbage();
+  const heapAfterBuild = process.memoryUsage().heapUsed;
+
+  const { times, cpuTimes, totals } = timeQueries(held.index, queryList);
+  const probe = queryList[WARMUP_QUERIES];
+  const probeTotal = held.index.search(probe, { limit: 50 }).total;
+
+  t0 = performance.now();
+  held.json = held.index.serialize();
+  const serializeMs = performance.now() - t0;
+  const serializedBytes = Buffer.byteLength(held.json);
+  held.index = undefined;
+  collectGarbage();
+  t0 = performance.now();
+  const restored = SearchIndex.deserialize(held.json);
+  const deserializeMs = performance.now() - t0;
+  held.json = undefined;
+  collectGarbage();
+  const heapAfterDeserialize = process.memoryUsage().heapUsed;
+  const restoredMatches = restored?.search(probe, { limit: 50 }).total === probeTotal;
+
+  return {
+    note: 'Node micro-benchmark of SearchIndex (bundled from TS with rolldown); per-call wall and process CPU time of search() with limit 50 and facets over all matches',
+    items,
+    queries,
+    bodyIndexChars: BODY_INDEX_CHARS,
+    indexFormatVersion: INDEX_FORMAT_VERSION,
+    gcExposed: typeof globalThis.gc === 'function',
+    build: { ms: buildMs, heapUsedBytes: heapAfterBuild, heapDeltaBytes: heapAfterBuild - heapBefore },
+    searchMs: summarize(times),
+    searchCpuMs: summarize(cpuTimes),
+    matchesPerQuery: summarize(totals),
+    snapshot: {
+      bytes: serializedBytes,
+      serializeMs,
+      deserializeMs,
+      heapUsedAfterDeserializeBytes: heapAfterDeserialize,
+      restoredMatches,
+    },
+    samples: { searchMs: times, searchCpuMs: cpuTimes, queries: queryList.slice(WARMUP_QUERIES) },
+  };
+}
+
+/** Times each search; the first WARMUP_QUERIES calls (JIT warm-up) are not recorded. */
+function timeQueries(index, queryList) {
+  const times = [];
+  const cpuTimes = [];
+  const totals = [];
+  for (const [n, query] of queryList.entries()) {
+    const cpu0 = process.cpuUsage();
+    const a = performance.now();
+    const outcome = index.search(query, { limit: 50 });
+    const ms = performance.now() - a;
+    const cpu = process.cpuUsage(cpu0);
+    if (n < WARMUP_QUERIES) continue;
+    times.push(ms);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
+    totals.push(outcome.total);
+  }
+  return { times, cpuTimes, totals };
+}
+
+/** The words of the benchmark data (lib/data.mjs keeps its list private), from the items' titles. */
+function vocabularyOf(count) {
+  const words = new Set();
+  for (let i = 0; i < count; i++) for (const w of makeItem(i).title.split(' ')) words.add(w);
+  return [...words].sort();
+}
+
+function makeQuery(rand, vocabulary) {
+  const pick = () => vocabulary[Math.floor(rand() * vocabulary.length)];
+  let first = pick();
+  if (rand() < 0.3) first = typo(rand, first);
+  const second = pick();
+  return `${first} ${second.slice(0, Math.min(second.length, 3 + Math.floor(rand() * 2)))}`;
+}
+
+/** One substituted letter, away from the first (fuzzy matching still has to find the word). */
+function typo(rand, word) {
+  if (word.length < 4) return word;
+  const at = 1 + Math.floor(rand() * (word.length - 1));
+  const letters = 'abcdefghijklmnopqrstuvwxyz'.replace(word[at], '');
+  return word.slice(0, at) + letters[Math.floor(rand() * letters.length)] + word.slice(at + 1);
+}
+
+function collectGarbage() {
+  if (typeof globalThis.gc === 'function') globalThis.gc();
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(name);
+    return i === -1 ? fallback : Number(process.argv[i + 1]);
+  };
+  const result = await runSearchMicro({ items: arg('--items', 10_000), queries: arg('--queries', 200) });
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    const s = result.searchMs;
+    const rows = [
+      ['items', String(result.items)],
+      ['body chars indexed', String(result.bodyIndexChars)],
+      ['build (upsert each)', fmtMs(result.build.ms)],
+      ['heap after build', fmtBytes(result.build.heapUsedBytes)],
+      [`search p50 / p95 / max (n=${s.n})`, `${fmtMs(s.p50)} / ${fmtMs(s.p95)} / ${fmtMs(s.max)}`],
+      ['search CPU p50 / p95', `${fmtMs(result.searchCpuMs.p50)} / ${fmtMs(result.searchCpuMs.p95)}`],
+      ['matches per query p50 / max', `${result.matchesPerQuery.p50} / ${result.matchesPerQuery.max}`],
+      ['snapshot size', fmtBytes(result.snapshot.bytes)],
+      [
+        'serialize / deserialize',
+        `${fmtMs(result.snapshot.serializeMs)} / ${fmtMs(result.snapshot.deserializeMs)}`,
+      ],
+      ['heap after deserialize', fmtBytes(result.snapshot.heapUsedAfterDeserializeBytes)],
+      ['restored index agrees', String(result.snapshot.restoredMatches)],
+      ['gc exposed', String(result.gcExposed)],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  }
+}

@@ -1,0 +1,106 @@
+// Global search over the engine's read models: prefix and fuzzy matching, highlighted snippets, tag
+// facets with counts, keyboard navigation, and results that follow edits made in another tab.
+
+import type { Page } from '@playwright/test';
+import { AppPage, expect, test } from './support/fixtures.ts';
+
+/** Adds items through the engine's own command (what an import batch does), and waits until durable. */
+async function addItems(page: Page, items: Array<{ title: string; body?: string; tags?: string[] }>) {
+  const collectionId = /#\/c\/([^/]+)/.exec(page.url())?.[1];
+  expect(collectionId).toBeTruthy();
+  await page.evaluate(
+    async ({ collectionId, items }) => {
+      const pinax = (globalThis as unknown as { __pinax: { client: { command(c: unknown): Promise<unknown> } } })
+        .__pinax;
+      await pinax.client.command({ type: 'addItems', collectionId, items });
+    },
+    { collectionId: collectionId!, items },
+  );
+}
+
+function searchBox(page: Page) {
+  return page.getByRole('searchbox', { name: 'Search' });
+}
+
+function results(page: Page) {
+  return page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+}
+
+test('search finds items by prefix and by misspelling, with correct tag facet counts', async ({
+  relay,
+  newDevice,
+}) => {
+  const app = await AppPage.open(await newDevice(), relay.appUrl);
+  await app.createCollection('Field notes');
+  await addItems(app.page, [
+    { title: 'Astronomy evening', body: 'Saturn rings through the small telescope.', tags: ['space', 'night'] },
+    { title: 'Comet sighting', body: 'A faint astronomical smudge near Cassiopeia.', tags: ['space'] },
+    { title: 'Sourdough starter', body: 'Feed twice a day.', tags: ['food'] },
+  ]);
+  await expect(app.items()).toHaveCount(3);
+
+  // "/" focuses the search box from anywhere.
+  await app.page.locator('body').click();
+  await app.page.keyboard.press('/');
+  await expect(searchBox(app.page)).toBeFocused();
+
+  // A word prefix: "astro" finds the title word and the body word, title match first.
+  await app.page.keyboard.type('astro');
+  await expect(results(app.page).locator('.title')).toHaveText(['Astronomy evening', 'Comet sighting']);
+  await expect(results(app.page).first().locator('mark').first()).toHaveText('Astronomy');
+  await expect(results(app.page).first()).toContainText('Field notes');
+
+  // A misspelling still finds it.
+  await searchBox(app.page).fill('telescpoe');
+  await expect(results(app.page).locator('.title')).toHaveText(['Astronomy evening']);
+
+  // No match says so.
+  await searchBox(app.page).fill('xylophone');
+  await expect(app.page.getByText('No items match “xylophone”.')).toBeVisible();
+
+  // Facet counts cover every match; a tag narrows the results.
+  await searchBox(app.page).fill('a');
+  await expect(app.page.getByRole('button', { name: '#space 2' })).toBeVisible();
+  await expect(app.page.getByRole('button', { name: '#food 1' })).toBeVisible();
+  await expect(app.page.getByRole('button', { name: '#night 1' })).toBeVisible();
+
+  // A tag alone, with no query, lists every item with that tag.
+  await searchBox(app.page).fill('');
+  await searchBox(app.page).fill('s');
+  await app.page.getByRole('button', { name: '#space 2' }).click();
+  await searchBox(app.page).fill('');
+  await expect(results(app.page).locator('.title')).toHaveText(['Astronomy evening', 'Comet sighting'], {
+    useInnerText: true,
+  });
+
+  // Keyboard: arrows move, Enter opens the item.
+  await searchBox(app.page).focus();
+  await app.page.keyboard.press('ArrowDown');
+  await expect(results(app.page).nth(1)).toHaveAttribute('aria-current', 'true');
+  await app.page.keyboard.press('Enter');
+  await expect(app.title()).toHaveValue(/Astronomy evening|Comet sighting/);
+  await expect(app.page.getByRole('list', { name: 'Search results' })).toHaveCount(0);
+});
+
+test('an edit in tab 2 changes the search results shown in tab 1', async ({ relay, newDevice }) => {
+  const context = await newDevice();
+  const one = await AppPage.open(context, relay.appUrl);
+  const collectionUrl = await one.createCollection('Live search');
+  await addItems(one.page, [{ title: 'Quarterly budget', body: 'numbers' }, { title: 'Garden plan' }]);
+  await searchBox(one.page).fill('budget');
+  await expect(results(one.page).locator('.title')).toHaveText(['Quarterly budget']);
+
+  const two = await AppPage.open(context, collectionUrl);
+  await two.openItem('Garden plan');
+  await two.title().fill('Garden budget');
+  await two.writesSettled();
+
+  await one.page.bringToFront();
+  await expect(results(one.page).locator('.title')).toHaveText(['Quarterly budget', 'Garden budget']);
+
+  await two.page.bringToFront();
+  await two.title().fill('Garden plan again');
+  await two.writesSettled();
+  await one.page.bringToFront();
+  await expect(results(one.page).locator('.title')).toHaveText(['Quarterly budget']);
+});

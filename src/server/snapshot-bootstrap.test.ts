@@ -1,0 +1,99 @@
+// The engine's first-contact bootstrap against the relay as a real child process: the relay's
+// snapshot is stored as is, a Repo on that storage opens the document with no network at all, and
+// junk, absent documents and documents already stored are left alone.
+
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Repo, type DocumentId } from '@automerge/automerge-repo';
+import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { openPinaxDb, type PinaxDb } from '../worker/db.ts';
+import { snapshotBootstrap, snapshotUrlFor } from '../worker/network/snapshot-bootstrap.ts';
+import { DexieStorageAdapter } from '../worker/storage/dexie-storage-adapter.ts';
+import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
+import { connectClient, makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
+
+interface Note {
+  title: string;
+}
+
+let relay!: SpawnedRelay;
+let staticDir: string;
+let writer!: Repo;
+const dbs: PinaxDb[] = [];
+
+function freshStorage(): { db: PinaxDb; chunks: DexieStorageAdapter } {
+  const db = openPinaxDb(`bootstrap-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+  dbs.push(db);
+  return { db, chunks: new DexieStorageAdapter(db.chunks) };
+}
+
+beforeAll(async () => {
+  await buildRelay();
+  staticDir = makeStaticFixture();
+  relay = await spawnRelay({ staticDir });
+  writer = await connectClient(relay.syncUrl);
+}, 60_000);
+
+afterAll(async () => {
+  for (const db of dbs) db.close();
+  await writer.shutdown();
+  if (relay) expect(await relay.stop()).toBe(0);
+  fs.rmSync(staticDir, { recursive: true, force: true });
+  fs.rmSync(relay.dataDir, { recursive: true, force: true });
+});
+
+describe('snapshotBootstrap', () => {
+  it('derives the endpoint from the sync URL', () => {
+    expect(snapshotUrlFor('ws://localhost:8080/sync')).toBe('http://localhost:8080/snapshot');
+    expect(snapshotUrlFor('wss://pinax.example/sync')).toBe('https://pinax.example/snapshot');
+  });
+
+  it('stores the relay snapshot so the document opens offline', async () => {
+    const handle = writer.create<Note>({ title: 'from the relay' });
+    await waitForRelayToHave(writer, handle);
+    const { chunks } = freshStorage();
+    const bootstrap = snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl));
+
+    expect(await bootstrap(handle.documentId)).toBe(true);
+    expect(await chunks.hasAny([handle.documentId])).toBe(true);
+    const offline = new Repo({ storage: chunks, network: [] });
+    try {
+      const copy = await offline.find<Note>(handle.url);
+      expect(copy.doc().title).toBe('from the relay');
+    } finally {
+      await offline.shutdown();
+    }
+    // Already stored: never fetched or overwritten again.
+    expect(await bootstrap(handle.documentId)).toBe(false);
+  });
+
+  it('stores nothing for a document the relay does not hold', async () => {
+    const { chunks } = freshStorage();
+    const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
+    expect(await snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl))(documentId)).toBe(false);
+    expect(await chunks.hasAny([documentId])).toBe(false);
+  });
+
+  it('stores nothing when the server sends junk or is unreachable', async () => {
+    const junk = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      res.end(Buffer.from('definitely not automerge'));
+    });
+    await new Promise<void>((resolve) => junk.listen(0, '127.0.0.1', resolve));
+    const { port } = junk.address() as AddressInfo;
+    try {
+      const { chunks } = freshStorage();
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      expect(await snapshotBootstrap(chunks, `http://127.0.0.1:${port}/snapshot`)(id)).toBe(false);
+      expect(await chunks.hasAny([id])).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => junk.close(() => resolve()));
+    }
+    const { chunks } = freshStorage();
+    const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    expect(await snapshotBootstrap(chunks, `http://127.0.0.1:${port}/snapshot`)(id)).toBe(false);
+  });
+});

@@ -1,0 +1,105 @@
+// POST /snapshot against the relay as a real child process: a whole document for a fresh device,
+// kept current as the document changes, never found by guessing, and hostile requests refused.
+
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Automerge from '@automerge/automerge';
+import type { Repo } from '@automerge/automerge-repo';
+import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
+import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
+import { connectClient, makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
+
+interface Note {
+  title: string;
+  tags: string[];
+}
+
+let relay!: SpawnedRelay;
+let staticDir: string;
+let writer!: Repo;
+
+beforeAll(async () => {
+  await buildRelay();
+  staticDir = makeStaticFixture();
+  relay = await spawnRelay({ staticDir });
+  writer = await connectClient(relay.syncUrl);
+}, 60_000);
+
+afterAll(async () => {
+  await writer.shutdown();
+  if (relay) expect(await relay.stop()).toBe(0);
+  fs.rmSync(staticDir, { recursive: true, force: true });
+  fs.rmSync(relay.dataDir, { recursive: true, force: true });
+});
+
+const snapshot = (body: string | Uint8Array, method = 'POST'): Promise<Response> =>
+  fetch(`${relay.url}/snapshot`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    ...(method === 'POST' ? { body } : {}),
+  });
+
+describe('POST /snapshot', () => {
+  it('returns the whole document as a loadable Automerge binary, current after each change', async () => {
+    const handle = writer.create<Note>({ title: 'first', tags: ['a'] });
+    await waitForRelayToHave(writer, handle);
+    const first = await snapshot(JSON.stringify({ documentId: handle.documentId }));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/octet-stream');
+    expect(Automerge.load<Note>(new Uint8Array(await first.arrayBuffer()))).toEqual({
+      title: 'first',
+      tags: ['a'],
+    });
+
+    handle.change((d) => {
+      d.title = 'second';
+    });
+    await waitForRelayToHave(writer, handle);
+    const second = await snapshot(JSON.stringify({ documentId: handle.documentId }));
+    const loaded = Automerge.load<Note>(new Uint8Array(await second.arrayBuffer()));
+    expect(loaded.title).toBe('second');
+    expect(Automerge.getHeads(loaded)).toEqual(Automerge.getHeads(handle.doc()));
+  });
+
+  it('serves a document the relay only has on disk, after a restart', async () => {
+    const own = await spawnRelay({ staticDir });
+    try {
+      const author = await connectClient(own.syncUrl);
+      const handle = author.create<Note>({ title: 'on disk', tags: [] });
+      await waitForRelayToHave(author, handle);
+      await author.shutdown();
+      expect(await own.stop('SIGTERM')).toBe(0);
+      const again = await spawnRelay({ staticDir, dataDir: own.dataDir });
+      try {
+        const res = await fetch(`${again.url}/snapshot`, {
+          method: 'POST',
+          body: JSON.stringify({ documentId: handle.documentId }),
+        });
+        expect(res.status).toBe(200);
+        expect(Automerge.load<Note>(new Uint8Array(await res.arrayBuffer())).title).toBe('on disk');
+      } finally {
+        expect(await again.stop()).toBe(0);
+      }
+    } finally {
+      fs.rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 404 for an id it does not hold, without logging the id', async () => {
+    const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
+    const res = await snapshot(JSON.stringify({ documentId }));
+    expect(res.status).toBe(404);
+    expect(relay.output()).not.toContain(documentId);
+  });
+
+  it('refuses malformed requests and keeps serving', async () => {
+    expect((await snapshot('', 'GET')).status).toBe(405);
+    expect((await snapshot('not json')).status).toBe(400);
+    expect((await snapshot('[]')).status).toBe(400);
+    expect((await snapshot(JSON.stringify({ documentId: '../../etc/passwd' }))).status).toBe(400);
+    expect((await snapshot(JSON.stringify({ documentId: 'x'.repeat(5000) }))).status).toBe(413);
+    expect((await snapshot(new Uint8Array([0xff, 0xfe, 0, 1, 2]))).status).toBe(400);
+    const health = await fetch(`${relay.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+});

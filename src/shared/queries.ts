@@ -1,0 +1,209 @@
+// Protocol additions of the read-model issue: search (a live subscription), item history, versions
+// and the collection timeline (queries), export (a query returning a file), and import (a
+// subscription streaming progress: unsubscribing cancels it). Types and validators; protocol.ts
+// folds them into its unions.
+
+import type { CollectionId, ItemId } from './types.ts';
+
+// ---- search ----
+
+export interface SearchRequest {
+  type: 'search';
+  query: string;
+  collectionId?: CollectionId;
+  tag?: string;
+  limit?: number;
+}
+
+export interface SearchResultItem {
+  collectionId: CollectionId;
+  collectionName: string;
+  itemId: ItemId;
+  title: string;
+  snippet: string;
+  tags: string[];
+  /** Index terms the item matched, for highlighting (see src/shared/highlight.ts). */
+  terms: string[];
+}
+
+export interface SearchResults {
+  query: string;
+  total: number;
+  hits: SearchResultItem[];
+  /** Tag counts over all matches (or over every item when the query is empty). */
+  facets: Array<{ tag: string; count: number }>;
+  /** Time the engine spent answering, in ms. */
+  tookMs: number;
+  /** Items still being indexed (a rebuild after a format change, or a collection just arrived). */
+  indexing: { pending: number; total: number };
+}
+
+export const MAX_SEARCH_QUERY_CHARS = 500;
+export const MAX_SEARCH_LIMIT = 500;
+
+// ---- history ----
+
+export interface ItemVersionInfo {
+  /** Opaque; pass back to itemVersion / restoreVersion. */
+  id: string;
+  time: number;
+  /** Who made it: a short form of the Automerge actor (a device) until identities exist. */
+  actor: string;
+  summary: string;
+  source: 'collection' | 'body';
+}
+
+export interface ItemVersionState {
+  title: string;
+  body: string;
+  tags: string[];
+  deleted: boolean;
+}
+
+export interface TimelineEntryInfo {
+  id: string;
+  time: number;
+  actor: string;
+  summary: string;
+  items: Array<{ itemId: ItemId; title: string; deleted: boolean }>;
+}
+
+// ---- export / import ----
+
+export type ExportFormat = 'json' | 'markdown' | 'automerge';
+
+export interface ExportedFile {
+  fileName: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+export interface ImportFileData {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface ImportProgress {
+  phase: 'parsing' | 'importing' | 'done' | 'cancelled' | 'failed';
+  /** Valid records found in the files. */
+  total: number;
+  /** Records committed so far (whole batches only). */
+  imported: number;
+  problems: Array<{ file: string; position: number | null; reason: string }>;
+  error?: string;
+}
+
+export const MAX_IMPORT_FILES = 1_000;
+
+export type QueryCommand =
+  | { type: 'itemHistory'; collectionId: CollectionId; itemId: ItemId }
+  | { type: 'itemVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
+  | { type: 'restoreVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
+  | { type: 'collectionTimeline'; collectionId: CollectionId; limit: number }
+  | { type: 'exportCollection'; collectionId: CollectionId; format: ExportFormat };
+
+export interface QueryCommandResults {
+  itemHistory: ItemVersionInfo[];
+  itemVersion: ItemVersionState;
+  restoreVersion: null;
+  collectionTimeline: TimelineEntryInfo[];
+  exportCollection: ExportedFile;
+}
+
+export type QuerySubscription =
+  | SearchRequest
+  | { type: 'import'; collectionId: CollectionId; files: ImportFileData[] }
+  | { type: 'readModelProgress' };
+
+export interface QuerySubscriptionPayloads {
+  search: SearchResults;
+  import: ImportProgress;
+  readModelProgress: { pending: number; total: number };
+}
+
+/** Validates the query commands; undefined when `raw.type` is not one of them. */
+export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | string | undefined {
+  const collectionId = raw['collectionId'];
+  const itemId = raw['itemId'];
+  const ids = isShortString(collectionId) && isShortString(itemId);
+  switch (raw['type']) {
+    case 'itemHistory':
+      return ids
+        ? { type: 'itemHistory', collectionId: collectionId as CollectionId, itemId: itemId as ItemId }
+        : 'itemHistory needs collectionId and itemId';
+    case 'itemVersion':
+    case 'restoreVersion':
+      return ids && isShortString(raw['versionId'])
+        ? {
+            type: raw['type'],
+            collectionId: collectionId as CollectionId,
+            itemId: itemId as ItemId,
+            versionId: raw['versionId'],
+          }
+        : `${raw['type']} needs collectionId, itemId and versionId`;
+    case 'collectionTimeline': {
+      const limit = raw['limit'];
+      return isShortString(collectionId) && Number.isSafeInteger(limit) && (limit as number) > 0
+        ? {
+            type: 'collectionTimeline',
+            collectionId: collectionId as CollectionId,
+            limit: Math.min(limit as number, 500),
+          }
+        : 'collectionTimeline needs collectionId and a positive limit';
+    }
+    case 'exportCollection': {
+      const format = raw['format'];
+      return isShortString(collectionId) &&
+        (format === 'json' || format === 'markdown' || format === 'automerge')
+        ? { type: 'exportCollection', collectionId: collectionId as CollectionId, format }
+        : 'exportCollection needs collectionId and a format (json, markdown, automerge)';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Validates the query subscriptions; undefined when `raw.type` is not one of them. */
+export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubscription | string | undefined {
+  switch (raw['type']) {
+    case 'search': {
+      const { query, collectionId, tag, limit } = raw;
+      if (typeof query !== 'string' || query.length > MAX_SEARCH_QUERY_CHARS)
+        return `search needs a query of at most ${MAX_SEARCH_QUERY_CHARS} characters`;
+      if (collectionId !== undefined && !isShortString(collectionId)) return 'bad search collectionId';
+      if (tag !== undefined && !isShortString(tag)) return 'bad search tag';
+      if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) > 0))
+        return 'bad search limit';
+      return {
+        type: 'search',
+        query,
+        ...(collectionId !== undefined ? { collectionId: collectionId as CollectionId } : {}),
+        ...(tag !== undefined ? { tag } : {}),
+        ...(limit !== undefined ? { limit: Math.min(limit as number, MAX_SEARCH_LIMIT) } : {}),
+      };
+    }
+    case 'import': {
+      const { collectionId, files } = raw;
+      if (!isShortString(collectionId)) return 'import needs collectionId';
+      if (!Array.isArray(files) || files.length === 0 || files.length > MAX_IMPORT_FILES)
+        return `import needs 1 to ${MAX_IMPORT_FILES} files`;
+      const parsed: ImportFileData[] = [];
+      for (const file of files) {
+        if (typeof file !== 'object' || file === null) return 'import file is not an object';
+        const { name, bytes } = file as Record<string, unknown>;
+        if (!isShortString(name) || !(bytes instanceof Uint8Array))
+          return 'import file needs a name and bytes';
+        parsed.push({ name, bytes });
+      }
+      return { type: 'import', collectionId: collectionId as CollectionId, files: parsed };
+    }
+    case 'readModelProgress':
+      return { type: 'readModelProgress' };
+    default:
+      return undefined;
+  }
+}
+
+function isShortString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 1_000;
+}

@@ -1,0 +1,95 @@
+import type { JSX } from 'solid-js';
+import { For, Show, createEffect, createSignal, on } from 'solid-js';
+import type { TimelineEntryInfo } from '../../shared/queries.ts';
+import type { CollectionId, ItemId } from '../../shared/types.ts';
+import { EngineRequestError } from '../engine-client.ts';
+import { useEngine } from '../engine-context.tsx';
+import { collectionHref } from '../router.ts';
+import { formatTime } from './format.ts';
+
+const TIMELINE_LENGTH = 50;
+
+/** Recent changes of the whole collection; deleted items stay reachable here and can be restored. */
+export function CollectionTimeline(props: {
+  collectionId: CollectionId;
+  /** Changes whenever the collection does, so the timeline stays current. */
+  revision: number;
+  onClose: () => void;
+}): JSX.Element {
+  const engine = useEngine();
+  const [entries, setEntries] = createSignal<TimelineEntryInfo[] | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+
+  createEffect(
+    on(
+      () => [props.collectionId, props.revision] as const,
+      ([collectionId]) => {
+        engine
+          .command({ type: 'collectionTimeline', collectionId, limit: TIMELINE_LENGTH })
+          .then(setEntries, (err: unknown) => setError(message(err)));
+      },
+    ),
+  );
+
+  const restore = async (itemId: ItemId) => {
+    setError(null);
+    try {
+      await engine.command({ type: 'restoreItem', collectionId: props.collectionId, itemId });
+    } catch (err) {
+      setError(message(err));
+    }
+  };
+
+  return (
+    <section class="timeline" aria-label="Timeline">
+      <header class="history-header">
+        <h2>Timeline</h2>
+        <button class="ghost" onClick={() => props.onClose()}>
+          Close timeline
+        </button>
+      </header>
+      <Show when={error()}>
+        <p class="field-error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <Show when={entries()} fallback={<p class="muted">Reading history…</p>}>
+        {(list) => (
+          <ol class="versions">
+            <For each={list()}>
+              {(entry) => (
+                <li class="timeline-entry">
+                  <time datetime={new Date(entry.time).toISOString()}>{formatTime(entry.time)}</time>
+                  <span class="summary">{entry.summary}</span>
+                  <span class="muted actor">by device {entry.actor}</span>
+                  <ul class="touched">
+                    <For each={entry.items}>
+                      {(item) => (
+                        <li>
+                          <a href={collectionHref(props.collectionId, item.itemId)}>
+                            {item.title || 'Untitled'}
+                          </a>
+                          <Show when={item.deleted}>
+                            {' '}
+                            <span class="muted">(deleted)</span>{' '}
+                            <button class="ghost" onClick={() => void restore(item.itemId)}>
+                              Restore “{item.title || 'Untitled'}”
+                            </button>
+                          </Show>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </li>
+              )}
+            </For>
+          </ol>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function message(err: unknown): string {
+  return err instanceof EngineRequestError ? err.rpc.message : String(err);
+}

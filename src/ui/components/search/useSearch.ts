@@ -1,0 +1,63 @@
+// The search state of a tab: query, tag and collection filters, live results from the engine, and
+// which result the keyboard is on. Every change of the filters replaces the engine subscription.
+
+import { createEffect, createSignal, on, onCleanup } from 'solid-js';
+import type { SearchResults } from '../../../shared/queries.ts';
+import type { CollectionId } from '../../../shared/types.ts';
+import type { EngineClient } from '../../engine-client.ts';
+import { collectionHref, navigate } from '../../router.ts';
+
+export function useSearch(engine: EngineClient) {
+  const [query, setQuery] = createSignal('');
+  const [tag, setTag] = createSignal<string | null>(null);
+  const [collectionId, setCollectionId] = createSignal<string | null>(null);
+  const [results, setResults] = createSignal<SearchResults | null>(null);
+  const [active, setActive] = createSignal(0);
+  const searching = () => query().trim() !== '' || tag() !== null || collectionId() !== null;
+
+  createEffect(
+    on([query, tag, collectionId], ([q, t, c]) => {
+      setActive(0);
+      const unsubscribe = engine.subscribe(
+        {
+          type: 'search',
+          query: q,
+          ...(t !== null ? { tag: t } : {}),
+          ...(c !== null ? { collectionId: c as CollectionId } : {}),
+        },
+        setResults,
+      );
+      onCleanup(unsubscribe);
+    }),
+  );
+
+  const move = (delta: number) => {
+    const count = results()?.hits.length ?? 0;
+    if (count === 0) return;
+    setActive((i) => (i + delta + count) % count);
+    document.getElementById(`search-result-${active()}`)?.scrollIntoView({ block: 'nearest' });
+  };
+
+  const open = (index = active()) => {
+    const hit = results()?.hits[index];
+    if (!hit) return;
+    setQuery('');
+    setTag(null);
+    setCollectionId(null);
+    navigate(collectionHref(hit.collectionId, hit.itemId));
+  };
+
+  return {
+    query,
+    setQuery,
+    tag,
+    setTag,
+    collectionId,
+    setCollectionId,
+    results,
+    active,
+    searching,
+    move,
+    open,
+  };
+}

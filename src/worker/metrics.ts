@@ -1,0 +1,16 @@
+// Engine timings as User Timing measures, so tools (the benchmark, DevTools' Performance panel) can
+// read them from the worker without a protocol of their own. "Commit" is the in-memory part of a
+// write: from receiving the command to its Automerge change being applied and the read models
+// updated. The durable part, the IndexedDB flush, follows and is what the tab's ack waits for.
+
+export const COMMIT_MEASURE = 'pinax:commit';
+/** User Timing entries are kept until cleared: keep at most about this many. */
+const MAX_KEPT = 2_000;
+
+let recorded = 0;
+
+export function recordCommit(startedAt: number, detail: string): void {
+  if (typeof performance.measure !== 'function') return;
+  performance.measure(COMMIT_MEASURE, { start: startedAt, end: performance.now(), detail });
+  if (++recorded % MAX_KEPT === 0) performance.clearMeasures(COMMIT_MEASURE);
+}

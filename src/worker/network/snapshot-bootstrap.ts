@@ -1,0 +1,90 @@
+// First contact with a collection: fetch the relay's saved snapshot of the whole document and store
+// it as is, before automerge-repo loads the document. A 10k-item collection then costs one HTTP
+// response, one IndexedDB put and one load, instead of a sync message applied as 10k items of
+// patches and a full re-save for storage (see src/server/snapshot.ts). Sync still runs afterwards
+// and only exchanges what differs, so a stale or partial snapshot is harmless.
+//
+// Only for documents with nothing stored locally: it never touches data the device already has.
+// Any failure (offline, no relay, not found, junk) just means "sync the usual way".
+
+import type { StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
+import { makeLogger } from '../../shared/log.ts';
+
+/** Refuse snapshots larger than this: sync can still bring the document in pieces. */
+export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+/** Every Automerge chunk starts with these bytes. */
+const AUTOMERGE_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
+
+export type Bootstrap = (documentId: string) => Promise<boolean>;
+
+/** Where snapshots are written: the Repo's own storage, plus a cheap "anything stored?" check. */
+export interface SnapshotStorage {
+  save: StorageAdapterInterface['save'];
+  hasAny(prefix: StorageKey): Promise<boolean>;
+}
+
+/**
+ * Returns a function that stores the relay's snapshot of a document the device lacks, resolving
+ * true when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint.
+ */
+export function snapshotBootstrap(storage: SnapshotStorage, snapshotUrl: string): Bootstrap {
+  return async (documentId) => {
+    try {
+      if (await storage.hasAny([documentId])) return false;
+      const bytes = await fetchSnapshot(snapshotUrl, documentId);
+      if (!bytes) return false;
+      // Checked again: the document may have arrived by sync while the snapshot was downloading.
+      if (await storage.hasAny([documentId])) return false;
+      await storage.save([documentId, 'snapshot', 'bootstrap'], bytes);
+      log.info(`stored a ${bytes.byteLength}-byte snapshot from the relay`);
+      return true;
+    } catch (error) {
+      log.info('no snapshot from the relay; syncing instead', error);
+      return false;
+    }
+  };
+}
+
+/** The relay endpoint beside its WebSocket sync URL: ws://host/sync → http://host/snapshot. */
+export function snapshotUrlFor(relaySyncUrl: string): string {
+  const url = new URL(relaySyncUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = url.pathname.replace(/\/sync$/, '/snapshot');
+  return url.toString();
+}
+
+/** Whether bytes look like Automerge chunks; loading still validates checksums and structure. */
+export function looksLikeAutomerge(bytes: Uint8Array): boolean {
+  return bytes.byteLength > 8 && AUTOMERGE_MAGIC.every((byte, i) => bytes[i] === byte);
+}
+
+async function fetchSnapshot(url: string, documentId: string): Promise<Uint8Array | undefined> {
+  const response = await fetch(url, {
+    method: 'POST',
+    // The id is a read capability: it goes in the body, never in the URL.
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ documentId }),
+    cache: 'no-store',
+    credentials: 'omit',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const declared = Number(response.headers.get('Content-Length') ?? 'NaN');
+  if (declared > MAX_SNAPSHOT_BYTES) {
+    await response.body?.cancel();
+    log.warn(`relay snapshot too large (${declared} bytes); syncing instead`);
+    return undefined;
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.byteLength > MAX_SNAPSHOT_BYTES || !looksLikeAutomerge(bytes)) {
+    log.warn('relay sent something that is not an Automerge snapshot; syncing instead');
+    return undefined;
+  }
+  return bytes;
+}
+
+const log = makeLogger('pinax:snapshot');

@@ -1,0 +1,120 @@
+// Live search over the read models: the persisted MiniSearch index answers, the catalog supplies
+// what a hit shows. Results are pushed again whenever a read model changes, so a subscriber sees
+// edits from any tab, device or peer without asking.
+
+import type { SearchRequest, SearchResultItem, SearchResults } from '../../shared/queries.ts';
+import type { CollectionId, ItemId } from '../../shared/types.ts';
+import { makeLogger } from '../../shared/log.ts';
+import type { ReadModels } from '../read-models/read-models.ts';
+
+export interface CollectionNames {
+  /** Names of the joined collections; hits in any other collection are left out. */
+  current(): ReadonlyMap<string, string>;
+  /** Returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
+}
+
+export function subscribeSearch(
+  readModels: ReadModels,
+  names: CollectionNames,
+  request: SearchRequest,
+  push: (results: SearchResults) => void,
+): () => void {
+  let active = true;
+  let running = false;
+  let again = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      const results = await search(readModels, names.current(), request);
+      if (active) push(results);
+    } catch (error) {
+      log.error('search failed', error);
+    } finally {
+      running = false;
+      if (again && active) {
+        again = false;
+        void run();
+      }
+    }
+  };
+  // Many changes in a burst (an import, a sync) become one re-run per frame.
+  const rerun = (collectionId?: string) => {
+    if (
+      request.collectionId !== undefined &&
+      collectionId !== undefined &&
+      collectionId !== request.collectionId
+    )
+      return;
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      void run();
+    }, RERUN_DELAY_MS);
+  };
+  const offModels = readModels.subscribe(rerun);
+  const offProgress = readModels.subscribeProgress(() => rerun());
+  const offNames = names.subscribe(() => rerun());
+  void run();
+  return () => {
+    active = false;
+    clearTimeout(timer);
+    offModels();
+    offProgress();
+    offNames();
+  };
+}
+
+/** One search: index hits, their catalog rows and collection names. */
+export async function search(
+  readModels: ReadModels,
+  names: ReadonlyMap<string, string>,
+  request: SearchRequest,
+): Promise<SearchResults> {
+  await readModels.ready;
+  const started = performance.now();
+  const options = {
+    ...(request.collectionId !== undefined ? { collectionId: request.collectionId } : {}),
+    ...(request.tag !== undefined ? { tag: request.tag } : {}),
+    limit: request.limit ?? DEFAULT_LIMIT,
+  };
+  const outcome = readModels.index.search(request.query, options);
+  const facets =
+    outcome.total === 0 && request.query.trim() === '' && request.tag === undefined
+      ? readModels.index.tagFacets(request.collectionId)
+      : outcome.facets;
+  const joined = outcome.hits.filter((hit) => names.has(hit.collectionId));
+  const rows = await readModels.rows(joined.map((hit) => [hit.collectionId, hit.itemId]));
+  const hits: SearchResultItem[] = [];
+  joined.forEach((hit, n) => {
+    const row = rows[n];
+    if (!row || row.deleted) return;
+    hits.push({
+      collectionId: hit.collectionId as CollectionId,
+      collectionName: names.get(hit.collectionId) ?? '',
+      itemId: hit.itemId as ItemId,
+      title: row.title,
+      snippet: row.snippet,
+      tags: row.tags,
+      terms: hit.terms,
+    });
+  });
+  const progress = readModels.progress;
+  return {
+    query: request.query,
+    total: outcome.total - (outcome.hits.length - hits.length),
+    hits,
+    facets,
+    tookMs: performance.now() - started,
+    indexing: progress,
+  };
+}
+
+const log = makeLogger('pinax:search');
+const DEFAULT_LIMIT = 50;
+const RERUN_DELAY_MS = 16;

@@ -1,0 +1,181 @@
+// Import and export of a collection's items. An import is a subscription: it streams progress, and
+// unsubscribing cancels it between batches. Each batch of up to MAX_BATCH_ITEMS items is one
+// Automerge change, flushed before the next starts, so a crash or reload mid-import leaves every
+// batch either fully in or fully out.
+
+import { Automerge } from '@automerge/automerge-repo/slim';
+import { MAX_BATCH_ITEMS } from '../../shared/protocol.ts';
+import type { ExportedFile, ExportFormat, ImportFileData, ImportProgress } from '../../shared/queries.ts';
+import type { CollectionId } from '../../shared/types.ts';
+import { makeLogger } from '../../shared/log.ts';
+import type { CollectionStore } from '../collection-store.ts';
+import type { CollectionDoc } from '../domain/collection-doc.ts';
+import { findItem, insertItem, readString } from '../domain/collection-doc.ts';
+import { newItemId } from '../domain/ids.ts';
+import { allItemIds } from '../domain/materialize.ts';
+import { exportJson, exportMarkdownZip, unzipMarkdown } from '../transfer/export-format.ts';
+import type { ImportFile, ImportProblem, ImportRecord } from '../transfer/import-parse.ts';
+import { MAX_IMPORT_FILE_BYTES, parseImportFiles } from '../transfer/import-parse.ts';
+import { checkRecord } from '../transfer/record.ts';
+
+export function runImport(
+  collections: CollectionStore,
+  collectionId: CollectionId,
+  files: readonly ImportFileData[],
+  push: (progress: ImportProgress) => void,
+): () => void {
+  let cancelled = false;
+  const progress: ImportProgress = { phase: 'parsing', total: 0, imported: 0, problems: [] };
+  const send = () => push({ ...progress, problems: [...progress.problems] });
+
+  const run = async (): Promise<void> => {
+    send();
+    const live = await collections.get(collectionId);
+    if (!live) throw new Error('This collection is not available.');
+    const { records, problems } = readFiles(files);
+    progress.problems = problems;
+    progress.total = records.length;
+    progress.phase = 'importing';
+    send();
+    for (let start = 0; start < records.length; start += MAX_BATCH_ITEMS) {
+      if (cancelled) break;
+      const batch = records.slice(start, start + MAX_BATCH_ITEMS);
+      live.handle.change((doc) => {
+        const now = Date.now();
+        for (const record of batch) insertItem(doc, newItemId(), record, now);
+      });
+      await collections.flush([live.id]);
+      progress.imported += batch.length;
+      send();
+      // Let other commands, sync and the read models in between batches.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    progress.phase = cancelled ? 'cancelled' : 'done';
+    log.info(
+      `import ${progress.phase}: ${progress.imported} of ${progress.total} items, ${problems.length} problems`,
+    );
+    send();
+  };
+  run().catch((error: unknown) => {
+    log.error('import failed', error);
+    progress.phase = 'failed';
+    progress.error = error instanceof Error ? error.message : String(error);
+    send();
+  });
+  return () => {
+    cancelled = true;
+  };
+}
+
+export async function exportCollection(
+  collections: CollectionStore,
+  collectionId: CollectionId,
+  format: ExportFormat,
+): Promise<ExportedFile | undefined> {
+  const live = await collections.get(collectionId);
+  if (!live) return undefined;
+  const doc = live.handle.doc();
+  const base = fileSlug(live.summary.name);
+  switch (format) {
+    case 'automerge':
+      return {
+        fileName: `${base}.automerge`,
+        mimeType: 'application/octet-stream',
+        bytes: Automerge.save(doc),
+      };
+    case 'json':
+      return {
+        fileName: `${base}.json`,
+        mimeType: 'application/json',
+        bytes: new TextEncoder().encode(exportJson(liveRecords(doc))),
+      };
+    case 'markdown':
+      return {
+        fileName: `${base}.zip`,
+        mimeType: 'application/zip',
+        bytes: exportMarkdownZip(live.summary.name, liveRecords(doc)),
+      };
+  }
+}
+
+/** Items of a collection document, oldest first: what an export holds and an import of it gives. */
+export function liveRecords(doc: CollectionDoc): ImportRecord[] {
+  const items: Array<ImportRecord & { createdAt: number; id: string }> = [];
+  for (const id of allItemIds(doc)) {
+    const record = findItem(doc, id);
+    if (!record || record.deletedAt !== undefined) continue;
+    items.push({
+      id,
+      createdAt: typeof record.createdAt === 'number' ? record.createdAt : 0,
+      title: readString(record.title),
+      body: readString(record.body),
+      tags: record.tags && typeof record.tags === 'object' ? Object.keys(record.tags).sort() : [],
+    });
+  }
+  items.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  return items.map(({ title, body, tags }) => ({ title, body, tags }));
+}
+
+/** JSON and Markdown go to the parser; a zip is unpacked first; a raw Automerge export is loaded. */
+function readFiles(files: readonly ImportFileData[]): { records: ImportRecord[]; problems: ImportProblem[] } {
+  const texts: ImportFile[] = [];
+  const records: ImportRecord[] = [];
+  const problems: ImportProblem[] = [];
+  for (const file of files) {
+    const name = file.name.toLowerCase();
+    if (file.bytes.byteLength > MAX_IMPORT_FILE_BYTES) {
+      problems.push({ file: file.name, position: null, reason: tooLarge() });
+    } else if (name.endsWith('.zip')) {
+      try {
+        const entries = unzipMarkdown(file.bytes);
+        if (entries.length === 0)
+          problems.push({ file: file.name, position: null, reason: 'No Markdown files in this zip.' });
+        texts.push(...entries);
+      } catch (error) {
+        problems.push({
+          file: file.name,
+          position: null,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+    } else if (name.endsWith('.automerge')) {
+      let found: ImportRecord[];
+      try {
+        found = liveRecords(Automerge.load<CollectionDoc>(file.bytes));
+      } catch {
+        problems.push({
+          file: file.name,
+          position: null,
+          reason: 'Not an Automerge document exported by Pinax.',
+        });
+        continue;
+      }
+      // A document from a file is as hostile as any other input: the same checks as JSON records.
+      found.forEach((raw, index) => {
+        const checked = checkRecord(raw);
+        if (checked.ok) records.push(checked.record);
+        else problems.push({ file: file.name, position: index + 1, reason: checked.reason });
+      });
+    } else {
+      texts.push(file);
+    }
+  }
+  const parsed = parseImportFiles(texts);
+  return { records: [...records, ...parsed.records], problems: [...problems, ...parsed.problems] };
+}
+
+function tooLarge(): string {
+  return `File is larger than ${Math.round(MAX_IMPORT_FILE_BYTES / 1_000_000)} MB.`;
+}
+
+function fileSlug(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return slug || 'collection';
+}
+
+const log = makeLogger('pinax:transfer');

@@ -1,0 +1,326 @@
+// The read models: the catalog (one Dexie row per item, tombstones included) and the search index.
+// Both are derived from collection documents by the materializer, on every change whatever its source
+// (a command, another tab, the relay, a peer), and persisted in the background, never on the write
+// path. Start-up loads them as persisted: search answers before Automerge has even loaded. A
+// collection is rebuilt from its document only when the format version changed or its recorded heads
+// cannot be diffed; otherwise the models catch up from the heads they recorded.
+
+import type { DocHandle, DocHandleChangePayload } from '@automerge/automerge-repo/slim';
+import { Automerge } from '@automerge/automerge-repo/slim';
+import { makeLogger } from '../../shared/log.ts';
+import type { CatalogRow, PinaxDb, ReadModelStateRow } from '../db.ts';
+import type { CollectionDoc } from '../domain/collection-doc.ts';
+import { findItem, readString } from '../domain/collection-doc.ts';
+import { allItemIds, catalogRowOf, touchedItems } from '../domain/materialize.ts';
+import { itemKey, SearchIndex, type IndexedDoc } from '../search/search-index.ts';
+
+/** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
+export const CATALOG_FORMAT_VERSION = 1;
+
+export interface RebuildProgress {
+  /** Items still to (re)derive across collections being rebuilt; 0 when idle. */
+  pending: number;
+  total: number;
+}
+
+export type ReadModelListener = (collectionId: string) => void;
+
+export class ReadModels {
+  readonly ready: Promise<void>;
+  #db: PinaxDb;
+  #index = new SearchIndex();
+  #indexHeads: Record<string, string[]> = {};
+  #pendingRows = new Map<string, CatalogRow>();
+  #pendingStates = new Map<string, ReadModelStateRow>();
+  #rowFlush: ReturnType<typeof setTimeout> | undefined;
+  #indexSave: ReturnType<typeof setTimeout> | undefined;
+  #indexDirtySince = 0;
+  #listeners = new Set<ReadModelListener>();
+  #progressListeners = new Set<(progress: RebuildProgress) => void>();
+  #rebuilding = new Map<string, { pending: number; total: number }>();
+  #tracked = new Map<string, () => void>();
+
+  constructor(db: PinaxDb) {
+    this.#db = db;
+    this.ready = this.#loadIndex();
+  }
+
+  get index(): SearchIndex {
+    return this.#index;
+  }
+
+  get progress(): RebuildProgress {
+    return this.#progress();
+  }
+
+  /** Derives and keeps current the read models of a loaded collection; returns the untrack. */
+  async track(collectionId: string, handle: DocHandle<CollectionDoc>): Promise<() => void> {
+    this.#tracked.get(collectionId)?.();
+    await this.ready;
+    const state = await this.#db.readModelState.get(collectionId);
+    // From here on, synchronous: nothing may change the document between reading it and listening.
+    const doc = handle.doc();
+    const heads = Automerge.getHeads(doc);
+    const catalogIds = this.#catchUpIds(
+      doc,
+      state?.version === CATALOG_FORMAT_VERSION ? state.heads : undefined,
+      heads,
+    );
+    const indexIds = this.#catchUpIds(doc, this.#indexHeads[collectionId], heads);
+    const onChange = ({ doc: next, patches }: DocHandleChangePayload<CollectionDoc>) => {
+      const touched = touchedItems(patches);
+      const ids = touched.all ? allItemIds(next) : [...touched.ids];
+      this.#derive(collectionId, next, ids, ids);
+    };
+    handle.on('change', onChange);
+    const untrack = () => handle.off('change', onChange);
+    this.#tracked.set(collectionId, untrack);
+
+    if (catalogIds === 'none' && indexIds === 'none') return untrack;
+    const all = catalogIds === 'all' || indexIds === 'all' ? allItemIds(doc) : [];
+    const pick = (ids: string[] | 'all' | 'none') => (ids === 'all' ? all : ids === 'none' ? [] : ids);
+    if (catalogIds !== 'all' && indexIds !== 'all') {
+      this.#derive(collectionId, doc, pick(catalogIds), pick(indexIds));
+    } else {
+      log.info(`building read models of ${all.length} items`);
+      await this.#rebuildInSlices(collectionId, handle, pick(catalogIds), pick(indexIds));
+    }
+    return untrack;
+  }
+
+  /** Drops a collection from the read models (it was deleted or forgotten). */
+  async removeCollection(collectionId: string): Promise<void> {
+    this.#tracked.get(collectionId)?.();
+    this.#tracked.delete(collectionId);
+    await this.ready;
+    this.#index.removeCollection(collectionId);
+    delete this.#indexHeads[collectionId];
+    for (const key of this.#pendingRows.keys())
+      if (key.startsWith(`${collectionId}/`)) this.#pendingRows.delete(key);
+    this.#pendingStates.delete(collectionId);
+    await this.#db.transaction('rw', this.#db.catalog, this.#db.readModelState, async () => {
+      await this.#db.catalog.where('collectionId').equals(collectionId).delete();
+      await this.#db.readModelState.delete(collectionId);
+    });
+    this.#scheduleIndexSave();
+    this.#emit(collectionId);
+  }
+
+  /** Catalog rows by key, the newest in memory first, then IndexedDB. */
+  async rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
+    const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => this.#pendingRows.get(itemKey(c, i)));
+    const missing = keys.filter((_, n) => out[n] === undefined);
+    if (missing.length === 0) return out;
+    const stored = await this.#db.catalog.bulkGet(missing);
+    let next = 0;
+    return out.map((row) => row ?? stored[next++]);
+  }
+
+  /** Called after any read-model change with the collection it concerned; returns the unsubscribe. */
+  subscribe(listener: ReadModelListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Rebuild progress, pushed at once and on every slice; returns the unsubscribe. */
+  subscribeProgress(listener: (progress: RebuildProgress) => void): () => void {
+    this.#progressListeners.add(listener);
+    listener(this.#progress());
+    return () => this.#progressListeners.delete(listener);
+  }
+
+  /** Writes everything pending now (tests, and before the engine goes away). */
+  async flush(): Promise<void> {
+    clearTimeout(this.#rowFlush);
+    this.#rowFlush = undefined;
+    await this.#writeRows();
+    if (this.#indexSave !== undefined) {
+      clearTimeout(this.#indexSave);
+      this.#indexSave = undefined;
+      await this.#saveIndex();
+    }
+  }
+
+  // ---- deriving ----
+
+  /** Which items to re-derive to bring models at `from` heads to `to`: 'all' when unknown. */
+  #catchUpIds(doc: CollectionDoc, from: string[] | undefined, to: string[]): string[] | 'all' | 'none' {
+    if (!from) return 'all';
+    if (sameHeads(from, to)) return 'none';
+    try {
+      const touched = touchedItems(Automerge.diff(doc, from, to));
+      return touched.all ? 'all' : [...touched.ids];
+    } catch (error) {
+      // Heads the document does not know (storage replaced, say): a mismatch, so rebuild.
+      log.warn('read models could not catch up by diff; rebuilding', error);
+      return 'all';
+    }
+  }
+
+  #derive(
+    collectionId: string,
+    doc: CollectionDoc,
+    catalogIds: readonly string[],
+    indexIds: readonly string[],
+  ): void {
+    for (const itemId of catalogIds) {
+      const row = catalogRowOf(collectionId, itemId, findItem(doc, itemId));
+      if (row) this.#pendingRows.set(itemKey(collectionId, itemId), row);
+    }
+    for (const itemId of indexIds) {
+      const record = findItem(doc, itemId);
+      const key = itemKey(collectionId, itemId);
+      if (!record || record.deletedAt !== undefined) this.#index.remove(key);
+      else this.#index.upsert(indexedDocOf(collectionId, itemId, record));
+    }
+    if (this.#rebuilding.has(collectionId)) {
+      // Heads are recorded only once a rebuild is complete, or a crash would leave them claiming
+      // items that were never derived.
+    } else {
+      const heads = Automerge.getHeads(doc);
+      this.#pendingStates.set(collectionId, { collectionId, heads, version: CATALOG_FORMAT_VERSION });
+      this.#indexHeads[collectionId] = heads;
+    }
+    if (catalogIds.length > 0 || this.#pendingStates.has(collectionId)) this.#scheduleRowFlush();
+    if (indexIds.length > 0) this.#scheduleIndexSave();
+    this.#emit(collectionId);
+  }
+
+  /** A whole collection, in slices that yield to the event loop so commands and sync keep flowing. */
+  async #rebuildInSlices(
+    collectionId: string,
+    handle: DocHandle<CollectionDoc>,
+    catalogIds: string[],
+    indexIds: string[],
+  ): Promise<void> {
+    const total = Math.max(catalogIds.length, indexIds.length);
+    const progress = { pending: total, total };
+    this.#rebuilding.set(collectionId, progress);
+    try {
+      for (let start = 0; start < total; start += REBUILD_SLICE) {
+        // Each slice reads the document as it is now; changes meanwhile arrive through onChange.
+        const doc = handle.doc();
+        this.#derive(
+          collectionId,
+          doc,
+          catalogIds.slice(start, start + REBUILD_SLICE),
+          indexIds.slice(start, start + REBUILD_SLICE),
+        );
+        progress.pending = Math.max(0, total - start - REBUILD_SLICE);
+        this.#emitProgress();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    } finally {
+      this.#rebuilding.delete(collectionId);
+    }
+    this.#derive(collectionId, handle.doc(), [], []); // records the heads
+    this.#emitProgress();
+  }
+
+  // ---- persistence ----
+
+  async #loadIndex(): Promise<void> {
+    try {
+      const row = await this.#db.searchIndex.get('global');
+      const index = row ? SearchIndex.deserialize(row.index) : undefined;
+      if (row && !index) log.info('search index format changed; it will be rebuilt from documents');
+      if (row && index) {
+        this.#index = index;
+        this.#indexHeads = row.heads;
+      }
+    } catch (error) {
+      log.error('could not load the search index; it will be rebuilt from documents', error);
+    }
+  }
+
+  #scheduleRowFlush(): void {
+    this.#rowFlush ??= setTimeout(() => {
+      this.#rowFlush = undefined;
+      this.#writeRows().catch((error: unknown) => log.error('could not store catalog rows', error));
+    }, ROW_FLUSH_MS);
+  }
+
+  async #writeRows(): Promise<void> {
+    if (this.#pendingRows.size === 0 && this.#pendingStates.size === 0) return;
+    const rows = [...this.#pendingRows.values()];
+    const states = [...this.#pendingStates.values()];
+    // Rows and the heads they reflect go in one transaction: either both or neither survive a crash.
+    await this.#db.transaction('rw', this.#db.catalog, this.#db.readModelState, async () => {
+      await this.#db.catalog.bulkPut(rows);
+      await this.#db.readModelState.bulkPut(states);
+    });
+    for (const row of rows) {
+      const key = itemKey(row.collectionId, row.itemId);
+      if (this.#pendingRows.get(key) === row) this.#pendingRows.delete(key);
+    }
+    for (const state of states)
+      if (this.#pendingStates.get(state.collectionId) === state)
+        this.#pendingStates.delete(state.collectionId);
+  }
+
+  /** The index is saved after changes settle for a while, and at least every INDEX_SAVE_MAX_MS. */
+  #scheduleIndexSave(): void {
+    const now = Date.now();
+    if (this.#indexSave === undefined) this.#indexDirtySince = now;
+    clearTimeout(this.#indexSave);
+    const wait = Math.min(INDEX_SAVE_IDLE_MS, Math.max(0, this.#indexDirtySince + INDEX_SAVE_MAX_MS - now));
+    this.#indexSave = setTimeout(() => {
+      this.#indexSave = undefined;
+      this.#saveIndex().catch((error: unknown) => log.error('could not store the search index', error));
+    }, wait);
+  }
+
+  async #saveIndex(): Promise<void> {
+    const index = this.#index.serialize();
+    await this.#db.searchIndex.put({ id: 'global', index, heads: { ...this.#indexHeads } });
+  }
+
+  // ---- notifications ----
+
+  #emit(collectionId: string): void {
+    for (const listener of this.#listeners) listener(collectionId);
+  }
+
+  #progress(): RebuildProgress {
+    let pending = 0;
+    let total = 0;
+    for (const p of this.#rebuilding.values()) {
+      pending += p.pending;
+      total += p.total;
+    }
+    return { pending, total };
+  }
+
+  #emitProgress(): void {
+    const progress = this.#progress();
+    for (const listener of this.#progressListeners) listener(progress);
+  }
+}
+
+const log = makeLogger('pinax:read-models');
+
+const REBUILD_SLICE = 500;
+const ROW_FLUSH_MS = 100;
+const INDEX_SAVE_IDLE_MS = 2_000;
+const INDEX_SAVE_MAX_MS = 10_000;
+
+function indexedDocOf(
+  collectionId: string,
+  itemId: string,
+  record: NonNullable<ReturnType<typeof findItem>>,
+): IndexedDoc {
+  return {
+    key: itemKey(collectionId, itemId),
+    collectionId,
+    itemId,
+    title: readString(record.title),
+    tags: record.tags && typeof record.tags === 'object' ? Object.keys(record.tags) : [],
+    body: readString(record.body),
+  };
+}
+
+function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((h) => set.has(h));
+}

@@ -1,0 +1,237 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { IndexedDoc, SearchOutcome } from './search-index.ts';
+import { BODY_INDEX_CHARS, INDEX_FORMAT_VERSION, SearchIndex, itemKey } from './search-index.ts';
+
+function doc(
+  collectionId: string,
+  itemId: string,
+  title: string,
+  body = '',
+  tags: string[] = [],
+): IndexedDoc {
+  return { key: itemKey(collectionId, itemId), collectionId, itemId, title, tags, body };
+}
+
+function indexOf(docs: readonly IndexedDoc[]): SearchIndex {
+  const index = new SearchIndex();
+  for (const d of docs) index.upsert(d);
+  return index;
+}
+
+function keys(outcome: SearchOutcome): string[] {
+  return outcome.hits.map((h) => itemKey(h.collectionId, h.itemId));
+}
+
+function keySet(outcome: SearchOutcome): string[] {
+  return keys(outcome).sort();
+}
+
+const library = [
+  doc('c1', 'a', 'Alpha centauri', 'A star system near the sun.', ['space', 'stars']),
+  doc('c1', 'b', 'Beta notes', 'Nothing about the first letter here.', ['notes']),
+  doc('c1', 'c', 'Gardening', 'The alpha and beta of growing tomatoes.', ['garden', 'notes']),
+  doc('c2', 'd', 'Falcon sightings', 'A peregrine falcon over the harbour.', ['birds', 'notes']),
+  doc('c2', 'e', 'Mountain trip', 'Alpha route to the summit, beta route down.', ['trips', 'space']),
+  doc('c2', 'f', 'Un café à Paris', 'Croissants. 東京 next year.', ['trips']),
+];
+
+describe('SearchIndex queries', () => {
+  it('matches a word by its prefix and reports the matched index terms', () => {
+    const index = indexOf(library);
+    const outcome = index.search('alp', {});
+    expect(keySet(outcome)).toEqual(['c1/a', 'c1/c', 'c2/e']);
+    for (const hit of outcome.hits) expect(hit.terms).toContain('alpha');
+  });
+
+  it('finds misspelled words: one edit from 4 characters, two from 8, none below 4', () => {
+    const index = indexOf([
+      ...library,
+      doc('c3', 'g', 'Oak grove', 'A mountain and valleys.'),
+      doc('c3', 'h', 'Oaf', 'A clumsy person.'),
+    ]);
+    expect(keySet(index.search('falcn', {}))).toEqual(['c2/d']);
+    expect(keySet(index.search('mountian', {}))).toEqual(['c2/e', 'c3/g']);
+    expect(keySet(index.search('oak', {}))).toEqual(['c3/g']);
+    expect(keySet(index.search('oek', {}))).toEqual([]);
+  });
+
+  it('requires every query word to match', () => {
+    const index = indexOf(library);
+    expect(keySet(index.search('alpha beta', {}))).toEqual(['c1/c', 'c2/e']);
+    expect(keySet(index.search('beta falcon', {}))).toEqual([]);
+  });
+
+  it('ranks a title match above a tag match above a body match', () => {
+    const index = indexOf([
+      doc('c', 'body', 'Something else', 'the comet passed by once more', ['misc']),
+      doc('c', 'title', 'The comet', 'something else passed by once more', ['misc']),
+      doc('c', 'tag', 'Something else', 'the other passed by once more', ['comet']),
+    ]);
+    expect(keys(index.search('comet', {}))).toEqual(['c/title', 'c/tag', 'c/body']);
+  });
+
+  it('folds case and diacritics and handles non-Latin words', () => {
+    const index = indexOf(library);
+    expect(keys(index.search('CAFE', {}))).toEqual(['c2/f']);
+    expect(keys(index.search('Café', {}))).toEqual(['c2/f']);
+    expect(keys(index.search('東京', {}))).toEqual(['c2/f']);
+  });
+
+  it('filters by tag and by collection', () => {
+    const index = indexOf(library);
+    expect(keySet(index.search('alpha', { tag: 'space' }))).toEqual(['c1/a', 'c2/e']);
+    expect(keySet(index.search('alpha', { collectionId: 'c1' }))).toEqual(['c1/a', 'c1/c']);
+    expect(keySet(index.search('alpha', { collectionId: 'c2', tag: 'space' }))).toEqual(['c2/e']);
+    expect(keySet(index.search('alpha', { collectionId: 'nope' }))).toEqual([]);
+  });
+
+  it('lists every item with a tag for an empty query, and nothing without a tag', () => {
+    const index = indexOf(library);
+    const expected = library.filter((d) => d.tags.includes('notes')).map((d) => d.key);
+    expect(keySet(index.search('', { tag: 'notes' }))).toEqual(expected.sort());
+    expect(keySet(index.search('  ', { tag: 'notes', collectionId: 'c2' }))).toEqual(['c2/d']);
+    expect(index.search('', {})).toEqual({ hits: [], facets: [], total: 0 });
+    expect(index.search(' ,;- ', {})).toEqual({ hits: [], facets: [], total: 0 });
+  });
+
+  it('counts tag facets over every match, not only the returned hits', () => {
+    const docs = Array.from({ length: 30 }, (_, i) =>
+      doc('c', `i${i}`, `note ${i % 3 === 0 ? 'alpha' : 'beta'}`, 'text', [`t${i % 4}`, `u${i % 5}`]),
+    );
+    const index = indexOf(docs);
+    const outcome = index.search('alpha', { limit: 2 });
+    const matching = docs.filter((d) => d.title.includes('alpha'));
+    expect(outcome.hits).toHaveLength(2);
+    expect(outcome.total).toBe(matching.length);
+
+    const counts = new Map<string, number>();
+    for (const d of matching) for (const t of d.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const expected = [...counts]
+      .map(([tag, count]) => ({ tag, count }))
+      .sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1));
+    expect(outcome.facets).toEqual(expected);
+  });
+
+  it('indexes only the first BODY_INDEX_CHARS characters of a body', () => {
+    const filler = 'x'.repeat(BODY_INDEX_CHARS - 20);
+    const index = indexOf([doc('c', 'long', 'Long', `${filler} early words ${'y '.repeat(20)} late`)]);
+    expect(keys(index.search('early', {}))).toEqual(['c/long']);
+    expect(keys(index.search('late', {}))).toEqual([]);
+  });
+});
+
+describe('SearchIndex updates', () => {
+  it('replaces an item on upsert: its old words no longer match', () => {
+    const index = indexOf(library);
+    index.upsert(doc('c1', 'a', 'Omega nebula', 'Far away.', ['space']));
+    expect(index.size).toBe(library.length);
+    expect(keySet(index.search('alpha', {}))).toEqual(['c1/c', 'c2/e']);
+    expect(keys(index.search('omega', {}))).toEqual(['c1/a']);
+    expect(index.search('', { tag: 'stars' }).total).toBe(0);
+  });
+
+  it('removes an item, and ignores unknown keys', () => {
+    const index = indexOf(library);
+    index.remove('c1/a');
+    index.remove('c1/a');
+    index.remove('nope/x');
+    expect(index.has('c1/a')).toBe(false);
+    expect(index.has('c1/c')).toBe(true);
+    expect(index.size).toBe(library.length - 1);
+    expect(keySet(index.search('alpha', {}))).toEqual(['c1/c', 'c2/e']);
+  });
+
+  it('removes a whole collection', () => {
+    const index = indexOf(library);
+    index.removeCollection('c1');
+    index.removeCollection('unknown');
+    expect(index.size).toBe(library.filter((d) => d.collectionId !== 'c1').length);
+    expect(keySet(index.search('alpha', {}))).toEqual(['c2/e']);
+    expect(index.search('', { tag: 'notes' }).hits.every((h) => h.collectionId === 'c2')).toBe(true);
+  });
+
+  it('matches a freshly built index after any sequence of upserts and removes', () => {
+    const words = ['amber', 'birch', 'cedar', 'delta', 'ember', 'fable', 'garnet', 'harbor'];
+    const wordArb = fc.constantFrom(...words);
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('upsert' as const),
+        id: fc.integer({ min: 0, max: 7 }),
+        collection: fc.constantFrom('c1', 'c2'),
+        title: fc.array(wordArb, { minLength: 1, maxLength: 3 }),
+        body: fc.array(wordArb, { maxLength: 4 }),
+        tags: fc.uniqueArray(fc.constantFrom('x', 'y', 'z'), { maxLength: 2 }),
+      }),
+      fc.record({
+        kind: fc.constant('remove' as const),
+        id: fc.integer({ min: 0, max: 7 }),
+        collection: fc.constantFrom('c1', 'c2'),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const index = new SearchIndex();
+        const live = new Map<string, IndexedDoc>();
+        for (const o of ops) {
+          const key = itemKey(o.collection, `i${o.id}`);
+          if (o.kind === 'remove') {
+            index.remove(key);
+            live.delete(key);
+          } else {
+            const d = doc(o.collection, `i${o.id}`, o.title.join(' '), o.body.join(' '), o.tags);
+            index.upsert(d);
+            live.set(key, d);
+          }
+        }
+        const fresh = indexOf([...live.values()]);
+        expect(index.size).toBe(live.size);
+        for (const d of live.values()) {
+          expect(index.has(d.key)).toBe(true);
+          for (const word of d.title.split(' ')) {
+            const got = index.search(word, { limit: 100 });
+            expect(keySet(got)).toEqual(keySet(fresh.search(word, { limit: 100 })));
+            expect(keys(got)).toContain(d.key);
+          }
+        }
+      }),
+    );
+  });
+});
+
+describe('SearchIndex persistence', () => {
+  it('restores an identical index from its snapshot', () => {
+    const index = indexOf(library);
+    index.remove('c2/d');
+    const restored = SearchIndex.deserialize(index.serialize());
+    expect(restored).toBeDefined();
+    if (!restored) return;
+    expect(restored.size).toBe(index.size);
+    for (const query of ['alp', 'alpha beta', 'falcn', 'cafe', 'route']) {
+      expect(restored.search(query, {})).toEqual(index.search(query, {}));
+    }
+    expect(restored.search('', { tag: 'notes' })).toEqual(index.search('', { tag: 'notes' }));
+    restored.upsert(doc('c9', 'z', 'Zephyr', 'Wind.'));
+    expect(keys(restored.search('zeph', {}))).toEqual(['c9/z']);
+  });
+
+  it('refuses snapshots of another format version or that are corrupt', () => {
+    const json = indexOf(library).serialize();
+    const snapshot = JSON.parse(json) as { version: number; index: Record<string, unknown> };
+    expect(snapshot.version).toBe(INDEX_FORMAT_VERSION);
+
+    expect(SearchIndex.deserialize(JSON.stringify({ ...snapshot, version: INDEX_FORMAT_VERSION + 1 }))).toBe(
+      undefined,
+    );
+    expect(SearchIndex.deserialize(JSON.stringify({ index: snapshot.index }))).toBe(undefined);
+    expect(
+      SearchIndex.deserialize(JSON.stringify({ ...snapshot, index: { ...snapshot.index, index: 42 } })),
+    ).toBe(undefined);
+    expect(SearchIndex.deserialize(JSON.stringify({ version: INDEX_FORMAT_VERSION, index: {} }))).toBe(
+      undefined,
+    );
+    expect(SearchIndex.deserialize(json.slice(0, json.length / 2))).toBe(undefined);
+    expect(SearchIndex.deserialize('null')).toBe(undefined);
+    expect(SearchIndex.deserialize('')).toBe(undefined);
+  });
+});

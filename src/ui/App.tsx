@@ -67,34 +67,36 @@ export function App(): JSX.Element {
             onOpen={search.open}
           />
         </Show>
-        <Switch>
-          <Match when={search.searching()}>{null}</Match>
-          <Match when={route().page === 'home'}>
-            <section class="empty">
-              <h1>Your collections</h1>
-              <p>
-                Pinax keeps notes, links and records on this device first. It works offline and syncs when it
-                can.
-              </p>
-              <p>
-                Create a collection with <strong>New collection</strong>, then press <kbd>n</kbd> to add
-                items.
-              </p>
-            </section>
-          </Match>
-          <Match when={variant(route(), 'page', 'invalid')}>
-            {(invalid) => (
-              <section class="empty" role="alert">
-                <h1>Link not recognised</h1>
-                <p>{invalid().reason}</p>
-                <a href="#/">Back to your collections</a>
+        {/* Kept mounted while searching, so an open panel or editor is still there afterwards. */}
+        <div class="route" hidden={search.searching()}>
+          <Switch>
+            <Match when={route().page === 'home'}>
+              <section class="empty">
+                <h1>Your collections</h1>
+                <p>
+                  Pinax keeps notes, links and records on this device first. It works offline and syncs when
+                  it can.
+                </p>
+                <p>
+                  Create a collection with <strong>New collection</strong>, then press <kbd>n</kbd> to add
+                  items.
+                </p>
               </section>
-            )}
-          </Match>
-          <Match when={variant(route(), 'page', 'collection')}>
-            {(r) => <CollectionView collectionId={r().collectionId} itemId={r().itemId} />}
-          </Match>
-        </Switch>
+            </Match>
+            <Match when={variant(route(), 'page', 'invalid')}>
+              {(invalid) => (
+                <section class="empty" role="alert">
+                  <h1>Link not recognised</h1>
+                  <p>{invalid().reason}</p>
+                  <a href="#/">Back to your collections</a>
+                </section>
+              )}
+            </Match>
+            <Match when={variant(route(), 'page', 'collection')}>
+              {(r) => <CollectionView collectionId={r().collectionId} itemId={r().itemId} />}
+            </Match>
+          </Switch>
+        </div>
       </main>
       <Show when={showShortcuts()}>
         <aside class="shortcuts" aria-label="Keyboard shortcuts">

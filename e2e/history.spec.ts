@@ -46,7 +46,10 @@ test('history lists versions; restoring one brings back its title and body as a 
   await expect(versions.filter({ hasText: 'Title changed' })).toHaveCount(3);
 });
 
-test('the collection timeline lists recent changes and restores a deleted item', async ({ relay, newDevice }) => {
+test('the collection timeline lists recent changes and restores a deleted item', async ({
+  relay,
+  newDevice,
+}) => {
   const app = await AppPage.open(await newDevice(), relay.appUrl);
   await app.createCollection('Timeline');
   await app.newItem({ title: 'Keep me' });

@@ -100,11 +100,19 @@ test('bad files get a clear error and nothing is imported', async ({ relay, newD
   const status = app.page.getByRole('status').filter({ hasText: /Nothing was imported|larger than/ });
   const problems = app.page.getByRole('list', { name: 'Import problems' }).getByRole('listitem');
 
-  await importInput(app.page).setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
+  await importInput(app.page).setInputFiles({
+    name: 'notes.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{ not json'),
+  });
   await expect(problems).toHaveText([/notes\.json: Not valid JSON/]);
   await expect(app.page.getByText('Nothing was imported.')).toBeVisible();
 
-  await importInput(app.page).setInputFiles({ name: 'object.json', mimeType: 'application/json', buffer: Buffer.from('{"title":"x"}') });
+  await importInput(app.page).setInputFiles({
+    name: 'object.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"title":"x"}'),
+  });
   await expect(problems).toHaveText([/object\.json: .*array/i]);
 
   const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));

@@ -10,8 +10,9 @@ async function addItems(page: Page, items: Array<{ title: string; body?: string;
   expect(collectionId).toBeTruthy();
   await page.evaluate(
     async ({ collectionId, items }) => {
-      const pinax = (globalThis as unknown as { __pinax: { client: { command(c: unknown): Promise<unknown> } } })
-        .__pinax;
+      const pinax = (
+        globalThis as unknown as { __pinax: { client: { command(c: unknown): Promise<unknown> } } }
+      ).__pinax;
       await pinax.client.command({ type: 'addItems', collectionId, items });
     },
     { collectionId: collectionId!, items },
@@ -33,7 +34,11 @@ test('search finds items by prefix and by misspelling, with correct tag facet co
   const app = await AppPage.open(await newDevice(), relay.appUrl);
   await app.createCollection('Field notes');
   await addItems(app.page, [
-    { title: 'Astronomy evening', body: 'Saturn rings through the small telescope.', tags: ['space', 'night'] },
+    {
+      title: 'Astronomy evening',
+      body: 'Saturn rings through the small telescope.',
+      tags: ['space', 'night'],
+    },
     { title: 'Comet sighting', body: 'A faint astronomical smudge near Cassiopeia.', tags: ['space'] },
     { title: 'Sourdough starter', body: 'Feed twice a day.', tags: ['food'] },
   ]);

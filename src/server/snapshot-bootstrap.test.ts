@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Repo, type DocumentId } from '@automerge/automerge-repo';
+import { Repo } from '@automerge/automerge-repo';
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openPinaxDb, type PinaxDb } from '../worker/db.ts';

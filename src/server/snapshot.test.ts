@@ -32,7 +32,7 @@ afterAll(async () => {
   fs.rmSync(relay.dataDir, { recursive: true, force: true });
 });
 
-const snapshot = (body: string | Uint8Array, method = 'POST'): Promise<Response> =>
+const snapshot = (body: string | Uint8Array<ArrayBuffer>, method = 'POST'): Promise<Response> =>
   fetch(`${relay.url}/snapshot`, {
     method,
     headers: { 'Content-Type': 'application/json' },

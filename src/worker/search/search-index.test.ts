@@ -63,12 +63,16 @@ describe('SearchIndex queries', () => {
   });
 
   it('ranks a title match above a tag match above a body match', () => {
+    // Same field lengths everywhere, so only the field weights can tell the three apart.
     const index = indexOf([
-      doc('c', 'body', 'Something else', 'the comet passed by once more', ['misc']),
-      doc('c', 'title', 'The comet', 'something else passed by once more', ['misc']),
-      doc('c', 'tag', 'Something else', 'the other passed by once more', ['comet']),
+      doc('c', 'body', 'zero one two three four', 'comet beta gamma delta epsilon', ['misc']),
+      doc('c', 'tag', 'zero one two three four', 'alpha beta gamma delta epsilon', ['comet']),
+      doc('c', 'title', 'comet one two three four', 'alpha beta gamma delta epsilon', ['misc']),
     ]);
-    expect(keys(index.search('comet', {}))).toEqual(['c/title', 'c/tag', 'c/body']);
+    const hits = index.search('comet', {}).hits;
+    expect(hits.map((h) => h.itemId)).toEqual(['title', 'tag', 'body']);
+    expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? Infinity);
+    expect(hits[1]?.score).toBeGreaterThan(hits[2]?.score ?? Infinity);
   });
 
   it('folds case and diacritics and handles non-Latin words', () => {
@@ -93,6 +97,30 @@ describe('SearchIndex queries', () => {
     expect(keySet(index.search('  ', { tag: 'notes', collectionId: 'c2' }))).toEqual(['c2/d']);
     expect(index.search('', {})).toEqual({ hits: [], facets: [], total: 0 });
     expect(index.search(' ,;- ', {})).toEqual({ hits: [], facets: [], total: 0 });
+  });
+
+  it('lists a tag without a query in title order', () => {
+    const index = indexOf([
+      doc('c', '1', 'banana split', '', ['food']),
+      doc('c', '2', 'Apple pie', '', ['food']),
+      doc('c', '3', 'cherry', '', ['food']),
+      doc('c', '4', 'apricot', '', ['other']),
+    ]);
+    expect(index.search('', { tag: 'food' }).hits.map((h) => h.itemId)).toEqual(['2', '1', '3']);
+  });
+
+  it('counts the tags of every item, or of one collection', () => {
+    const index = indexOf(library);
+    const expected = (docs: readonly IndexedDoc[]): Map<string, number> => {
+      const counts = new Map<string, number>();
+      for (const d of docs) for (const t of d.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+      return counts;
+    };
+    const asMap = (facets: readonly { tag: string; count: number }[]): Map<string, number> =>
+      new Map(facets.map((f) => [f.tag, f.count]));
+    expect(asMap(index.tagFacets())).toEqual(expected(library));
+    expect(asMap(index.tagFacets('c2'))).toEqual(expected(library.filter((d) => d.collectionId === 'c2')));
+    expect(index.tagFacets()[0]).toEqual({ tag: 'notes', count: 3 });
   });
 
   it('counts tag facets over every match, not only the returned hits', () => {

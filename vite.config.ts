@@ -56,7 +56,10 @@ export default defineConfig({
     sourcemap: true,
   },
   server: {
-    proxy: { '/sync': { target: 'ws://127.0.0.1:8080', ws: true } },
+    proxy: {
+      '/sync': { target: 'ws://127.0.0.1:8080', ws: true },
+      '/snapshot': { target: 'http://127.0.0.1:8080' },
+    },
   },
 });
 

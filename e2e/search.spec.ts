@@ -3,6 +3,7 @@
 
 import type { Page } from '@playwright/test';
 import { AppPage, expect, test } from './support/fixtures.ts';
+import { expectNoSharedWorker } from './support/workers.ts';
 
 /** Adds items through the engine's own command (what an import batch does), and waits until durable. */
 async function addItems(page: Page, items: Array<{ title: string; body?: string; tags?: string[] }>) {
@@ -108,4 +109,49 @@ test('an edit in tab 2 changes the search results shown in tab 1', async ({ rela
   await two.writesSettled();
   await one.page.bringToFront();
   await expect(results(one.page).locator('.title')).toHaveText(['Quarterly budget']);
+});
+
+test('after every tab closes, search answers from the persisted index with the relay gone', async ({
+  browser,
+  relay,
+  newDevice,
+}) => {
+  const context = await newDevice();
+  const app = await AppPage.open(context, relay.appUrl);
+  await app.createCollection('Persisted');
+  await addItems(app.page, [{ title: 'Lighthouse keeper', body: 'foghorn at dusk', tags: ['coast'] }]);
+  await searchBox(app.page).fill('foghorn');
+  await expect(results(app.page).locator('.title')).toHaveText(['Lighthouse keeper']);
+  // The index is saved to IndexedDB in the background, a moment after changes settle.
+  await expect
+    .poll(
+      () =>
+        app.page.evaluate(
+          () =>
+            new Promise<string>((resolve, reject) => {
+              const open = indexedDB.open('pinax');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const db = open.result;
+                const get = db.transaction('searchIndex').objectStore('searchIndex').get('global');
+                get.onsuccess = () => {
+                  db.close();
+                  resolve(String((get.result as { index?: string } | undefined)?.index ?? ''));
+                };
+              };
+            }),
+        ),
+      { timeout: 15_000 },
+    )
+    .toContain('foghorn');
+
+  await Promise.all(context.pages().map((page) => page.close()));
+  await expectNoSharedWorker(browser, relay.appUrl);
+  await relay.stop();
+  await context.setOffline(true);
+
+  const again = await AppPage.open(context, relay.appUrl);
+  await searchBox(again.page).fill('lighthouse');
+  await expect(results(again.page).locator('.title')).toHaveText(['Lighthouse keeper']);
+  await expect(results(again.page)).toContainText('Persisted');
 });

@@ -47,6 +47,14 @@ export class CollectionStore {
     return rows.map(({ joinedAt: _joinedAt, ...summary }) => summary);
   }
 
+  /** The sidebar row of a joined collection, or undefined. */
+  async summary(id: CollectionId): Promise<CollectionSummary | undefined> {
+    const row = await this.#db.collections.get(id);
+    if (!row) return undefined;
+    const { joinedAt: _joinedAt, ...summary } = row;
+    return summary;
+  }
+
   /** Subscribes to the joined-collections list; returns the unsubscribe. */
   subscribeList(listener: ListListener): () => void {
     // liveQuery also sees writes by other engines (the BroadcastChannel fallback runs one per tab).

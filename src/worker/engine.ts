@@ -90,7 +90,7 @@ export function startEngine(mode: EngineMode): Engine {
       case 'collections':
         return collections.subscribeList(push);
       case 'collection':
-        return subscribeCollection(collections, sub.collectionId, push);
+        return subscribeCollection(collections, readModels, sub.collectionId, push);
       case 'item':
         return subscribeItem(collections, bodies, sub.collectionId, sub.itemId, push);
       case 'syncStatus':

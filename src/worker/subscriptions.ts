@@ -3,21 +3,30 @@
 
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import type { CollectionUpdate, SubscriptionPayloads } from '../shared/protocol.ts';
-import type { CollectionId, ItemId } from '../shared/types.ts';
+import { makeLogger } from '../shared/log.ts';
+import type { CollectionId, CollectionSummary, ItemId, ItemSummary } from '../shared/types.ts';
 import type { BodyDoc, BodyDocs } from './bodies.ts';
 import { bodyText } from './bodies.ts';
 import type { CollectionStore } from './collection-store.ts';
+import type { CatalogRow } from './db.ts';
+import type { ReadModels } from './read-models/read-models.ts';
 import { findItem, readString } from './domain/collection-doc.ts';
 import { detailOf } from './domain/materialize.ts';
 
+/**
+ * A collection's item list. Served from the persisted catalog when it has one, so a collection opens
+ * without waiting for Automerge to load its document; otherwise (its first load on this device)
+ * from the live document. Either way, later changes arrive as small patches.
+ */
 export function subscribeCollection(
   collections: CollectionStore,
+  readModels: ReadModels,
   id: CollectionId,
   push: (update: CollectionUpdate) => void,
 ): () => void {
   let active = true;
   let unsubscribe: (() => void) | undefined;
-  const attach = async () => {
+  const attachLive = async () => {
     const state = await collections.currentState(id);
     if (!active || unsubscribe) return;
     push({ kind: 'state', state });
@@ -27,16 +36,75 @@ export function subscribeCollection(
       push({ kind: 'patch', collection, upserts, removed });
     });
   };
+  const attach = async () => {
+    const [rows, summary] = await Promise.all([readModels.collectionRows(id), collections.summary(id)]);
+    if (!active || unsubscribe) return;
+    if (!rows || !summary) return attachLive();
+    unsubscribe = serveFromCatalog(collections, readModels, id, rows, summary, push);
+  };
   push({ kind: 'state', state: { status: 'loading', id } });
-  void attach();
+  void attach().catch((error: unknown) => log.error('collection subscription failed', error));
   // A collection that was unavailable (say, opened before the relay answered) may arrive later.
   const offLoaded = collections.onLoaded((loadedId) => {
-    if (loadedId === id) void attach();
+    if (loadedId === id) void attachLive();
   });
   return () => {
     active = false;
     offLoaded();
     unsubscribe?.();
+  };
+}
+
+/** The catalog path: rows as persisted, then every derived row as a patch. Returns the unsubscribe. */
+function serveFromCatalog(
+  collections: CollectionStore,
+  readModels: ReadModels,
+  id: CollectionId,
+  rows: readonly CatalogRow[],
+  initial: CollectionSummary,
+  push: (update: CollectionUpdate) => void,
+): () => void {
+  const live = new Map<string, ItemSummary>();
+  for (const row of rows) if (!row.deleted) live.set(row.itemId, itemSummaryOf(row));
+  let summary: CollectionSummary = { ...initial, itemCount: live.size };
+  push({ kind: 'state', state: { status: 'ready', collection: summary, items: [...live.values()] } });
+  const offRows = readModels.subscribeRows(id, (derived) => {
+    const upserts: ItemSummary[] = [];
+    const removed: ItemId[] = [];
+    for (const row of derived) {
+      if (row.deleted) {
+        if (live.delete(row.itemId)) removed.push(row.itemId as ItemId);
+      } else {
+        const item = itemSummaryOf(row);
+        live.set(row.itemId, item);
+        upserts.push(item);
+      }
+    }
+    summary = { ...summary, itemCount: live.size };
+    push({ kind: 'patch', collection: summary, upserts, removed });
+  });
+  // Name, description and times come from the sidebar row (kept by the collection store).
+  const offList = collections.subscribeList((list) => {
+    const row = list.find((c) => c.id === id);
+    if (!row || (row.name === summary.name && row.description === summary.description)) return;
+    summary = { ...row, itemCount: live.size };
+    push({ kind: 'patch', collection: summary, upserts: [], removed: [] });
+  });
+  return () => {
+    offRows();
+    offList();
+  };
+}
+
+function itemSummaryOf(row: CatalogRow): ItemSummary {
+  return {
+    id: row.itemId as ItemId,
+    title: row.title,
+    titleConflicts: row.titleConflicts,
+    tags: row.tags,
+    snippet: row.snippet,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -91,3 +159,5 @@ export function subscribeItem(
     for (const cleanup of cleanups.splice(0)) cleanup();
   };
 }
+
+const log = makeLogger('pinax:subscriptions');

@@ -25,6 +25,9 @@ export interface RebuildProgress {
 
 export type ReadModelListener = (collectionId: string) => void;
 
+/** Catalog rows of one collection just derived (tombstones included), in derivation order. */
+export type RowListener = (rows: readonly CatalogRow[]) => void;
+
 export class ReadModels {
   readonly ready: Promise<void>;
   #db: PinaxDb;
@@ -39,6 +42,7 @@ export class ReadModels {
   #progressListeners = new Set<(progress: RebuildProgress) => void>();
   #rebuilding = new Map<string, { pending: number; total: number }>();
   #tracked = new Map<string, () => void>();
+  #rowListeners = new Map<string, Set<RowListener>>();
 
   constructor(db: PinaxDb) {
     this.#db = db;
@@ -116,6 +120,34 @@ export class ReadModels {
     return out.map((row) => row ?? stored[next++]);
   }
 
+  /**
+   * Every catalog row of a collection (tombstones included) as last derived, or undefined when its
+   * catalog was never completed (the collection has not been loaded on this device yet).
+   */
+  async collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
+    const [state, stored] = await Promise.all([
+      this.#pendingStates.get(collectionId) ?? this.#db.readModelState.get(collectionId),
+      this.#db.catalog.where('collectionId').equals(collectionId).toArray(),
+    ]);
+    if (state?.version !== CATALOG_FORMAT_VERSION || this.#rebuilding.has(collectionId)) return undefined;
+    const byItem = new Map(stored.map((row) => [row.itemId, row]));
+    for (const [key, row] of this.#pendingRows)
+      if (row.collectionId === collectionId && key === itemKey(collectionId, row.itemId))
+        byItem.set(row.itemId, row);
+    return [...byItem.values()];
+  }
+
+  /** Rows of one collection as they are derived from now on; returns the unsubscribe. */
+  subscribeRows(collectionId: string, listener: RowListener): () => void {
+    let listeners = this.#rowListeners.get(collectionId);
+    if (!listeners) this.#rowListeners.set(collectionId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#rowListeners.delete(collectionId);
+    };
+  }
+
   /** Called after any read-model change with the collection it concerned; returns the unsubscribe. */
   subscribe(listener: ReadModelListener): () => void {
     this.#listeners.add(listener);
@@ -163,10 +195,15 @@ export class ReadModels {
     catalogIds: readonly string[],
     indexIds: readonly string[],
   ): void {
+    const derived: CatalogRow[] = [];
     for (const itemId of catalogIds) {
       const row = catalogRowOf(collectionId, itemId, findItem(doc, itemId));
-      if (row) this.#pendingRows.set(itemKey(collectionId, itemId), row);
+      if (!row) continue;
+      this.#pendingRows.set(itemKey(collectionId, itemId), row);
+      derived.push(row);
     }
+    if (derived.length > 0)
+      for (const listener of this.#rowListeners.get(collectionId) ?? []) listener(derived);
     for (const itemId of indexIds) {
       const record = findItem(doc, itemId);
       const key = itemKey(collectionId, itemId);

@@ -130,7 +130,7 @@ test('after every tab closes, search answers from the persisted index with the r
           () =>
             new Promise<string>((resolve, reject) => {
               const open = indexedDB.open('pinax');
-              open.onerror = () => reject(open.error);
+              open.onerror = () => reject(new Error(String(open.error)));
               open.onsuccess = () => {
                 const db = open.result;
                 const get = db.transaction('searchIndex').objectStore('searchIndex').get('global');

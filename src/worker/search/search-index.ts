@@ -1,15 +1,24 @@
-// The engine's full-text index over every item of every open collection: a thin wrapper around
-// MiniSearch that fixes the fields, the tokenizer and the query semantics in one place, and adds tag
-// facets and a versioned snapshot format.
+// The engine's full-text index over every item of every open collection, with tag facets and a
+// versioned snapshot format.
 //
 // Query semantics: the query is split into words (the same Unicode tokenizer as indexing, see
 // src/shared/highlight.ts); every word must match (AND); every word matches as a prefix ("alp" finds
-// "alpha") and, from 4 characters on, fuzzily (see fuzziness()). Title matches outweigh tag matches,
-// which outweigh body matches (see BOOST).
+// "alpha") and, from 4 characters on, fuzzily (see fuzziness() in query.ts). Scoring is BM25 per
+// field; title matches outweigh tag matches, which outweigh body matches (see query.ts).
+//
+// Layout (see each file): MiniSearch's SearchableMap (a radix tree, for prefix and fuzzy lookups) maps
+// each term to a numeric id; postings.ts keeps every term's postings in typed arrays; documents.ts
+// keeps per-document data by dense numeric id; index-state.ts adds and removes documents (removal is
+// lazy, with compaction); query.ts runs queries; snapshot.ts reads and writes snapshots. MiniSearch's
+// own query path builds a result object per match, which is too slow when a query matches most of
+// 100,000 items; here a query's per-document work is a few typed-array reads and writes.
 
-import MiniSearch from 'minisearch';
-import type { Options, SearchOptions, SearchResult } from 'minisearch';
 import { searchTerms } from '../../shared/highlight.ts';
+import { IndexState } from './index-state.ts';
+import { NO_RESULTS, countTags, listTagged, searchWords } from './query.ts';
+import type { QueryFilter } from './query.ts';
+import { snapshotOf, stateOf } from './snapshot.ts';
+import type { SnapshotBody } from './snapshot.ts';
 
 /**
  * Only this many characters of a body are indexed; the item keeps its whole body, only search stops
@@ -26,7 +35,7 @@ import { searchTerms } from '../../shared/highlight.ts';
 export const BODY_INDEX_CHARS = 4_000;
 
 /** Bump whenever anything that changes the stored index changes: fields, tokenizer, BODY_INDEX_CHARS. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 /** At most this many query words are searched; the rest are ignored (each word costs a full lookup). */
 export const MAX_QUERY_WORDS = 8;
@@ -72,77 +81,72 @@ export function itemKey(collectionId: string, itemId: string): string {
 }
 
 export class SearchIndex {
-  #mini = new MiniSearch<IndexedDoc>(MINI_OPTIONS);
+  #state = new IndexState();
 
   get size(): number {
-    return this.#mini.documentCount;
+    return this.#state.docs.live;
   }
 
   has(key: string): boolean {
-    return this.#mini.has(key);
+    return this.#state.byKey.has(key);
   }
 
   /** Adds the item, or replaces everything indexed for it. */
   upsert(doc: IndexedDoc): void {
-    if (this.#mini.has(doc.key)) this.#mini.replace(doc);
-    else this.#mini.add(doc);
+    this.#state.remove(doc.key);
+    this.#state.add(doc.key, doc.collectionId, doc.title, doc.tags, [
+      searchTerms(doc.title),
+      searchTerms(doc.tags.join(' ')),
+      searchTerms(doc.body.slice(0, BODY_INDEX_CHARS)),
+    ]);
   }
 
   /** Removes the item; nothing happens when it is not indexed. */
   remove(key: string): void {
-    // discard() needs only the id (remove() would need the original text to find its terms); the
-    // stale postings are dropped lazily and by MiniSearch's automatic vacuuming.
-    if (this.#mini.has(key)) this.#mini.discard(key);
+    this.#state.remove(key);
   }
 
   removeCollection(collectionId: string): void {
-    const keys = this.#mini
-      .search(MiniSearch.wildcard, { filter: (r) => stored(r).collectionId === collectionId })
-      .map((r) => r.id as string);
-    if (keys.length > 0) this.#mini.discardAll(keys);
+    const state = this.#state;
+    const collection = state.collections.id(collectionId);
+    if (collection === undefined) return;
+    const keys: string[] = [];
+    for (let d = 0; d < state.docs.slots; d++) {
+      if (state.docs.alive[d] === 1 && state.docs.collection[d] === collection)
+        keys.push(state.docs.keys[d]!);
+    }
+    for (const key of keys) state.remove(key);
   }
 
   search(query: string, options: SearchQueryOptions = {}): SearchOutcome {
     const { collectionId, tag, limit = 50 } = options;
     const words = searchTerms(query).slice(0, MAX_QUERY_WORDS);
-    if (words.length === 0 && tag === undefined) return { hits: [], facets: [], total: 0 };
-
-    const keep = (r: SearchResult): boolean => {
-      const fields = stored(r);
-      return (
-        (collectionId === undefined || fields.collectionId === collectionId) &&
-        (tag === undefined || fields.tags.includes(tag))
-      );
+    if (words.length === 0 && tag === undefined) return noResults();
+    const filter: QueryFilter = {
+      collection: collectionId === undefined ? undefined : this.#state.collections.id(collectionId),
+      tag: tag === undefined ? undefined : this.#state.tags.id(tag),
     };
-    const results =
-      words.length === 0
-        ? this.#mini.search(MiniSearch.wildcard, { filter: keep }).sort(byTitle)
-        : this.#mini.search(words.join(' '), {
-            ...QUERY_OPTIONS,
-            ...(collectionId === undefined && tag === undefined ? {} : { filter: keep }),
-          });
-
-    const hits: SearchHit[] = [];
-    for (const r of results.slice(0, Math.max(0, limit))) {
-      const fields = stored(r);
-      hits.push({ collectionId: fields.collectionId, itemId: fields.itemId, score: r.score, terms: r.terms });
-    }
-    return { hits, facets: tagFacets(results), total: results.length };
+    // A collection or tag never indexed matches nothing.
+    if (
+      (collectionId !== undefined && filter.collection === undefined) ||
+      (tag !== undefined && filter.tag === undefined)
+    )
+      return noResults();
+    return words.length === 0
+      ? listTagged(this.#state, filter, limit)
+      : searchWords(this.#state, words, filter, limit);
   }
 
   /** Tag counts over every indexed item (of one collection when given): the facets of "no query". */
   tagFacets(collectionId?: string): TagFacet[] {
-    const results = this.#mini.search(MiniSearch.wildcard, {
-      ...(collectionId === undefined
-        ? {}
-        : { filter: (r: SearchResult) => stored(r).collectionId === collectionId }),
-    });
-    return tagFacets(results);
+    if (collectionId === undefined) return countTags(this.#state, undefined);
+    const collection = this.#state.collections.id(collectionId);
+    return collection === undefined ? [] : countTags(this.#state, collection);
   }
 
   /** A snapshot to persist; `deserialize` restores it without re-tokenizing anything. */
   serialize(): string {
-    const snapshot: Snapshot = { version: INDEX_FORMAT_VERSION, index: this.#mini.toJSON() };
+    const snapshot: Snapshot = { version: INDEX_FORMAT_VERSION, index: snapshotOf(this.#state) };
     return JSON.stringify(snapshot);
   }
 
@@ -150,10 +154,11 @@ export class SearchIndex {
   static deserialize(json: string): SearchIndex | undefined {
     try {
       const snapshot = JSON.parse(json) as Partial<Snapshot> | null;
-      if (snapshot?.version !== INDEX_FORMAT_VERSION || typeof snapshot.index !== 'object') return undefined;
-      // loadJS is loadJSON minus its JSON.parse: the envelope is parsed once, above.
+      if (snapshot?.version !== INDEX_FORMAT_VERSION) return undefined;
+      const state = stateOf(snapshot.index);
+      if (!state) return undefined;
       const index = new SearchIndex();
-      index.#mini = MiniSearch.loadJS(snapshot.index, MINI_OPTIONS);
+      index.#state = state;
       return index;
     } catch {
       return undefined;
@@ -163,70 +168,9 @@ export class SearchIndex {
 
 interface Snapshot {
   version: number;
-  index: ReturnType<MiniSearch['toJSON']>;
+  index: SnapshotBody;
 }
 
-interface StoredFields {
-  collectionId: string;
-  itemId: string;
-  tags: string[];
-  /** Stored so a listing without a query (a tag alone) can be in title order, not arbitrary. */
-  title: string;
-}
-
-/** Field weights: a word in the title says more about an item than a tag, a tag more than the body. */
-const BOOST = { title: 3, tags: 2, body: 1 };
-
-const MINI_OPTIONS: Options<IndexedDoc> = {
-  idField: 'key',
-  fields: ['title', 'tags', 'body'],
-  // Only what filtering, facets and hits need; the body stays out of memory and out of the snapshot.
-  storeFields: ['collectionId', 'itemId', 'tags', 'title'],
-  stringifyField: (value: unknown, field) => {
-    if (field === 'tags') return (value as string[]).join(' ');
-    if (field === 'body') return (value as string).slice(0, BODY_INDEX_CHARS);
-    return String(value);
-  },
-  tokenize: searchTerms,
-  // searchTerms already lowercases and folds; MiniSearch's default processTerm would lowercase again.
-  processTerm: (term) => term,
-};
-
-const QUERY_OPTIONS: SearchOptions = {
-  combineWith: 'AND',
-  prefix: true,
-  fuzzy: fuzziness,
-  boost: BOOST,
-};
-
-/**
- * Allowed edit distance per query word: none below 4 characters (a 3-letter word with one edit
- * matches a large part of the vocabulary), 1 from 4, 2 from 8. Longer words would tolerate more, but
- * each extra edit multiplies the terms a lookup visits, and two typos in one word is rare.
- */
-function fuzziness(term: string): number | false {
-  if (term.length >= 8) return 2;
-  if (term.length >= 4) return 1;
-  return false;
-}
-
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-
-function byTitle(a: SearchResult, b: SearchResult): number {
-  return collator.compare(stored(a).title ?? '', stored(b).title ?? '');
-}
-
-function stored(result: SearchResult): StoredFields {
-  return result as unknown as StoredFields;
-}
-
-/** Tag counts over every result, most frequent first, ties by tag. */
-function tagFacets(results: readonly SearchResult[]): TagFacet[] {
-  const counts = new Map<string, number>();
-  for (const r of results) {
-    for (const tag of stored(r).tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([tag, count]) => ({ tag, count }))
-    .sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+function noResults(): SearchOutcome {
+  return { ...NO_RESULTS, hits: [], facets: [] };
 }

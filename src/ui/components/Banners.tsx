@@ -8,6 +8,9 @@ export function Banners(): JSX.Element {
   const engine = useEngine();
   const [reloadReason, setReloadReason] = createSignal<string | null>(null);
   onCleanup(engine.onReloadRequired(setReloadReason));
+  // Read models being (re)built from documents: after a format change, or a collection just arrived.
+  const [indexing, setIndexing] = createSignal({ pending: 0, total: 0 });
+  onCleanup(engine.subscribe({ type: 'readModelProgress' }, setIndexing));
 
   return (
     <div class="banners">
@@ -24,6 +27,16 @@ export function Banners(): JSX.Element {
           <button onClick={applyUpdate} title="Reload to use the new version">
             Reload
           </button>
+        </div>
+      </Show>
+      <Show when={indexing().pending > 0}>
+        <div class="banner indexing-banner">
+          <progress
+            aria-label="Building the search index"
+            max={indexing().total}
+            value={indexing().total - indexing().pending}
+          />
+          <span>Indexing {indexing().pending} items…</span>
         </div>
       </Show>
       <Show when={installPrompt()}>

@@ -61,7 +61,12 @@ export function CollectionTimeline(props: {
                 <li class="timeline-entry">
                   <time datetime={new Date(entry.time).toISOString()}>{formatTime(entry.time)}</time>
                   <span class="summary">{entry.summary}</span>
-                  <span class="muted actor">by device {entry.actor}</span>
+                  <span
+                    class="muted actor"
+                    title="Who wrote it: an Automerge actor (one per device and document)"
+                  >
+                    by {entry.actor}
+                  </span>
                   <ul class="touched">
                     <For each={entry.items}>
                       {(item) => (

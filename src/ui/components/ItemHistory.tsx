@@ -95,7 +95,12 @@ export function ItemHistory(props: {
                   >
                     <time datetime={new Date(version.time).toISOString()}>{formatTime(version.time)}</time>
                     <span class="summary">{version.summary}</span>
-                    <span class="muted actor">by device {version.actor}</span>
+                    <span
+                      class="muted actor"
+                      title="Who wrote it: an Automerge actor (one per device and document)"
+                    >
+                      by {version.actor}
+                    </span>
                   </button>
                 </li>
               )}

@@ -5,6 +5,7 @@ import type { CollectionSummary } from '../../shared/types.ts';
 import { EngineRequestError } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { navigate } from '../router.ts';
+import { ShareDialog } from './ShareDialog.tsx';
 
 export type CollectionPanel = 'timeline' | 'transfer';
 
@@ -76,6 +77,7 @@ export function CollectionHeader(props: {
         <button class="primary" onClick={() => props.onNewItem()}>
           New item
         </button>
+        <ShareDialog collectionId={props.collection.id} name={props.collection.name} />
         <Show when={!renaming()}>
           <button class="ghost" onClick={() => setRenaming(true)}>
             Rename collection

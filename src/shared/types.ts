@@ -30,7 +30,7 @@ export interface ItemDetail extends ItemSummary {
 }
 
 export type CollectionState =
-  | { status: 'loading'; id: CollectionId }
+  | { status: 'loading'; id: CollectionId; received?: TransferProgress }
   | { status: 'unavailable'; id: CollectionId; reason: string }
   | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[] };
 
@@ -49,3 +49,9 @@ export interface SyncStatus {
 }
 
 export type EngineMode = 'shared-worker' | 'dedicated-worker';
+
+/** A document arriving over the network: bytes so far, and in all when the sender said. */
+export interface TransferProgress {
+  bytes: number;
+  totalBytes: number | null;
+}

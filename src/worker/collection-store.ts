@@ -6,7 +6,7 @@ import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
 import { isValidDocumentId, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { liveQuery } from 'dexie';
 import { makeLogger } from '../shared/log.ts';
-import type { CollectionId, CollectionState, CollectionSummary } from '../shared/types.ts';
+import type { CollectionId, CollectionState, CollectionSummary, TransferProgress } from '../shared/types.ts';
 import type { CollectionRow, PinaxDb } from './db.ts';
 import type { CollectionDoc } from './domain/collection-doc.ts';
 import { COLLECTION_KIND, initialCollection } from './domain/collection-doc.ts';
@@ -26,6 +26,9 @@ export class CollectionStore {
   #loadedListeners = new Set<(id: CollectionId) => void>();
   #bootstrap: Bootstrap;
   #readModels: ReadModels | undefined;
+  #connected: () => boolean;
+  #progress = new Map<CollectionId, TransferProgress>();
+  #progressListeners = new Set<(id: CollectionId, progress: TransferProgress) => void>();
 
   /**
    * `bootstrap` may store a whole snapshot of a document the device has nothing of yet;
@@ -34,12 +37,30 @@ export class CollectionStore {
   constructor(
     db: PinaxDb,
     repo: Promise<Repo>,
-    options: { bootstrap?: Bootstrap; readModels?: ReadModels } = {},
+    options: { bootstrap?: Bootstrap; readModels?: ReadModels; connected?: () => boolean } = {},
   ) {
     this.#db = db;
     this.#repo = repo;
     this.#bootstrap = options.bootstrap ?? (() => Promise.resolve(false));
     this.#readModels = options.readModels;
+    this.#connected = options.connected ?? (() => true);
+  }
+
+  /** Reports download progress of a collection arriving (the bootstrap's snapshot). */
+  reportProgress(id: CollectionId, progress: TransferProgress): void {
+    this.#progress.set(id, progress);
+    for (const listener of this.#progressListeners) listener(id, progress);
+  }
+
+  /** The latest download progress of a collection still arriving, if any. */
+  progressOf(id: CollectionId): TransferProgress | undefined {
+    return this.#progress.get(id);
+  }
+
+  /** Download progress of collections arriving; returns the unsubscribe. */
+  onProgress(listener: (id: CollectionId, progress: TransferProgress) => void): () => void {
+    this.#progressListeners.add(listener);
+    return () => this.#progressListeners.delete(listener);
   }
 
   async list(): Promise<CollectionSummary[]> {
@@ -162,6 +183,7 @@ export class CollectionStore {
     const bootstrapped = this.#bootstrap(id);
     const repo = await this.#repo;
     await bootstrapped;
+    this.#progress.delete(id);
     try {
       const handle = await repo.find<CollectionDoc>(stringifyAutomergeUrl({ documentId: id }));
       if (handle.doc()?.kind !== COLLECTION_KIND) {
@@ -175,7 +197,11 @@ export class CollectionStore {
     } catch (error) {
       if (/unavailable/i.test(String(error))) {
         log.info('collection unavailable', id);
-        this.#unavailable.set(id, 'This collection could not be found.');
+        // Nobody could be asked: say so, and retry once the relay is back (retryUnavailable).
+        this.#unavailable.set(
+          id,
+          this.#connected() ? 'This collection could not be found.' : 'Waiting for connection…',
+        );
       } else {
         // Not "nobody has it": something failed while loading what we have. Say so, loudly.
         log.error('collection failed to load', id, error);

@@ -6,7 +6,7 @@ import type { Repo } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { addLogSink, makeLogger } from '../shared/log.ts';
 import type { Command, Subscription } from '../shared/protocol.ts';
-import type { EngineMode, SyncStatus } from '../shared/types.ts';
+import type { CollectionId, EngineMode, SyncStatus } from '../shared/types.ts';
 import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
 import { runCommand } from './commands.ts';
@@ -49,9 +49,14 @@ export function startEngine(mode: EngineMode): Engine {
   const bootstrap = snapshotBootstrap(
     { save: (key, data) => storage.save(key, data), hasAny: (prefix) => chunks.hasAny(prefix) },
     snapshotUrlFor(relayUrl),
+    (id, bytes, totalBytes) => collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
   );
   const readModels = new ReadModels(db);
-  const collections = new CollectionStore(db, repo, { bootstrap, readModels });
+  const collections = new CollectionStore(db, repo, {
+    bootstrap,
+    readModels,
+    connected: () => relay.info.state === 'connected',
+  });
   const bodies = repo.then(
     (r) =>
       new BodyDocs(r, (collectionId, itemId, text) => {

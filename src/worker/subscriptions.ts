@@ -43,6 +43,11 @@ export function subscribeCollection(
     unsubscribe = serveFromCatalog(collections, readModels, id, rows, summary, push);
   };
   push({ kind: 'state', state: { status: 'loading', id } });
+  // A collection arriving for the first time: its download progress, until it is ready.
+  const offProgress = collections.onProgress((progressId, received) => {
+    if (progressId === id && active && !unsubscribe)
+      push({ kind: 'state', state: { status: 'loading', id, received } });
+  });
   void attach().catch((error: unknown) => log.error('collection subscription failed', error));
   // A collection that was unavailable (say, opened before the relay answered) may arrive later.
   const offLoaded = collections.onLoaded((loadedId) => {
@@ -51,6 +56,7 @@ export function subscribeCollection(
   return () => {
     active = false;
     offLoaded();
+    offProgress();
     unsubscribe?.();
   };
 }

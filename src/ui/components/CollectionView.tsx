@@ -1,7 +1,13 @@
 import type { JSX } from 'solid-js';
 import { Match, Show, Switch, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import type { CollectionUpdate } from '../../shared/protocol.ts';
-import type { CollectionId, CollectionSummary, ItemId, ItemSummary } from '../../shared/types.ts';
+import type {
+  CollectionId,
+  CollectionSummary,
+  ItemId,
+  ItemSummary,
+  TransferProgress,
+} from '../../shared/types.ts';
 import { isTyping } from '../App.tsx';
 import { useEngine } from '../engine-context.tsx';
 import { collectionHref, navigate } from '../router.ts';
@@ -13,7 +19,7 @@ import { ItemList } from './ItemList.tsx';
 import { variant } from '../variant.ts';
 
 type ViewState =
-  | { status: 'loading' }
+  | { status: 'loading'; received?: TransferProgress }
   | { status: 'unavailable'; reason: string }
   | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[] };
 
@@ -35,7 +41,10 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
         const apply = (update: CollectionUpdate) => {
           if (update.kind === 'state') {
             const state = update.state;
-            if (state.status === 'loading') return setView({ status: 'loading' });
+            if (state.status === 'loading')
+              return setView(
+                state.received ? { status: 'loading', received: state.received } : { status: 'loading' },
+              );
             if (state.status === 'unavailable')
               return setView({ status: 'unavailable', reason: state.reason });
             byId.clear();
@@ -88,10 +97,13 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
 
   return (
     <Switch>
-      <Match when={view().status === 'loading'}>
-        <section class="empty" aria-busy="true">
-          <p class="muted">Opening collection…</p>
-        </section>
+      <Match when={variant(view(), 'status', 'loading')}>
+        {(v) => (
+          <section class="empty" aria-busy="true">
+            <p class="muted">Opening collection…</p>
+            <Show when={v().received}>{(received) => <ReceivingProgress received={received()} />}</Show>
+          </section>
+        )}
       </Match>
       <Match when={variant(view(), 'status', 'unavailable')}>
         {(v) => (
@@ -148,6 +160,30 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       </Match>
     </Switch>
   );
+}
+
+/** A collection downloading for the first time: bytes, as item counts are not known yet. */
+function ReceivingProgress(props: { received: TransferProgress }): JSX.Element {
+  const text = () =>
+    props.received.totalBytes
+      ? `Receiving ${formatBytes(props.received.bytes)} of ${formatBytes(props.received.totalBytes)}`
+      : `Receiving ${formatBytes(props.received.bytes)}`;
+  return (
+    <div class="receiving">
+      <progress
+        aria-label="Receiving collection"
+        aria-valuetext={text()}
+        max={props.received.totalBytes ?? undefined}
+        value={props.received.totalBytes ? props.received.bytes : undefined}
+      />
+      <p class="muted">{text()}</p>
+    </div>
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** Newest first by creation, so rows don't jump while someone types in one of them. */

@@ -18,6 +18,9 @@ const AUTOMERGE_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
 
 export type Bootstrap = (documentId: string) => Promise<boolean>;
 
+/** Called as a snapshot downloads: bytes so far, and the total when the relay sent one. */
+export type BootstrapProgress = (documentId: string, bytes: number, totalBytes: number | null) => void;
+
 /** Where snapshots are written: the Repo's own storage, plus a cheap "anything stored?" check. */
 export interface SnapshotStorage {
   save: StorageAdapterInterface['save'];
@@ -28,11 +31,17 @@ export interface SnapshotStorage {
  * Returns a function that stores the relay's snapshot of a document the device lacks, resolving
  * true when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint.
  */
-export function snapshotBootstrap(storage: SnapshotStorage, snapshotUrl: string): Bootstrap {
+export function snapshotBootstrap(
+  storage: SnapshotStorage,
+  snapshotUrl: string,
+  onProgress: BootstrapProgress = () => undefined,
+): Bootstrap {
   return async (documentId) => {
     try {
       if (await storage.hasAny([documentId])) return false;
-      const bytes = await fetchSnapshot(snapshotUrl, documentId);
+      const bytes = await fetchSnapshot(snapshotUrl, documentId, (received, total) =>
+        onProgress(documentId, received, total),
+      );
       if (!bytes) return false;
       // Checked again: the document may have arrived by sync while the snapshot was downloading.
       if (await storage.hasAny([documentId])) return false;
@@ -59,7 +68,11 @@ export function looksLikeAutomerge(bytes: Uint8Array): boolean {
   return bytes.byteLength > 8 && AUTOMERGE_MAGIC.every((byte, i) => bytes[i] === byte);
 }
 
-async function fetchSnapshot(url: string, documentId: string): Promise<Uint8Array | undefined> {
+async function fetchSnapshot(
+  url: string,
+  documentId: string,
+  onProgress: (bytes: number, totalBytes: number | null) => void,
+): Promise<Uint8Array | undefined> {
   const response = await fetch(url, {
     method: 'POST',
     // The id is a read capability: it goes in the body, never in the URL.
@@ -79,10 +92,41 @@ async function fetchSnapshot(url: string, documentId: string): Promise<Uint8Arra
     log.warn(`relay snapshot too large (${declared} bytes); syncing instead`);
     return undefined;
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > MAX_SNAPSHOT_BYTES || !looksLikeAutomerge(bytes)) {
+  const bytes = await readBody(response, Number.isFinite(declared) ? declared : null, onProgress);
+  if (!bytes || !looksLikeAutomerge(bytes)) {
     log.warn('relay sent something that is not an Automerge snapshot; syncing instead');
     return undefined;
+  }
+  return bytes;
+}
+
+/** The body, reporting progress per chunk; undefined once it passes MAX_SNAPSHOT_BYTES. */
+async function readBody(
+  response: Response,
+  declared: number | null,
+  onProgress: (bytes: number, totalBytes: number | null) => void,
+): Promise<Uint8Array | undefined> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  onProgress(0, declared);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > MAX_SNAPSHOT_BYTES) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+    onProgress(received, declared);
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
   }
   return bytes;
 }

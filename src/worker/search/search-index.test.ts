@@ -1,31 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { IndexedDoc, SearchOutcome } from './search-index.ts';
+import type { IndexedDoc } from './search-index.ts';
 import { BODY_INDEX_CHARS, INDEX_FORMAT_VERSION, SearchIndex, itemKey } from './search-index.ts';
-
-function doc(
-  collectionId: string,
-  itemId: string,
-  title: string,
-  body = '',
-  tags: string[] = [],
-): IndexedDoc {
-  return { key: itemKey(collectionId, itemId), collectionId, itemId, title, tags, body };
-}
-
-function indexOf(docs: readonly IndexedDoc[]): SearchIndex {
-  const index = new SearchIndex();
-  for (const d of docs) index.upsert(d);
-  return index;
-}
-
-function keys(outcome: SearchOutcome): string[] {
-  return outcome.hits.map((h) => itemKey(h.collectionId, h.itemId));
-}
-
-function keySet(outcome: SearchOutcome): string[] {
-  return keys(outcome).sort();
-}
+import { packInts, unpackInts } from './packed-ints.ts';
+import { doc, indexOf, keySet, keys } from './test-support.ts';
 
 const library = [
   doc('c1', 'a', 'Alpha centauri', 'A star system near the sun.', ['space', 'stars']),
@@ -73,6 +51,68 @@ describe('SearchIndex queries', () => {
     expect(hits.map((h) => h.itemId)).toEqual(['title', 'tag', 'body']);
     expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? Infinity);
     expect(hits[1]?.score).toBeGreaterThan(hits[2]?.score ?? Infinity);
+  });
+
+  it('ranks an exact match above prefix and fuzzy matches of the same word', () => {
+    const index = indexOf([
+      doc('c', 'fuzzy', 'comat one', 'body'),
+      doc('c', 'prefix', 'comets one', 'body'),
+      doc('c', 'exact', 'comet one', 'body'),
+    ]);
+    const hits = index.search('comet', {}).hits;
+    expect(hits.map((h) => h.itemId).sort()).toEqual(['exact', 'fuzzy', 'prefix']);
+    expect(hits[0]?.itemId).toBe('exact');
+    expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? Infinity);
+  });
+
+  it("scores a word by the item's best-matching term, and sums over the words", () => {
+    const index = indexOf([
+      doc('c', 'many', 'x', 'alpha alphabet'),
+      doc('c', 'one', 'x', 'alpha beta'),
+      doc('c', 'prefix', 'x', 'alphabet beta'),
+      doc('c', 'f1', 'x', 'alphabet gamma'),
+      doc('c', 'f2', 'x', 'alphabet delta'),
+    ]);
+    const score = (query: string, itemId: string): number =>
+      index.search(query, {}).hits.find((h) => h.itemId === itemId)?.score ?? NaN;
+    // "alphabet" (a prefix match) does not add to the exact "alpha" it comes with.
+    expect(score('alpha', 'many')).toBe(score('alpha', 'one'));
+    expect(score('alpha', 'prefix')).toBeLessThan(score('alpha', 'one'));
+    expect(score('alpha beta', 'one')).toBeCloseTo(score('alpha', 'one') + score('beta', 'one'), 12);
+  });
+
+  it('reports, per hit, the index terms of the query that the item holds', () => {
+    const index = indexOf([doc('c', 'two', 'Alpine alpha', 'beta'), doc('c', 'one', 'alpha', 'gamma')]);
+    const terms = new Map(index.search('alp', {}).hits.map((h) => [h.itemId, h.terms]));
+    expect(terms.get('two')).toEqual(['alpha', 'alpine']);
+    expect(terms.get('one')).toEqual(['alpha']);
+    const both = index.search('alpha bet', {}).hits;
+    expect(both.map((h) => [h.itemId, h.terms])).toEqual([['two', ['alpha', 'beta']]]);
+  });
+
+  it('counts and facets every match even when no hit is returned', () => {
+    const index = indexOf(library);
+    const outcome = index.search('alpha', { limit: 0 });
+    expect(outcome.hits).toEqual([]);
+    expect(outcome.total).toBe(3);
+    expect(outcome.facets).toEqual(index.search('alpha', { limit: 10 }).facets);
+  });
+
+  it('finds a rare word next to a very common one, scoring both', () => {
+    // The rare word goes first; the common word's long list is then probed, not read through.
+    const docs = Array.from({ length: 1200 }, (_, i) =>
+      doc('c', `i${i}`, `common ${i % 200 === 0 ? 'zebra' : 'horse'}`, `common text ${i}`),
+    );
+    const index = indexOf(docs);
+    const outcome = index.search('common zebra', { limit: 100 });
+    expect(keySet(outcome)).toEqual(['c/i0', 'c/i1000', 'c/i200', 'c/i400', 'c/i600', 'c/i800']);
+    expect(outcome.total).toBe(6);
+    const alone = (word: string, itemId: string): number =>
+      index.search(word, { limit: 2000 }).hits.find((h) => h.itemId === itemId)?.score ?? NaN;
+    for (const hit of outcome.hits) {
+      expect(hit.score).toBe(alone('zebra', hit.itemId) + alone('common', hit.itemId));
+      expect(hit.terms).toEqual(['common', 'zebra']);
+    }
   });
 
   it('folds case and diacritics and handles non-Latin words', () => {
@@ -247,19 +287,70 @@ describe('SearchIndex persistence', () => {
     const json = indexOf(library).serialize();
     const snapshot = JSON.parse(json) as { version: number; index: Record<string, unknown> };
     expect(snapshot.version).toBe(INDEX_FORMAT_VERSION);
+    expect(SearchIndex.deserialize(json)).toBeDefined();
 
     expect(SearchIndex.deserialize(JSON.stringify({ ...snapshot, version: INDEX_FORMAT_VERSION + 1 }))).toBe(
       undefined,
     );
+    expect(SearchIndex.deserialize(JSON.stringify({ ...snapshot, version: 2 }))).toBe(undefined);
     expect(SearchIndex.deserialize(JSON.stringify({ index: snapshot.index }))).toBe(undefined);
-    expect(
-      SearchIndex.deserialize(JSON.stringify({ ...snapshot, index: { ...snapshot.index, index: 42 } })),
-    ).toBe(undefined);
     expect(SearchIndex.deserialize(JSON.stringify({ version: INDEX_FORMAT_VERSION, index: {} }))).toBe(
+      undefined,
+    );
+    expect(SearchIndex.deserialize(JSON.stringify({ version: INDEX_FORMAT_VERSION, index: 42 }))).toBe(
       undefined,
     );
     expect(SearchIndex.deserialize(json.slice(0, json.length / 2))).toBe(undefined);
     expect(SearchIndex.deserialize('null')).toBe(undefined);
     expect(SearchIndex.deserialize('')).toBe(undefined);
+
+    const body = snapshot.index as {
+      keys: string[];
+      terms: string[];
+      collection: string;
+      tagIds: string;
+      gaps: string;
+      freqs: string;
+    };
+    const ints = (text: string): number[] => [...(unpackInts(text) ?? [])];
+    const gaps = ints(body.gaps);
+    const corruptions: Record<string, unknown>[] = [
+      { gaps: 42 },
+      { gaps: `${body.gaps}B` },
+      { gaps: body.gaps.slice(1) },
+      { gaps: `!${body.gaps.slice(1)}` },
+      { gaps: packInts([library.length + 1, ...gaps.slice(1)]) },
+      { gaps: packInts([0, ...gaps.slice(1)]) },
+      { freqs: packInts(ints(body.freqs).map(() => 0)) },
+      { keys: body.keys.slice(1) },
+      { keys: [body.keys[1], ...body.keys.slice(1)] },
+      { keys: ['elsewhere/a', ...body.keys.slice(1)] },
+      { terms: body.terms.slice(1) },
+      { terms: [body.terms[1], ...body.terms.slice(1)] },
+      { collection: packInts(ints(body.collection).map(() => 99)) },
+      { tagIds: packInts(ints(body.tagIds).map(() => 99)) },
+      { tagIds: packInts(ints(body.tagIds).slice(1)) },
+      { lengths: [1, 2, 3] },
+    ];
+    for (const corruption of corruptions) {
+      const bad = JSON.stringify({ ...snapshot, index: { ...snapshot.index, ...corruption } });
+      expect(SearchIndex.deserialize(bad), JSON.stringify(corruption)).toBe(undefined);
+    }
+  });
+
+  it('never throws on a damaged snapshot, and what it loads answers queries', () => {
+    const json = indexOf(library).serialize();
+    fc.assert(
+      fc.property(fc.nat({ max: json.length - 1 }), fc.string({ maxLength: 3 }), (at, text) => {
+        const damaged = json.slice(0, at) + text + json.slice(at + 1);
+        const index = SearchIndex.deserialize(damaged);
+        if (!index) return;
+        for (const query of ['alp', 'alpha beta', 'cafe', 'route', 'notes']) index.search(query, {});
+        index.search('', { tag: 'notes' });
+        index.tagFacets();
+        index.upsert(doc('c1', 'new', 'Alpha', 'beta'));
+        index.remove('c1/a');
+      }),
+    );
   });
 });

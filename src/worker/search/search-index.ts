@@ -15,7 +15,7 @@
 
 import { searchTerms } from '../../shared/highlight.ts';
 import { IndexState } from './index-state.ts';
-import { NO_RESULTS, countTags, listTagged, searchWords } from './query.ts';
+import { countTags, listTagged, noResults, searchWords } from './query.ts';
 import type { QueryFilter } from './query.ts';
 import { snapshotOf, stateOf } from './snapshot.ts';
 import type { SnapshotBody } from './snapshot.ts';
@@ -27,21 +27,25 @@ import type { SnapshotBody } from './snapshot.ts';
  * of items. 4,000 characters (~600 words, several screens) still covers the whole of a typical item.
  *
  * Measured (bench/measures/search-micro.mjs): on the benchmark data, whose ~130-word vocabulary puts
- * most words in most bodies, query time is proportional to the postings of the query words, and
- * MiniSearch misses the 100k goal even with no body indexed at all; only ~150-200 characters would
- * meet the 10k goal. Cutting bodies that short would make most of a body unsearchable for real users
- * to win a synthetic case, so the limit stays a guard against long documents, not a speed knob.
+ * most words in most bodies, query time is proportional to the postings of the query words. With
+ * whole 4,000-character bodies indexed, a two-word query takes ~0.3-1 ms at 10k items and ~3-4 ms at
+ * 100k (p50-p95), well inside the goals (5 and 50 ms), so the limit is a guard against long documents
+ * (memory, snapshot size), not a speed knob. (MiniSearch's own query path, used before, missed the
+ * 100k goal even with no body indexed at all.)
  */
 export const BODY_INDEX_CHARS = 4_000;
 
-/** Bump whenever anything that changes the stored index changes: fields, tokenizer, BODY_INDEX_CHARS. */
+/**
+ * Bump whenever anything that changes the stored index changes: fields, tokenizer, BODY_INDEX_CHARS,
+ * the snapshot layout (snapshot.ts, packed-ints.ts) or the packing of postings (postings.ts).
+ */
 export const INDEX_FORMAT_VERSION = 3;
 
 /** At most this many query words are searched; the rest are ignored (each word costs a full lookup). */
 export const MAX_QUERY_WORDS = 8;
 
 export interface IndexedDoc {
-  /** `${collectionId}/${itemId}` */
+  /** `${collectionId}/${itemId}` (itemKey); hits take their itemId back from it. */
   key: string;
   collectionId: string;
   itemId: string;
@@ -144,7 +148,10 @@ export class SearchIndex {
     return collection === undefined ? [] : countTags(this.#state, collection);
   }
 
-  /** A snapshot to persist; `deserialize` restores it without re-tokenizing anything. */
+  /**
+   * A snapshot to persist; `deserialize` restores it without re-tokenizing anything. Compacts the
+   * index first when it holds removed items (queries answer the same).
+   */
   serialize(): string {
     const snapshot: Snapshot = { version: INDEX_FORMAT_VERSION, index: snapshotOf(this.#state) };
     return JSON.stringify(snapshot);
@@ -169,8 +176,4 @@ export class SearchIndex {
 interface Snapshot {
   version: number;
   index: SnapshotBody;
-}
-
-function noResults(): SearchOutcome {
-  return { ...NO_RESULTS, hits: [], facets: [] };
 }

@@ -5,7 +5,12 @@
 // For each size: build the index through `upsert` (the engine's path), then time 200 `search()`
 // calls, each a two-word query of vocabulary words (the second word cut to a 3-4 character prefix,
 // as while typing; ~30% of the first words carry one typo), with limit 50 and tag facets over all
-// matches. Also reported: build time, heap after building, snapshot size, and deserialize time.
+// matches. Also reported: build time, memory after building, snapshot size, serialize and deserialize
+// time, and search right after an edit (on the restored index: each of 50 rounds upserts one changed
+// item, then times one query; the index drops removed postings lazily, when a query reads them).
+//
+// Memory: the index keeps its postings in typed arrays, whose contents V8 keeps outside its heap, so
+// `heapUsed` alone misses most of it; `arrayBuffers` (process.memoryUsage) is reported next to it.
 //
 // The data is harsher than real text: a ~130-word vocabulary means every body holds most words, so
 // a two-word query matches a large share of all items, and every match is scored and faceted.
@@ -24,6 +29,7 @@ import { importTs } from '../lib/ts-module.mjs';
 const SOURCE = fileURLToPath(new URL('../../src/worker/search/search-index.ts', import.meta.url));
 const WARMUP_QUERIES = 20;
 const COLLECTIONS = 10;
+const EDIT_ROUNDS = 50;
 
 export async function runSearchMicro({ items = 10_000, queries = 200 } = {}) {
   const { SearchIndex, BODY_INDEX_CHARS, INDEX_FORMAT_VERSION } = await importTs(SOURCE);
@@ -35,7 +41,7 @@ export async function runSearchMicro({ items = 10_000, queries = 200 } = {}) {
   // next one is measured.
   const held = { index: new SearchIndex(), json: '' };
   collectGarbage();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const { heapUsed: heapBefore, arrayBuffers: buffersBefore } = process.memoryUsage();
   let t0 = performance.now();
   for (let i = 0; i < items; i++) {
     const { title, body, tags } = makeItem(i);
@@ -45,7 +51,7 @@ export async function runSearchMicro({ items = 10_000, queries = 200 } = {}) {
   }
   const buildMs = performance.now() - t0;
   collectGarbage();
-  const heapAfterBuild = process.memoryUsage().heapUsed;
+  const { heapUsed: heapAfterBuild, arrayBuffers: buffersAfterBuild } = process.memoryUsage();
 
   const { times, cpuTimes, totals } = timeQueries(held.index, queryList);
   const probe = queryList[WARMUP_QUERIES];
@@ -62,8 +68,9 @@ export async function runSearchMicro({ items = 10_000, queries = 200 } = {}) {
   const deserializeMs = performance.now() - t0;
   held.json = undefined;
   collectGarbage();
-  const heapAfterDeserialize = process.memoryUsage().heapUsed;
+  const { heapUsed: heapAfterDeserialize, arrayBuffers: buffersAfterDeserialize } = process.memoryUsage();
   const restoredMatches = restored?.search(probe, { limit: 50 }).total === probeTotal;
+  const afterEdit = restored ? timeQueriesAfterEdits(restored, items, queryList) : undefined;
 
   return {
     note: 'Node micro-benchmark of SearchIndex (bundled from TS with rolldown); per-call wall and process CPU time of search() with limit 50 and facets over all matches',
@@ -72,15 +79,24 @@ export async function runSearchMicro({ items = 10_000, queries = 200 } = {}) {
     bodyIndexChars: BODY_INDEX_CHARS,
     indexFormatVersion: INDEX_FORMAT_VERSION,
     gcExposed: typeof globalThis.gc === 'function',
-    build: { ms: buildMs, heapUsedBytes: heapAfterBuild, heapDeltaBytes: heapAfterBuild - heapBefore },
+    build: {
+      ms: buildMs,
+      heapUsedBytes: heapAfterBuild,
+      heapDeltaBytes: heapAfterBuild - heapBefore,
+      arrayBuffersBytes: buffersAfterBuild,
+      arrayBuffersDeltaBytes: buffersAfterBuild - buffersBefore,
+    },
     searchMs: summarize(times),
     searchCpuMs: summarize(cpuTimes),
     matchesPerQuery: summarize(totals),
+    searchAfterEditMs: afterEdit ? summarize(afterEdit.times) : null,
+    upsertMs: afterEdit ? summarize(afterEdit.upserts) : null,
     snapshot: {
       bytes: serializedBytes,
       serializeMs,
       deserializeMs,
       heapUsedAfterDeserializeBytes: heapAfterDeserialize,
+      arrayBuffersAfterDeserializeBytes: buffersAfterDeserialize,
       restoredMatches,
     },
     samples: { searchMs: times, searchCpuMs: cpuTimes, queries: queryList.slice(WARMUP_QUERIES) },
@@ -104,6 +120,25 @@ function timeQueries(index, queryList) {
     totals.push(outcome.total);
   }
   return { times, cpuTimes, totals };
+}
+
+/** Per round: upsert one existing item with new text (timed), then one query (timed). */
+function timeQueriesAfterEdits(index, items, queryList) {
+  const times = [];
+  const upserts = [];
+  for (let n = 0; n < EDIT_ROUNDS; n++) {
+    const i = (n * 7919) % items;
+    const { title, body, tags } = makeItem(i, 2 + n);
+    const collectionId = `c${i % COLLECTIONS}`;
+    const itemId = `item${i}`;
+    let a = performance.now();
+    index.upsert({ key: `${collectionId}/${itemId}`, collectionId, itemId, title, tags, body });
+    upserts.push(performance.now() - a);
+    a = performance.now();
+    index.search(queryList[WARMUP_QUERIES + (n % (queryList.length - WARMUP_QUERIES))], { limit: 50 });
+    times.push(performance.now() - a);
+  }
+  return { times, upserts };
 }
 
 /** The words of the benchmark data (lib/data.mjs keeps its list private), from the items' titles. */
@@ -147,16 +182,27 @@ if (isMain) {
       ['items', String(result.items)],
       ['body chars indexed', String(result.bodyIndexChars)],
       ['build (upsert each)', fmtMs(result.build.ms)],
-      ['heap after build', fmtBytes(result.build.heapUsedBytes)],
+      [
+        'heap / array buffers after build',
+        `${fmtBytes(result.build.heapUsedBytes)} / ${fmtBytes(result.build.arrayBuffersBytes)}`,
+      ],
       [`search p50 / p95 / max (n=${s.n})`, `${fmtMs(s.p50)} / ${fmtMs(s.p95)} / ${fmtMs(s.max)}`],
       ['search CPU p50 / p95', `${fmtMs(result.searchCpuMs.p50)} / ${fmtMs(result.searchCpuMs.p95)}`],
       ['matches per query p50 / max', `${result.matchesPerQuery.p50} / ${result.matchesPerQuery.max}`],
+      [
+        `search after an edit p50 / p95 (n=${result.searchAfterEditMs?.n ?? 0})`,
+        `${fmtMs(result.searchAfterEditMs?.p50)} / ${fmtMs(result.searchAfterEditMs?.p95)}`,
+      ],
+      ['upsert p50 / p95', `${fmtMs(result.upsertMs?.p50)} / ${fmtMs(result.upsertMs?.p95)}`],
       ['snapshot size', fmtBytes(result.snapshot.bytes)],
       [
         'serialize / deserialize',
         `${fmtMs(result.snapshot.serializeMs)} / ${fmtMs(result.snapshot.deserializeMs)}`,
       ],
-      ['heap after deserialize', fmtBytes(result.snapshot.heapUsedAfterDeserializeBytes)],
+      [
+        'heap / array buffers after deserialize',
+        `${fmtBytes(result.snapshot.heapUsedAfterDeserializeBytes)} / ${fmtBytes(result.snapshot.arrayBuffersAfterDeserializeBytes)}`,
+      ],
       ['restored index agrees', String(result.snapshot.restoredMatches)],
       ['gc exposed', String(result.gcExposed)],
     ];

@@ -1,4 +1,4 @@
-// Live search over the read models: the persisted MiniSearch index answers, the catalog supplies
+// Live search over the read models: the persisted search index (src/worker/search) answers, the catalog supplies
 // what a hit shows. Results are pushed again whenever a read model changes, so a subscriber sees
 // edits from any tab, device or peer without asking.
 

@@ -59,7 +59,7 @@ describe('SearchIndex removal and compaction', () => {
     expect(state.postings.holes).toBe(0);
   });
 
-  it('answers as a freshly built index after any upserts, removes and queries', () => {
+  it('answers as a freshly built index after any upserts, removes and queries, and so does its snapshot', () => {
     const word = fc.constantFrom(...VOCAB);
     const op = fc.oneof(
       {
@@ -116,6 +116,10 @@ describe('SearchIndex removal and compaction', () => {
         const fresh = indexOf([...live.values()].reverse());
         expectSameResults(index, fresh);
         for (const d of live.values()) expect(index.has(d.key)).toBe(true);
+        // A snapshot taken with removed items still in the lists holds only the live ones.
+        const restored = SearchIndex.deserialize(index.serialize());
+        expect(restored).toBeDefined();
+        if (restored) expectSameResults(restored, fresh);
       }),
       { numRuns: 60 },
     );

@@ -105,23 +105,25 @@ export class Postings {
   }
 
   /**
-   * Writes the given terms' lists, in that order: per term its count, then per posting the gap to the
-   * previous document id of its list (the first counted from -1: small numbers, for a compact
-   * snapshot) and its packed frequencies. Lists must be purged (no removed documents).
+   * Writes a term's list for a snapshot, documents renumbered by `docMap` (which keeps their order;
+   * -1 leaves a document out): per posting the gap to the previous document id (the first counted
+   * from -1; small numbers, for a compact snapshot) and its packed frequencies. Returns the postings
+   * written.
    */
-  write(terms: readonly number[], counts: IntWriter, gaps: IntWriter, freqs: IntWriter): void {
-    for (const t of terms) {
-      const from = this.start[t]!;
-      const end = from + this.len[t]!;
-      counts.push(end - from);
-      let doc = -1;
-      for (let k = from; k < end; k++) {
-        const d = this.docs[k]!;
-        gaps.push(d - doc);
-        freqs.push(this.freqs[k]!);
-        doc = d;
-      }
+  write(term: number, docMap: Int32Array, gaps: IntWriter, freqs: IntWriter): number {
+    const from = this.start[term]!;
+    const end = from + this.len[term]!;
+    let doc = -1;
+    let written = 0;
+    for (let k = from; k < end; k++) {
+      const d = docMap[this.docs[k]!]!;
+      if (d < 0) continue;
+      gaps.push(d - doc);
+      freqs.push(this.freqs[k]!);
+      doc = d;
+      written++;
     }
+    return written;
   }
 
   /** Postings in use, over all terms. */

@@ -157,7 +157,7 @@ export function searchWords(
     limit,
     (a, b) => sum[a]! > sum[b]! || (sum[a] === sum[b] && keys[a]! < keys[b]!),
   );
-  const terms = hitTerms(state, expansions, top);
+  const terms = hitTerms(state, expansions, top, scratch, gen);
   const hits = top.map((d, i) => hitOf(state, d, sum[d]!, terms[i]!));
   return { hits, facets: facetsOf(counts, state.tags.names), total: n };
 }
@@ -250,11 +250,23 @@ function passes(state: IndexState, d: number, filter: QueryFilter): boolean {
   );
 }
 
-/** For each hit, the index terms of the query's expansions that it contains, sorted. */
-function hitTerms(state: IndexState, expansions: readonly Expansion[], hits: readonly number[]): string[][] {
+/**
+ * For each hit, the index terms of the query's expansions that it contains, sorted. A term's short
+ * list is read through (hits are marked in the scratch arrays); a long one is searched per hit.
+ */
+function hitTerms(
+  state: IndexState,
+  expansions: readonly Expansion[],
+  hits: readonly number[],
+  scratch: Scratch,
+  gen: number,
+): string[][] {
   const out = hits.map((): string[] => []);
   if (hits.length === 0) return out;
   const { postings } = state;
+  const { stamp, matched } = scratch;
+  // Every hit matched the query, so its stamp is this query's.
+  for (const d of hits) matched[d] = HIT;
   const slot = new Map(hits.map((d, i) => [d, i]));
   const done = new Set<number>();
   for (const e of expansions) {
@@ -264,10 +276,10 @@ function hitTerms(state: IndexState, expansions: readonly Expansion[], hits: rea
       const term = e.terms[j]!;
       const from = postings.start[id]!;
       const end = from + postings.len[id]!;
-      if (end - from < hits.length * 8) {
+      if (end - from <= hits.length * 32) {
         for (let k = from; k < end; k++) {
-          const i = slot.get(postings.docs[k]!);
-          if (i !== undefined) out[i]!.push(term);
+          const d = postings.docs[k]!;
+          if (matched[d] === HIT && stamp[d] === gen) out[slot.get(d)!]!.push(term);
         }
       } else {
         hits.forEach((d, i) => {
@@ -279,6 +291,9 @@ function hitTerms(state: IndexState, expansions: readonly Expansion[], hits: rea
   for (const terms of out) terms.sort();
   return out;
 }
+
+/** `Scratch.matched` of a returned hit (query words are at most MAX_QUERY_WORDS). */
+const HIT = 255;
 
 function hitOf(state: IndexState, d: number, score: number, terms: string[]): SearchHit {
   const collectionId = state.collections.names[state.docs.collection[d]!]!;

@@ -148,10 +148,7 @@ export class SearchIndex {
     return collection === undefined ? [] : countTags(this.#state, collection);
   }
 
-  /**
-   * A snapshot to persist; `deserialize` restores it without re-tokenizing anything. Compacts the
-   * index first when it holds removed items (queries answer the same).
-   */
+  /** A snapshot to persist; `deserialize` restores it without re-tokenizing anything. */
   serialize(): string {
     const snapshot: Snapshot = { version: INDEX_FORMAT_VERSION, index: snapshotOf(this.#state) };
     return JSON.stringify(snapshot);

@@ -34,40 +34,49 @@ export interface SnapshotBody {
 }
 
 export function snapshotOf(state: IndexState): SnapshotBody {
-  // Compaction drops removed documents, renumbers the rest 0…n−1 and purges every list.
-  if (state.docs.live !== state.docs.slots || state.removed.length > 0) state.compact();
-  const { docs } = state;
-  const n = docs.slots;
+  // Live documents only, renumbered 0…n−1 in order (removed ones may still hold ids and postings).
+  const { docs, postings } = state;
+  const docMap = new Int32Array(docs.slots).fill(-1);
+  const keys: string[] = [];
+  const titles: string[] = [];
+  const collection: number[] = [];
   const tagCounts: number[] = [];
   const tagIds: number[] = [];
-  for (let d = 0; d < n; d++) {
+  const lengths: number[] = [];
+  for (let d = 0; d < docs.slots; d++) {
+    if (docs.alive[d] !== 1) continue;
+    docMap[d] = keys.length;
+    keys.push(docs.keys[d]!);
+    titles.push(docs.titles[d]!);
+    collection.push(docs.collection[d]!);
     const from = docs.tagStart[d]!;
     const count = docs.tagCount[d]!;
     tagCounts.push(count);
     for (let i = from; i < from + count; i++) tagIds.push(docs.tagPool[i]!);
+    for (let f = 0; f < FIELD_COUNT; f++) lengths.push(docs.lengths[d * FIELD_COUNT + f]!);
   }
+  // Terms in the dictionary's order, leaving out those with no live document.
   const terms: string[] = [];
-  const ids: number[] = [];
+  const counts: number[] = [];
+  const gaps = new IntWriter(postings.size);
+  const freqs = new IntWriter(postings.size);
   for (const [term, id] of state.dict) {
+    const count = postings.write(id, docMap, gaps, freqs);
+    if (count === 0) continue;
     terms.push(term);
-    ids.push(id);
+    counts.push(count);
   }
-  const size = state.postings.size;
-  const counts = new IntWriter(ids.length);
-  const gaps = new IntWriter(size);
-  const freqs = new IntWriter(size);
-  state.postings.write(ids, counts, gaps, freqs);
   return {
     collections: [...state.collections.names],
     tags: [...state.tags.names],
-    keys: docs.keys.slice(0, n),
-    titles: docs.titles.slice(0, n),
-    collection: packInts(docs.collection.subarray(0, n)),
+    keys,
+    titles,
+    collection: packInts(collection),
     tagCounts: packInts(tagCounts),
     tagIds: packInts(tagIds),
-    lengths: packInts(docs.lengths.subarray(0, n * FIELD_COUNT)),
+    lengths: packInts(lengths),
     terms,
-    counts: counts.toString(),
+    counts: packInts(counts),
     gaps: gaps.toString(),
     freqs: freqs.toString(),
   };
@@ -140,9 +149,12 @@ export function stateOf(body: unknown): IndexState | undefined {
   const postings = Postings.read(counts, b.gaps, b.freqs, n);
   if (!postings) return undefined;
   state.postings = postings;
+  // In the order written (the dictionary's own), which rebuilds it faster than sorted order. fetch
+  // returns an existing term's id, so a repeated term shows (SearchableMap's size walks the tree).
   const dict = new SearchableMap<number>();
-  terms.forEach((term, id) => dict.set(term, id));
-  if (dict.size !== terms.length) return undefined;
+  let id = 0;
+  const next = (): number => id;
+  for (; id < terms.length; id++) if (dict.fetch(terms[id]!, next) !== id) return undefined;
   state.dict = dict;
   return state;
 }

@@ -6,8 +6,11 @@
 //
 // Flags:
 //   --quick            fewer items and iterations; results go to the OS temp dir unless --out is given
-//   --only a,b         run only these measures: bundle, micro, tabs, commit, cold, fresh
-//                      (tabs/commit/cold/fresh share one seeded device; seeding runs when any is on)
+//   --only a,b         run only these measures: bundle, micro, tabs, commit, cold, fresh, search
+//                      (tabs/commit/cold/fresh/search share one seeded device; seeding runs when any
+//                      is on). search = search latency in the engine and the UI, the search index in
+//                      Node at 10k/100k items (20k with --quick), cold start to the first search
+//                      result (persisted vs rebuilt index), import until searchable, engine memory
 //   --items N          items in the large collection (default 10000; 1000 with --quick)
 //   --seed MODE        batch (addItems, 1,000 per command), single (one addItem per item, 32 in
 //                      flight), or auto (batch when the engine has addItems; the default)
@@ -44,13 +47,22 @@ import { measureBundle } from './measures/bundle.mjs';
 import { measureColdCollection, measureColdHome } from './measures/cold-start.mjs';
 import { measureCommit, measureIdbFloor, profileCommit } from './measures/commit.mjs';
 import { makeRewarm, measureFreshSync } from './measures/fresh-sync.mjs';
+import {
+  makeQueries,
+  measureColdSearch,
+  measureEngineMemory,
+  measureEngineSearch,
+  measureImport,
+  measureSearchKeystrokes,
+  runSearchMicroChild,
+} from './measures/search.mjs';
 import { seedCollection, supportsBatch } from './measures/seed.mjs';
 import { clockSkew, measureTabToTab, openPair } from './measures/tab-to-tab.mjs';
 
 const execFile = promisify(execFileCb);
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
-const ALL_MEASURES = ['bundle', 'micro', 'tabs', 'commit', 'cold', 'fresh'];
+const ALL_MEASURES = ['bundle', 'micro', 'tabs', 'commit', 'cold', 'fresh', 'search'];
 const WATCHDOG_MS = 60 * 60 * 1000;
 
 // ---- options ----
@@ -137,6 +149,14 @@ function parseArgs(argv) {
   opts.coldRuns = q ? 2 : 5;
   opts.freshRuns = q ? 1 : 3;
   opts.micro = q ? { items: 1000, edits: 50, rounds: 1 } : { items: opts.items, edits: 200, rounds: 3 };
+  opts.search = {
+    engineQueries: q ? 50 : 200,
+    keystrokes: q ? 60 : 200,
+    coldRuns: q ? 2 : 5,
+    importRuns: q ? 1 : 3,
+    microItems: q ? [20_000] : [10_000, 100_000],
+    coldQuery: 'meadow',
+  };
   return opts;
 }
 
@@ -257,6 +277,7 @@ async function main() {
       coldRuns: opts.coldRuns,
       freshRuns: opts.freshRuns,
       micro: opts.micro,
+      search: opts.search,
       dist: path.relative(ROOT, opts.dist) || '.',
       measures: [...opts.only],
     },
@@ -304,7 +325,25 @@ async function main() {
     }
   }
 
-  const browserMeasures = ['tabs', 'commit', 'cold', 'fresh'].filter(want);
+  // S2. The search index alone in Node (child processes), also before any browser.
+  if (want('search')) {
+    for (const items of opts.search.microItems) {
+      log(`== search micro: SearchIndex in Node, ${items} items ==`);
+      try {
+        const gate = await quietGate(opts.quietWait);
+        const micro = await withTimeout(runSearchMicroChild({ items }), 15 * 60_000, `search micro ${items}`);
+        results.measures.searchMicro ??= {};
+        results.measures.searchMicro[items] = { ...micro, load: { ...gate, loadavgAfter: loadavg() } };
+        log(
+          `  p50 ${fmtMs(micro.searchMs.p50)} p95 ${fmtMs(micro.searchMs.p95)} (build ${fmtMs(micro.build.ms)})`,
+        );
+      } catch (error) {
+        fail(`search micro ${items}`, error);
+      }
+    }
+  }
+
+  const browserMeasures = ['tabs', 'commit', 'cold', 'fresh', 'search'].filter(want);
   if (browserMeasures.length > 0) await runBrowserMeasures(opts, results, record, fail);
 
   results.finishedAt = new Date().toISOString();
@@ -470,6 +509,13 @@ async function runBrowserMeasures(opts, results, record, fail) {
       }
     }
 
+    // 6. Search and import: they load the large collection and never edit it (imports go into new
+    // collections that are deleted again), so they run before the editing measures.
+    if (want('search')) {
+      log(`== search: search, cold start to a result, import, memory (${opts.items} items) ==`);
+      record('search', await searchInBrowser(deviceA, relay, big, opts, fail));
+    }
+
     // From here on the large collection is edited: keep one page open so the engine stays up.
     if (!want('commit') && !want('tabs')) return;
     await killEngine(deviceA);
@@ -596,6 +642,77 @@ async function runBrowserMeasures(opts, results, record, fail) {
       await relay?.dispose();
     }
   }
+}
+
+/** The browser part of the search measure; each step fails on its own. */
+async function searchInBrowser(deviceA, relay, big, opts, fail) {
+  const so = opts.search;
+  const out = { collectionItems: opts.items, load: {} };
+  const step = async (key, label, minutes, fn, { gate = true } = {}) => {
+    try {
+      const g = gate ? await quietGate(opts.quietWait) : { loadavgAtStart: loadavg() };
+      out[key] = await withTimeout(fn(), minutes * 60_000, label);
+      out.load[key] = { ...g, loadavgAfter: loadavg() };
+    } catch (error) {
+      fail(label, error);
+    }
+  };
+  // S1 + S3 on one page: the collection loaded once (read models tracked), then the home route.
+  let page;
+  try {
+    page = await openApp(deviceA, relay.url, `#/c/${big.collectionId}`);
+    await waitForMarks(page, [`count:${opts.items} items`], { timeout: 120_000 });
+    await page.evaluate(() => (location.hash = '#/'));
+    await page.evaluate(() => window.__bench.stopMarks());
+    await step('engine', 'search engine', 10, () => {
+      log(`  engine: ${so.engineQueries} queries, fresh subscription each`);
+      return measureEngineSearch(page, {
+        queries: makeQueries(so.engineQueries + 20, { items: opts.items }),
+        warmup: 20,
+        log,
+      });
+    });
+    await step(
+      'keystroke',
+      'search keystroke',
+      10,
+      () => {
+        log(`  keystroke: >= ${so.keystrokes} keys typed into the search box`);
+        return measureSearchKeystrokes(page, { keystrokes: so.keystrokes, items: opts.items, log });
+      },
+      { gate: false },
+    );
+  } catch (error) {
+    fail('search page', error);
+  } finally {
+    await page?.close().catch(() => undefined);
+  }
+  await step(
+    'memory',
+    'search memory',
+    5,
+    () =>
+      measureEngineMemory(deviceA, relay.url, {
+        name: 'Bench large',
+        collectionId: big.collectionId,
+        count: opts.items,
+        query: so.coldQuery,
+        log,
+      }),
+    { gate: false },
+  );
+  await step('cold', 'search cold start', 20, () =>
+    measureColdSearch(deviceA, relay.url, {
+      collectionId: big.collectionId,
+      query: so.coldQuery,
+      runs: so.coldRuns,
+      log,
+    }),
+  );
+  await step('import', 'search import', 15, () =>
+    measureImport(deviceA, relay.url, { count: opts.items, runs: so.importRuns, log }),
+  );
+  return out;
 }
 
 async function tabToTab(device, baseUrl, collectionId, count, opts, modes) {
@@ -748,6 +865,81 @@ function table(results, opts) {
         .map(([k, v]) => `${k} ${fmtMs(v)}`)
         .join(', '),
     });
+  }
+  const sr = m.search;
+  if (sr?.engine)
+    ms(
+      `S1 search in engine (tookMs), ${opts.items} items`,
+      5,
+      sr.engine.tookMs,
+      `round trip p95 ${fmtMs(sr.engine.roundTripMs.p95)}, ${sr.engine.matchesPerQuery.p50} matches/query`,
+    );
+  for (const [items, micro] of Object.entries(m.searchMicro ?? {}))
+    ms(
+      `S2 search index only (Node), ${items} items`,
+      Number(items) >= 100_000 ? 50 : Number(items) <= 10_000 ? 5 : null,
+      micro.searchMs,
+      `CPU p95 ${fmtMs(micro.searchCpuMs.p95)}, build ${fmtMs(micro.build.ms)}, heap ${fmtBytes(micro.build.heapUsedBytes)}` +
+        (micro.build.arrayBuffersBytes !== undefined
+          ? ` + buffers ${fmtBytes(micro.build.arrayBuffersBytes)}`
+          : ''),
+    );
+  if (sr?.keystroke) {
+    const k = sr.keystroke;
+    ms(
+      `S3 keystroke -> search results rendered, ${opts.items} items`,
+      16,
+      k.latencyMs,
+      `engine p50 ${fmtMs(k.breakdown.engineTookMs.p50)}, render p50 ${fmtMs(k.breakdown.renderMs.p50)}; superseded ${k.superseded}, no DOM change ${k.noDomChange}`,
+    );
+    ms('  keystroke -> next frame', null, k.toFrameMs);
+  }
+  if (sr?.cold) {
+    const c = sr.cold;
+    median(
+      `S4 cold start -> first search result (index stored)`,
+      800,
+      c.persisted.firstResultMs,
+      `"${c.query}"`,
+    );
+    median(
+      `S5 cold start -> first search result (index rebuilt)`,
+      null,
+      c.rebuilt.firstResultMs,
+      `x${c.ratio.firstResult?.toFixed(2)} of stored`,
+    );
+    median(
+      `S5 cold start -> rebuild complete (Indexing gone)`,
+      null,
+      c.rebuilt.rebuiltMs,
+      `x${c.ratio.rebuilt?.toFixed(2)} of stored first result`,
+    );
+  }
+  if (sr?.import) {
+    median(
+      `S6 import ${sr.import.items} JSON items -> all searchable`,
+      5000,
+      sr.import.searchableMs,
+      `"Imported" shown p50 ${fmtMs(sr.import.importedShownMs.p50)}; file ${fmtBytes(sr.import.fileBytes)}`,
+    );
+  }
+  if (sr?.memory) {
+    for (const [key, label] of [
+      ['atStart', 'engine heap after GC, just started (list only)'],
+      ['loaded', `engine heap after GC, ${opts.items} items loaded + searched`],
+    ]) {
+      const h = sr.memory[key];
+      rows.push({
+        measure: `S7 ${label}`,
+        goal: '',
+        p50: fmtBytes(h.usedSize),
+        p95: fmtBytes(h.totalSize),
+        max: fmtBytes(h.backingStorageSize),
+        n: 1,
+        verdict: '',
+        note: `wasm memory ${fmtBytes(h.wasmMemoryTotalBytes)}; p50 col = JS heap used, p95 = total, max = ArrayBuffer backing`,
+      });
+    }
   }
   if (m.reopenAfterEdits)
     rows.push({

@@ -18,6 +18,7 @@ describe('parseConfig', () => {
       dataDir: '/srv/pinax/data',
       staticDir: DEFAULT_STATIC_DIR,
       maxFrameBytes: 32 * 1024 * 1024,
+      maxMessagesPerSecond: 500,
     });
   });
 
@@ -36,6 +37,7 @@ describe('parseConfig', () => {
         '--static-dir=/opt/app',
         '--max-frame-bytes',
         '65536',
+        '--max-messages-per-second=0',
       ]),
     ).toEqual({
       port: 0,
@@ -43,6 +45,7 @@ describe('parseConfig', () => {
       dataDir: '/srv/pinax/var/docs',
       staticDir: '/opt/app',
       maxFrameBytes: 65536,
+      maxMessagesPerSecond: 0,
     });
   });
 
@@ -53,6 +56,7 @@ describe('parseConfig', () => {
       DATA_DIR: '/d',
       STATIC_DIR: 's',
       MAX_FRAME_BYTES: '2048',
+      MAX_MESSAGES_PER_SECOND: '50',
     };
     expect(config([], env)).toEqual({
       port: 9000,
@@ -60,6 +64,7 @@ describe('parseConfig', () => {
       dataDir: '/d',
       staticDir: '/srv/pinax/s',
       maxFrameBytes: 2048,
+      maxMessagesPerSecond: 50,
     });
     expect(config(['--port', '9001', '--data-dir', '/e'], env)).toMatchObject({
       port: 9001,

@@ -14,6 +14,8 @@ export interface RelayConfig {
   staticDir: string;
   /** Largest WebSocket frame accepted; larger frames close the socket with 1009. */
   maxFrameBytes: number;
+  /** Frames per second one connection may send on average (bursts of 10 s allowed); 0 = no limit. */
+  maxMessagesPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -38,9 +40,12 @@ Options (environment variable in brackets; flags win):
   --data-dir <path>      document storage directory [DATA_DIR] (default ./data)
   --static-dir <path>    built app to serve [STATIC_DIR] (default <project>/dist)
   --max-frame-bytes <n>  largest WebSocket frame [MAX_FRAME_BYTES] (default 33554432)
+  --max-messages-per-second <n>
+                         frames per second per connection, 0 = unlimited
+                         [MAX_MESSAGES_PER_SECOND] (default 500)
   --help                 print this help`;
 
-type Key = 'port' | 'host' | 'data-dir' | 'static-dir' | 'max-frame-bytes';
+type Key = 'port' | 'host' | 'data-dir' | 'static-dir' | 'max-frame-bytes' | 'max-messages-per-second';
 
 const ENV_NAMES: Record<Key, string> = {
   port: 'PORT',
@@ -48,6 +53,7 @@ const ENV_NAMES: Record<Key, string> = {
   'data-dir': 'DATA_DIR',
   'static-dir': 'STATIC_DIR',
   'max-frame-bytes': 'MAX_FRAME_BYTES',
+  'max-messages-per-second': 'MAX_MESSAGES_PER_SECOND',
 };
 
 const KEYS = Object.keys(ENV_NAMES) as Key[];
@@ -97,6 +103,7 @@ export function parseConfig(
   const dataDir = pick('data-dir');
   const staticDir = pick('static-dir');
   const maxFrame = pick('max-frame-bytes');
+  const rate = pick('max-messages-per-second');
 
   return {
     kind: 'config',
@@ -110,6 +117,7 @@ export function parseConfig(
       maxFrameBytes: maxFrame
         ? parseInteger(maxFrame.value, maxFrame.source, MIN_FRAME_BYTES, MAX_FRAME_BYTES_LIMIT)
         : 32 * 1024 * 1024,
+      maxMessagesPerSecond: rate ? parseInteger(rate.value, rate.source, 0, 1_000_000) : 500,
     },
   };
 }

@@ -12,7 +12,15 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { WebSocketServer } from 'ws';
 import { makeLogger, type Logger } from '../shared/log.ts';
 import type { RelayConfig } from './config.ts';
+import { createConnectionGuard } from './connection-guard.ts';
 import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
+import {
+  METRICS_PATH,
+  OPENMETRICS_CONTENT_TYPE,
+  TrafficCounters,
+  cachedDirectorySize,
+  renderMetrics,
+} from './metrics.ts';
 import { createSnapshotHandler, SNAPSHOT_PATH } from './snapshot.ts';
 import { createStaticHandler, sendText } from './static.ts';
 
@@ -63,8 +71,11 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   // An unhandled 'error' event would throw and take the whole relay down.
   wss.on('error', (err) => log.error('sync: WebSocket server error', err));
 
+  const traffic = new TrafficCounters();
+  const connectionGuard = createConnectionGuard(traffic, config.maxMessagesPerSecond, log);
   const adapter = new GuardedWebSocketServerAdapter(wss, { log });
   wss.on('connection', (socket) => {
+    connectionGuard.watch(socket);
     socket.on('error', (err: Error & { code?: string }) => {
       socketErrors++;
       adapter.rejectedFrames++; // ws errors are all about one bad frame (too big, bad opcode, bad UTF-8)
@@ -84,6 +95,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   // The network subsystem connects the adapter only after the storage id is loaded; sockets that
   // arrive before that would never be heard by the adapter.
   await adapter.whenConnected();
+  const storageBytes = cachedDirectorySize(config.dataDir);
 
   const stats = (): RelayStats => ({
     ok: true,
@@ -103,6 +115,25 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return sendText(res, 405, 'Method not allowed');
+      }
+      if (pathOf(req.url) === METRICS_PATH) {
+        const body = await renderMetrics({
+          peers: () => repo.peers.length,
+          connections: () => wss.clients.size,
+          documentsInMemory: () => Object.keys(repo.handles).length,
+          traffic,
+          rejectedFrames: () => adapter.rejectedFrames,
+          closedForJunk: () => adapter.closedForJunk,
+          closedForRate: () => connectionGuard.closedForRate(),
+          storageBytes,
+        });
+        res.writeHead(200, {
+          'Content-Type': OPENMETRICS_CONTENT_TYPE,
+          'Content-Length': Buffer.byteLength(body),
+          'Cache-Control': 'no-store',
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
       }
       if (pathOf(req.url) === HEALTH_PATH) {
         const body = JSON.stringify(stats());

@@ -909,10 +909,16 @@ function table(results, opts) {
       `x${c.ratio.firstResult?.toFixed(2)} of stored`,
     );
     median(
-      `S5 cold start -> rebuild complete (Indexing gone)`,
+      `S5 cold start -> rebuild done in engine (index rebuilt)`,
+      null,
+      c.rebuilt.engineDoneMs,
+      `readModelProgress back at 0; Indexing bar gone p50 ${fmtMs(c.rebuilt.indexingGoneMs.p50)}`,
+    );
+    median(
+      `S5 cold start -> all results shown (index rebuilt)`,
       null,
       c.rebuilt.rebuiltMs,
-      `x${c.ratio.rebuilt?.toFixed(2)} of stored first result`,
+      `x${c.ratio.rebuilt?.toFixed(2)} of stored first result; "${c.fullStatus}"`,
     );
   }
   if (sr?.import) {
@@ -920,7 +926,7 @@ function table(results, opts) {
       `S6 import ${sr.import.items} JSON items -> all searchable`,
       5000,
       sr.import.searchableMs,
-      `"Imported" shown p50 ${fmtMs(sr.import.importedShownMs.p50)}; file ${fmtBytes(sr.import.fileBytes)}`,
+      `"Imported" shown p50 ${fmtMs(sr.import.importedShownMs.p50)}; from the change event p50 ${fmtMs(sr.import.searchableFromChangeMs?.p50)}; file ${fmtBytes(sr.import.fileBytes)}`,
     );
   }
   if (sr?.memory) {

@@ -56,7 +56,7 @@ export function createConnectionGuard(
 function byteLength(data: unknown): number {
   if (data instanceof ArrayBuffer) return data.byteLength;
   if (ArrayBuffer.isView(data)) return data.byteLength;
-  if (Array.isArray(data)) return data.reduce((n: number, part: Buffer) => n + part.byteLength, 0);
+  if (Array.isArray(data)) return (data as Buffer[]).reduce((n, part) => n + part.byteLength, 0);
   if (typeof data === 'string') return Buffer.byteLength(data);
   return 0;
 }

@@ -88,6 +88,8 @@ export async function search(
     outcome.total === 0 && request.query.trim() === '' && request.tag === undefined
       ? readModels.index.tagFacets(request.collectionId)
       : outcome.facets;
+  // Read before awaiting the rows: progress read after could claim "done" for a count from before.
+  const progress = readModels.progress;
   const joined = outcome.hits.filter((hit) => names.has(hit.collectionId));
   const rows = await readModels.rows(joined.map((hit) => [hit.collectionId, hit.itemId]));
   const hits: SearchResultItem[] = [];
@@ -104,7 +106,6 @@ export async function search(
       terms: hit.terms,
     });
   });
-  const progress = readModels.progress;
   return {
     query: request.query,
     total: outcome.total - (outcome.hits.length - hits.length),

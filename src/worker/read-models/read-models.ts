@@ -43,6 +43,7 @@ export class ReadModels {
   #rebuilding = new Map<string, { pending: number; total: number }>();
   #tracked = new Map<string, () => void>();
   #rowListeners = new Map<string, Set<RowListener>>();
+  #recentRows = new Map<string, CatalogRow>();
 
   constructor(db: PinaxDb) {
     this.#db = db;
@@ -112,12 +113,30 @@ export class ReadModels {
 
   /** Catalog rows by key, the newest in memory first, then IndexedDB. */
   async rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
-    const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => this.#pendingRows.get(itemKey(c, i)));
+    const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => {
+      const key = itemKey(c, i);
+      return this.#pendingRows.get(key) ?? this.#recentRows.get(key);
+    });
     const missing = keys.filter((_, n) => out[n] === undefined);
     if (missing.length === 0) return out;
     const stored = await this.#db.catalog.bulkGet(missing);
+    for (const row of stored) if (row) this.#remember(row);
     let next = 0;
     return out.map((row) => row ?? stored[next++]);
+  }
+
+  /**
+   * Rows recently derived or read, so successive searches (one per keystroke) rarely touch
+   * IndexedDB, whose reads also queue behind the background row writes of a rebuild or import.
+   */
+  #remember(row: CatalogRow): void {
+    const key = itemKey(row.collectionId, row.itemId);
+    this.#recentRows.delete(key);
+    this.#recentRows.set(key, row);
+    if (this.#recentRows.size > RECENT_ROWS) {
+      const oldest = this.#recentRows.keys().next().value;
+      if (oldest !== undefined) this.#recentRows.delete(oldest);
+    }
   }
 
   /**
@@ -200,6 +219,7 @@ export class ReadModels {
       const row = catalogRowOf(collectionId, itemId, findItem(doc, itemId));
       if (!row) continue;
       this.#pendingRows.set(itemKey(collectionId, itemId), row);
+      this.#remember(row);
       derived.push(row);
     }
     if (derived.length > 0)
@@ -337,6 +357,8 @@ export class ReadModels {
 const log = makeLogger('pinax:read-models');
 
 const REBUILD_SLICE = 500;
+/** About 2 MB of rows: a screenful of hits for many successive queries, or one slice of a rebuild. */
+const RECENT_ROWS = 10_000;
 const ROW_FLUSH_MS = 100;
 const INDEX_SAVE_IDLE_MS = 2_000;
 const INDEX_SAVE_MAX_MS = 10_000;

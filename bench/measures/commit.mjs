@@ -125,7 +125,7 @@ export async function profileCommit(context, page, { collectionId, ids, edits, d
     await engine.start();
     await tab.start();
     const started = Date.now();
-    await measureCommit(page, { collectionId, ids, edits, perRound: edits, label: 'profiled' });
+    await measureCommit(page, { context, collectionId, ids, edits, perRound: edits, label: 'profiled' });
     const wallMs = Date.now() - started;
     return { engine: await engine.stop(edits), tab: await tab.stop(edits), workloadWallMs: wallMs };
   } finally {

@@ -44,6 +44,7 @@ export class ReadModels {
   #tracked = new Map<string, () => void>();
   #rowListeners = new Map<string, Set<RowListener>>();
   #recentRows = new Map<string, CatalogRow>();
+  #deferred = new Map<string, { handle: DocHandle<CollectionDoc>; ids: Set<string> | 'all' }>();
 
   constructor(db: PinaxDb) {
     this.#db = db;
@@ -72,10 +73,9 @@ export class ReadModels {
       heads,
     );
     const indexIds = this.#catchUpIds(doc, this.#indexHeads[collectionId], heads);
-    const onChange = ({ doc: next, patches }: DocHandleChangePayload<CollectionDoc>) => {
+    const onChange = ({ patches }: DocHandleChangePayload<CollectionDoc>) => {
       const touched = touchedItems(patches);
-      const ids = touched.all ? allItemIds(next) : [...touched.ids];
-      this.#derive(collectionId, next, ids, ids);
+      this.#defer(collectionId, handle, touched.all ? 'all' : touched.ids);
     };
     handle.on('change', onChange);
     const untrack = () => handle.off('change', onChange);
@@ -97,6 +97,7 @@ export class ReadModels {
   async removeCollection(collectionId: string): Promise<void> {
     this.#tracked.get(collectionId)?.();
     this.#tracked.delete(collectionId);
+    this.#deferred.delete(collectionId);
     await this.ready;
     this.#index.removeCollection(collectionId);
     delete this.#indexHeads[collectionId];
@@ -113,6 +114,7 @@ export class ReadModels {
 
   /** Catalog rows by key, the newest in memory first, then IndexedDB. */
   async rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
+    this.#drain();
     const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => {
       const key = itemKey(c, i);
       return this.#pendingRows.get(key) ?? this.#recentRows.get(key);
@@ -144,6 +146,7 @@ export class ReadModels {
    * catalog was never completed (the collection has not been loaded on this device yet).
    */
   async collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
+    this.#drain();
     const [state, stored] = await Promise.all([
       this.#pendingStates.get(collectionId) ?? this.#db.readModelState.get(collectionId),
       this.#db.catalog.where('collectionId').equals(collectionId).toArray(),
@@ -182,6 +185,7 @@ export class ReadModels {
 
   /** Writes everything pending now (tests, and before the engine goes away). */
   async flush(): Promise<void> {
+    this.#drain();
     clearTimeout(this.#rowFlush);
     this.#rowFlush = undefined;
     await this.#writeRows();
@@ -193,6 +197,32 @@ export class ReadModels {
   }
 
   // ---- deriving ----
+
+  /**
+   * Changes are derived just after the task that made them (a microtask), not inside Automerge's
+   * change event: a command's commit does not wait for the read models, and a burst of changes in
+   * one task (a sync message, an import batch) is derived once, from the latest document.
+   */
+  #defer(collectionId: string, handle: DocHandle<CollectionDoc>, ids: Set<string> | 'all'): void {
+    const queued = this.#deferred.get(collectionId);
+    if (!queued) {
+      this.#deferred.set(collectionId, { handle, ids: ids === 'all' ? 'all' : new Set(ids) });
+      if (this.#deferred.size === 1) queueMicrotask(() => this.#drain());
+    } else if (queued.ids !== 'all') {
+      if (ids === 'all') queued.ids = 'all';
+      else for (const id of ids) queued.ids.add(id);
+    }
+  }
+
+  #drain(): void {
+    const batch = [...this.#deferred];
+    this.#deferred.clear();
+    for (const [collectionId, { handle, ids }] of batch) {
+      const doc = handle.doc();
+      const list = ids === 'all' ? allItemIds(doc) : [...ids];
+      this.#derive(collectionId, doc, list, list);
+    }
+  }
 
   /** Which items to re-derive to bring models at `from` heads to `to`: 'all' when unknown. */
   #catchUpIds(doc: CollectionDoc, from: string[] | undefined, to: string[]): string[] | 'all' | 'none' {

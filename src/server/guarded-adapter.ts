@@ -81,6 +81,11 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       if (state.peerId !== undefined && state.peerId !== frame.senderId)
         return this.#reject(socket, 'second join with a different peer id');
       state.peerId = frame.senderId;
+    } else if (frame.type === 'ephemeral' && state.peerId !== undefined && state.peerId !== frame.senderId) {
+      // automerge-repo forwards an ephemeral message to every other peer of the document, keeping
+      // its original sender: a client hands the relay back what the relay just relayed to it. That
+      // is normal, not junk; drop it quietly (the relay already delivered it).
+      return;
     } else if (state.peerId === undefined || state.peerId !== frame.senderId) {
       return this.#reject(socket, `${frame.type} from ${frame.senderId} before its join`);
     }

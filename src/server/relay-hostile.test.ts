@@ -181,6 +181,27 @@ describe('hostile frames', () => {
     expect(theirs.doc().n).toBe(ours.doc().n);
   });
 
+  it('quietly drops ephemeral messages a client forwards back with their original sender', async () => {
+    const before = await health();
+    const socket = await raw();
+    // What automerge-repo does with a relayed ephemeral message: it forwards it to its other peers,
+    // the relay included, still naming the device that first sent it.
+    const forwarded = cbor.encode({
+      type: 'ephemeral',
+      senderId: 'pinax-some-other-device',
+      targetId: 'relay',
+      documentId: ours.documentId,
+      sessionId: 'session',
+      count: 1,
+      data: new Uint8Array(cbor.encode({ hello: 'again' })),
+    });
+    for (let i = 0; i < 30; i++) socket.ws.send(forwarded);
+    await sleep(200);
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+    expect((await health()).rejectedFrames - before.rejectedFrames).toBe(0);
+    await expectStillSyncing();
+  });
+
   it('closes a socket that keeps sending junk with 1003', async () => {
     const before = await health();
     const socket = await raw();

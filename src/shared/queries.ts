@@ -110,13 +110,31 @@ export interface QueryCommandResults {
   exportCollection: ExportedFile;
 }
 
+/** One device showing a collection right now (ephemeral: never stored). */
+export interface PresencePeer {
+  deviceId: string;
+  name: string;
+  /** A CSS colour, stable per device. */
+  colour: string;
+  /** Items that device has open in an editor. */
+  itemIds: string[];
+}
+
+export interface PresenceState {
+  self: { deviceId: string; name: string; colour: string };
+  /** Other devices with this collection open, most recently heard first. */
+  others: PresencePeer[];
+}
+
 export type QuerySubscription =
   | SearchRequest
+  | { type: 'presence'; collectionId: CollectionId; itemId?: ItemId }
   | { type: 'import'; collectionId: CollectionId; files: ImportFileData[] }
   | { type: 'readModelProgress' };
 
 export interface QuerySubscriptionPayloads {
   search: SearchResults;
+  presence: PresenceState;
   import: ImportProgress;
   readModelProgress: { pending: number; total: number };
 }
@@ -199,6 +217,16 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
     }
     case 'readModelProgress':
       return { type: 'readModelProgress' };
+    case 'presence': {
+      const { collectionId, itemId } = raw;
+      if (!isShortString(collectionId)) return 'presence needs collectionId';
+      if (itemId !== undefined && !isShortString(itemId)) return 'bad presence itemId';
+      return {
+        type: 'presence',
+        collectionId: collectionId as CollectionId,
+        ...(itemId !== undefined ? { itemId: itemId as ItemId } : {}),
+      };
+    }
     default:
       return undefined;
   }

@@ -51,7 +51,14 @@ export interface SearchIndexRow {
   heads: Record<string, string[]>;
 }
 
+/** Small engine settings, e.g. this device's identity for presence. */
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
 export type PinaxDb = Dexie & {
+  meta: EntityTable<MetaRow, 'key'>;
   chunks: Table<ChunkRow, ChunkKey>;
   collections: EntityTable<CollectionRow, 'id'>;
   catalog: Table<CatalogRow, [string, string]>;
@@ -77,5 +84,6 @@ export function openPinaxDb(
     readModelState: 'collectionId',
     searchIndex: 'id',
   });
+  db.version(3).stores({ meta: 'key' });
   return db;
 }

@@ -10,6 +10,7 @@ import type { CollectionId, EngineMode, SyncStatus } from '../shared/types.ts';
 import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
 import { runCommand } from './commands.ts';
+import { PresenceHub } from './presence.ts';
 import { HistoryQueries } from './queries/history.ts';
 import { subscribeSearch, type CollectionNames } from './queries/search-service.ts';
 import { runImport } from './queries/transfer.ts';
@@ -83,6 +84,7 @@ export function startEngine(mode: EngineMode): Engine {
     .catch((error: unknown) => log.error('could not load joined collections', error));
 
   const names = collectionNames(collections);
+  const presence = new PresenceHub(db, collections);
   const ctx = { collections, bodies, history: new HistoryQueries(collections, bodies) };
   const handlers = {
     mode,
@@ -106,6 +108,8 @@ export function startEngine(mode: EngineMode): Engine {
         return runImport(collections, sub.collectionId, sub.files, push);
       case 'readModelProgress':
         return readModels.subscribeProgress(push);
+      case 'presence':
+        return presence.join(sub.collectionId, sub.itemId, push);
     }
   }
 

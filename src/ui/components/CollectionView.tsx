@@ -14,6 +14,8 @@ import { collectionHref, navigate } from '../router.ts';
 import { CollectionHeader, type CollectionPanel } from './CollectionHeader.tsx';
 import { CollectionTimeline } from './CollectionTimeline.tsx';
 import { ImportExport } from './ImportExport.tsx';
+import { EditingNow, PresenceBar } from './PresenceBar.tsx';
+import type { PresenceState } from '../../shared/queries.ts';
 import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
 import { variant } from '../variant.ts';
@@ -28,6 +30,21 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
   const [view, setView] = createSignal<ViewState>({ status: 'loading' });
   const [createError, setCreateError] = createSignal<string | null>(null);
   const [panel, setPanel] = createSignal<CollectionPanel | null>(null);
+  const [presence, setPresence] = createSignal<PresenceState | null>(null);
+
+  // Presence: announced while this tab shows the collection, with the item open in the editor.
+  createEffect(
+    on(
+      () => [props.collectionId, props.itemId] as const,
+      ([collectionId, itemId]) => {
+        const unsubscribe = engine.subscribe(
+          { type: 'presence', collectionId, ...(itemId ? { itemId } : {}) },
+          setPresence,
+        );
+        onCleanup(unsubscribe);
+      },
+    ),
+  );
 
   createEffect(
     on(
@@ -124,6 +141,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 panel={panel()}
                 onPanel={setPanel}
               />
+              <PresenceBar presence={presence()} />
               <Show when={panel() === 'timeline'}>
                 <CollectionTimeline
                   collectionId={props.collectionId}
@@ -152,6 +170,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                   collectionId={props.collectionId}
                   itemId={itemId()}
                   onClose={() => navigate(collectionHref(props.collectionId))}
+                  notice={<EditingNow presence={presence()} itemId={itemId()} />}
                 />
               )}
             </Show>

@@ -23,6 +23,8 @@ export function ItemEditor(props: {
   collectionId: CollectionId;
   itemId: ItemId;
   onClose: () => void;
+  /** Shown at the top of the panel, e.g. who else is editing this item. */
+  notice?: JSX.Element;
 }): JSX.Element {
   const engine = useEngine();
   const [item, setItem] = createSignal<ItemDetail | null>(null);
@@ -142,6 +144,7 @@ export function ItemEditor(props: {
 
   return (
     <section class="item-panel" aria-label="Item editor">
+      {props.notice}
       <div class="panel-bar">
         <button class="ghost" onClick={() => props.onClose()} aria-label="Close item">
           ✕

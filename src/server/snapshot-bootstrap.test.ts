@@ -57,7 +57,7 @@ describe('snapshotBootstrap', () => {
     const { chunks } = freshStorage();
     const bootstrap = snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl));
 
-    expect(await bootstrap(handle.documentId)).toBe(true);
+    expect((await bootstrap(handle.documentId))?.byteLength).toBeGreaterThan(0);
     expect(await chunks.hasAny([handle.documentId])).toBe(true);
     const offline = new Repo({ storage: chunks, network: [] });
     try {
@@ -67,13 +67,13 @@ describe('snapshotBootstrap', () => {
       await offline.shutdown();
     }
     // Already stored: never fetched or overwritten again.
-    expect(await bootstrap(handle.documentId)).toBe(false);
+    expect(await bootstrap(handle.documentId)).toBeUndefined();
   });
 
   it('stores nothing for a document the relay does not hold', async () => {
     const { chunks } = freshStorage();
     const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
-    expect(await snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl))(documentId)).toBe(false);
+    expect(await snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl))(documentId)).toBeUndefined();
     expect(await chunks.hasAny([documentId])).toBe(false);
   });
 
@@ -87,13 +87,13 @@ describe('snapshotBootstrap', () => {
     try {
       const { chunks } = freshStorage();
       const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-      expect(await snapshotBootstrap(chunks, `http://127.0.0.1:${port}/snapshot`)(id)).toBe(false);
+      expect(await snapshotBootstrap(chunks, `http://127.0.0.1:${port}/snapshot`)(id)).toBeUndefined();
       expect(await chunks.hasAny([id])).toBe(false);
     } finally {
       await new Promise<void>((resolve) => junk.close(() => resolve()));
     }
     const { chunks } = freshStorage();
     const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-    expect(await snapshotBootstrap(chunks, `http://127.0.0.1:${port}/snapshot`)(id)).toBe(false);
+    expect(await snapshotBootstrap(chunks, `http://127.0.0.1:${port}/snapshot`)(id)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 // on replaying documents.
 
 import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
-import { isValidDocumentId, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
+import { Automerge, isValidDocumentId, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { liveQuery } from 'dexie';
 import { makeLogger } from '../shared/log.ts';
 import type { CollectionId, CollectionState, CollectionSummary, TransferProgress } from '../shared/types.ts';
@@ -41,7 +41,7 @@ export class CollectionStore {
   ) {
     this.#db = db;
     this.#repo = repo;
-    this.#bootstrap = options.bootstrap ?? (() => Promise.resolve(false));
+    this.#bootstrap = options.bootstrap ?? (() => Promise.resolve(undefined));
     this.#readModels = options.readModels;
     this.#connected = options.connected ?? (() => true);
   }
@@ -182,8 +182,13 @@ export class CollectionStore {
     // overlap); it must land before find() reads storage.
     const bootstrapped = this.#bootstrap(id);
     const repo = await this.#repo;
-    await bootstrapped;
+    const snapshot = await bootstrapped;
     this.#progress.delete(id);
+    // A handle from an earlier attempt (say, while offline) stays unavailable and never rereads
+    // storage: hand it the snapshot directly, and it becomes ready.
+    const stale = repo.handles[id as string as DocumentId];
+    if (snapshot && stale && !stale.isReady())
+      stale.update((doc) => Automerge.loadIncremental(doc, snapshot));
     try {
       const handle = await repo.find<CollectionDoc>(stringifyAutomergeUrl({ documentId: id }));
       if (handle.doc()?.kind !== COLLECTION_KIND) {

@@ -16,7 +16,8 @@ const TIMEOUT_MS = 30_000;
 /** Every Automerge chunk starts with these bytes. */
 const AUTOMERGE_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
 
-export type Bootstrap = (documentId: string) => Promise<boolean>;
+/** Resolves with the snapshot it stored, or undefined when it stored nothing. */
+export type Bootstrap = (documentId: string) => Promise<Uint8Array | undefined>;
 
 /** Called as a snapshot downloads: bytes so far, and the total when the relay sent one. */
 export type BootstrapProgress = (documentId: string, bytes: number, totalBytes: number | null) => void;
@@ -29,7 +30,7 @@ export interface SnapshotStorage {
 
 /**
  * Returns a function that stores the relay's snapshot of a document the device lacks, resolving
- * true when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint.
+ * with it when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint.
  */
 export function snapshotBootstrap(
   storage: SnapshotStorage,
@@ -38,19 +39,19 @@ export function snapshotBootstrap(
 ): Bootstrap {
   return async (documentId) => {
     try {
-      if (await storage.hasAny([documentId])) return false;
+      if (await storage.hasAny([documentId])) return undefined;
       const bytes = await fetchSnapshot(snapshotUrl, documentId, (received, total) =>
         onProgress(documentId, received, total),
       );
-      if (!bytes) return false;
+      if (!bytes) return undefined;
       // Checked again: the document may have arrived by sync while the snapshot was downloading.
-      if (await storage.hasAny([documentId])) return false;
+      if (await storage.hasAny([documentId])) return undefined;
       await storage.save([documentId, 'snapshot', 'bootstrap'], bytes);
       log.info(`stored a ${bytes.byteLength}-byte snapshot from the relay`);
-      return true;
+      return bytes;
     } catch (error) {
       log.info('no snapshot from the relay; syncing instead', error);
-      return false;
+      return undefined;
     }
   };
 }

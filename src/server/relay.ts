@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import { makeLogger, type Logger } from '../shared/log.ts';
 import type { RelayConfig } from './config.ts';
 import { createConnectionGuard } from './connection-guard.ts';
+import { DIRECTORY_PATH, ensureDirectory } from './directory.ts';
 import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
 import {
   METRICS_PATH,
@@ -96,6 +97,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   // arrive before that would never be heard by the adapter.
   await adapter.whenConnected();
   const storageBytes = cachedDirectorySize(config.dataDir);
+  const directoryUrl = await ensureDirectory(repo, config.dataDir, log);
 
   const stats = (): RelayStats => ({
     ok: true,
@@ -131,6 +133,16 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
           'Content-Type': OPENMETRICS_CONTENT_TYPE,
           'Content-Length': Buffer.byteLength(body),
           'Cache-Control': 'no-store',
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      if (pathOf(req.url) === DIRECTORY_PATH) {
+        const body = JSON.stringify({ url: directoryUrl });
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+          'Cache-Control': 'no-cache',
         });
         res.end(req.method === 'HEAD' ? undefined : body);
         return;

@@ -100,7 +100,9 @@ export type QueryCommand =
   | { type: 'itemVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
   | { type: 'restoreVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
   | { type: 'collectionTimeline'; collectionId: CollectionId; limit: number }
-  | { type: 'exportCollection'; collectionId: CollectionId; format: ExportFormat };
+  | { type: 'exportCollection'; collectionId: CollectionId; format: ExportFormat }
+  | { type: 'publishCollection'; collectionId: CollectionId }
+  | { type: 'unpublishCollection'; collectionId: CollectionId };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -108,6 +110,24 @@ export interface QueryCommandResults {
   restoreVersion: null;
   collectionTimeline: TimelineEntryInfo[];
   exportCollection: ExportedFile;
+  publishCollection: null;
+  unpublishCollection: null;
+}
+
+/** A collection published to the relay's directory. */
+export interface DirectoryEntry {
+  collectionId: CollectionId;
+  name: string;
+  description: string;
+  tags: string[];
+  itemCount: number;
+  publishedAt: number;
+}
+
+export interface DirectoryState {
+  /** False until the relay's directory has been reached once (it is then remembered offline). */
+  available: boolean;
+  entries: DirectoryEntry[];
 }
 
 /** One device showing a collection right now (ephemeral: never stored). */
@@ -129,12 +149,14 @@ export interface PresenceState {
 export type QuerySubscription =
   | SearchRequest
   | { type: 'presence'; collectionId: CollectionId; itemId?: ItemId }
+  | { type: 'directory' }
   | { type: 'import'; collectionId: CollectionId; files: ImportFileData[] }
   | { type: 'readModelProgress' };
 
 export interface QuerySubscriptionPayloads {
   search: SearchResults;
   presence: PresenceState;
+  directory: DirectoryState;
   import: ImportProgress;
   readModelProgress: { pending: number; total: number };
 }
@@ -169,6 +191,11 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
           }
         : 'collectionTimeline needs collectionId and a positive limit';
     }
+    case 'publishCollection':
+    case 'unpublishCollection':
+      return isShortString(collectionId)
+        ? { type: raw['type'], collectionId: collectionId as CollectionId }
+        : `${raw['type']} needs collectionId`;
     case 'exportCollection': {
       const format = raw['format'];
       return isShortString(collectionId) &&
@@ -217,6 +244,8 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
     }
     case 'readModelProgress':
       return { type: 'readModelProgress' };
+    case 'directory':
+      return { type: 'directory' };
     case 'presence': {
       const { collectionId, itemId } = raw;
       if (!isShortString(collectionId)) return 'presence needs collectionId';

@@ -2,6 +2,7 @@ import type { JSX } from 'solid-js';
 import { Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
 import { Banners } from './components/Banners.tsx';
 import { CollectionView } from './components/CollectionView.tsx';
+import { DiscoverPage } from './components/DiscoverPage.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatusBadge } from './components/SyncStatusBadge.tsx';
 import { SearchBox } from './components/search/SearchBox.tsx';
@@ -32,6 +33,9 @@ export function App(): JSX.Element {
       <header class="topbar">
         <a class="brand" href="#/">
           Pinax
+        </a>
+        <a class="discover-link" href="#/discover">
+          Discover
         </a>
         <SearchBox
           query={search.query()}
@@ -82,6 +86,9 @@ export function App(): JSX.Element {
                   items.
                 </p>
               </section>
+            </Match>
+            <Match when={route().page === 'discover'}>
+              <DiscoverPage />
             </Match>
             <Match when={variant(route(), 'page', 'invalid')}>
               {(invalid) => (

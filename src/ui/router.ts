@@ -6,6 +6,7 @@ import type { CollectionId, ItemId } from '../shared/types.ts';
 
 export type Route =
   | { page: 'home' }
+  | { page: 'discover' }
   | { page: 'collection'; collectionId: CollectionId; itemId: ItemId | null }
   | { page: 'invalid'; reason: string };
 
@@ -15,6 +16,7 @@ const ITEM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/') return { page: 'home' };
+  if (path === '/discover') return { page: 'discover' };
   const match = /^\/c\/([^/]+)(?:\/i\/([^/]+))?\/?$/.exec(path);
   if (!match?.[1]) return { page: 'invalid', reason: 'This link is not a Pinax collection link.' };
   const collectionId = safeDecode(match[1]);

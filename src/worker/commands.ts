@@ -23,7 +23,9 @@ import { ImmutableString, isValidDocumentId } from '@automerge/automerge-repo/sl
 import { newItemId } from './domain/ids.ts';
 import type { LiveCollection } from './live-collection.ts';
 import { recordCommit } from './metrics.ts';
+import type { Directory } from './directory.ts';
 import type { HistoryQueries } from './queries/history.ts';
+import type { ReadModels } from './read-models/read-models.ts';
 import { exportCollection } from './queries/transfer.ts';
 
 export class CommandError extends Error {
@@ -38,6 +40,8 @@ export interface CommandContext {
   collections: CollectionStore;
   bodies: Promise<BodyDocs>;
   history: HistoryQueries;
+  directory: Directory;
+  readModels: ReadModels;
 }
 
 export async function runCommand<C extends Command>(
@@ -178,6 +182,20 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       return found(await ctx.history.timeline(cmd.collectionId, cmd.limit), 'collection');
     case 'exportCollection':
       return found(await exportCollection(ctx.collections, cmd.collectionId, cmd.format), 'collection');
+    case 'publishCollection':
+    case 'unpublishCollection': {
+      const directoryId =
+        cmd.type === 'publishCollection'
+          ? await ctx.directory.publish(ctx.collections, ctx.readModels, cmd.collectionId)
+          : await ctx.directory.unpublish(cmd.collectionId);
+      if (!directoryId)
+        throw new CommandError({
+          code: ERROR_CODES.notFound,
+          message: 'The directory cannot be reached right now. Try again once you are online.',
+        });
+      await ctx.flush([directoryId]);
+      return null;
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import type { CollectionId, EngineMode, SyncStatus } from '../shared/types.ts';
 import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
 import { runCommand } from './commands.ts';
+import { Directory, directoryLocator } from './directory.ts';
 import { PresenceHub } from './presence.ts';
 import { HistoryQueries } from './queries/history.ts';
 import { subscribeSearch, type CollectionNames } from './queries/search-service.ts';
@@ -85,7 +86,14 @@ export function startEngine(mode: EngineMode): Engine {
 
   const names = collectionNames(collections);
   const presence = new PresenceHub(db, collections);
-  const ctx = { collections, bodies, history: new HistoryQueries(collections, bodies) };
+  const directory = new Directory(repo, db, directoryLocator(relayUrl));
+  const ctx = {
+    collections,
+    bodies,
+    history: new HistoryQueries(collections, bodies),
+    directory,
+    readModels,
+  };
   const handlers = {
     mode,
     run: (cmd: Command) => runCommand(ctx, cmd),
@@ -110,6 +118,8 @@ export function startEngine(mode: EngineMode): Engine {
         return readModels.subscribeProgress(push);
       case 'presence':
         return presence.join(sub.collectionId, sub.itemId, push);
+      case 'directory':
+        return directory.subscribe(push);
     }
   }
 

@@ -6,6 +6,7 @@ import { EngineRequestError } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { navigate } from '../router.ts';
 import { ShareDialog } from './ShareDialog.tsx';
+import { createEngineSubscription } from '../engine-context.tsx';
 
 export type CollectionPanel = 'timeline' | 'transfer';
 
@@ -18,6 +19,21 @@ export function CollectionHeader(props: {
   const engine = useEngine();
   const [renaming, setRenaming] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  const directory = createEngineSubscription(engine, { type: 'directory' });
+  const published = () =>
+    directory()?.entries.some((entry) => entry.collectionId === props.collection.id) ?? false;
+  const [publishError, setPublishError] = createSignal<string | null>(null);
+  const togglePublished = async () => {
+    setPublishError(null);
+    try {
+      await engine.command({
+        type: published() ? 'unpublishCollection' : 'publishCollection',
+        collectionId: props.collection.id,
+      });
+    } catch (err) {
+      setPublishError(err instanceof EngineRequestError ? err.rpc.message : String(err));
+    }
+  };
   let input: HTMLInputElement | undefined;
 
   const rename = async (event: SubmitEvent) => {
@@ -78,6 +94,9 @@ export function CollectionHeader(props: {
           New item
         </button>
         <ShareDialog collectionId={props.collection.id} name={props.collection.name} />
+        <button class="ghost" aria-pressed={published()} onClick={() => void togglePublished()}>
+          {published() ? 'Unpublish' : 'Publish to directory'}
+        </button>
         <Show when={!renaming()}>
           <button class="ghost" onClick={() => setRenaming(true)}>
             Rename collection
@@ -108,6 +127,11 @@ export function CollectionHeader(props: {
           Delete collection
         </button>
       </div>
+      <Show when={publishError()}>
+        <p class="field-error" role="alert">
+          {publishError()}
+        </p>
+      </Show>
       <p class="muted count">
         {props.collection.itemCount === 1 ? '1 item' : `${props.collection.itemCount} items`}
       </p>

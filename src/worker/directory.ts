@@ -13,7 +13,7 @@ import type { PinaxDb } from './db.ts';
 import { readString } from './domain/collection-doc.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 
-interface DirectoryDoc {
+export interface DirectoryDoc {
   kind: 'pinax.directory';
   entries: Record<string, StoredEntry>;
 }
@@ -136,7 +136,8 @@ export function directoryLocator(relaySyncUrl: string): () => Promise<string | u
   };
 }
 
-function entriesOf(doc: DirectoryDoc | undefined): DirectoryEntry[] {
+/** The valid entries of a directory document of any shape, newest first (exported for tests). */
+export function entriesOf(doc: DirectoryDoc | undefined): DirectoryEntry[] {
   const entries = doc?.entries && typeof doc.entries === 'object' ? doc.entries : {};
   const out: DirectoryEntry[] = [];
   for (const [id, entry] of Object.entries(entries)) {

@@ -152,7 +152,8 @@ class Room {
 
 const log = makeLogger('pinax:presence');
 
-function parseHeartbeat(
+/** A heartbeat from another engine, or undefined for anything else (exported for tests). */
+export function parseHeartbeat(
   message: unknown,
 ): { deviceId: string; leaving: boolean; peer: PresencePeer } | undefined {
   if (!message || typeof message !== 'object') return undefined;

@@ -12,6 +12,7 @@ import type { CollectionDoc } from './domain/collection-doc.ts';
 import { COLLECTION_KIND, initialCollection } from './domain/collection-doc.ts';
 import { LiveCollection } from './live-collection.ts';
 import type { Bootstrap } from './network/snapshot-bootstrap.ts';
+import type { Home } from './home.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 
 export type ListListener = (rows: CollectionSummary[]) => void;
@@ -27,6 +28,8 @@ export class CollectionStore {
   #bootstrap: Bootstrap;
   #readModels: ReadModels | undefined;
   #connected: () => boolean;
+  #home: Home | undefined;
+  #homeIds = new Set<string>();
   #progress = new Map<CollectionId, TransferProgress>();
   #progressListeners = new Set<(id: CollectionId, progress: TransferProgress) => void>();
 
@@ -37,13 +40,14 @@ export class CollectionStore {
   constructor(
     db: PinaxDb,
     repo: Promise<Repo>,
-    options: { bootstrap?: Bootstrap; readModels?: ReadModels; connected?: () => boolean } = {},
+    options: { bootstrap?: Bootstrap; readModels?: ReadModels; connected?: () => boolean; home?: Home } = {},
   ) {
     this.#db = db;
     this.#repo = repo;
     this.#bootstrap = options.bootstrap ?? (() => Promise.resolve(undefined));
     this.#readModels = options.readModels;
     this.#connected = options.connected ?? (() => true);
+    this.#home = options.home;
   }
 
   /** Reports download progress of a collection arriving (the bootstrap's snapshot). */
@@ -94,6 +98,7 @@ export class CollectionStore {
     this.#track(live);
     this.#live.set(id, Promise.resolve(live));
     await this.#putRow(live.summary);
+    await this.#joinHome(id);
     return live;
   }
 
@@ -109,6 +114,7 @@ export class CollectionStore {
         createdAt: now,
         updatedAt: now,
       });
+      await this.#joinHome(id);
     }
     void this.get(id);
   }
@@ -157,10 +163,16 @@ export class CollectionStore {
   async forget(id: CollectionId): Promise<void> {
     await this.#db.collections.delete(id);
     await this.#readModels?.removeCollection(id);
+    if (this.#home) {
+      this.#homeIds.delete(id);
+      const homeId = await this.#home.leave(id);
+      await this.flush([homeId]);
+    }
   }
 
   /** Loads every joined collection in the background so offline edits reach the relay. */
   async loadAllJoined(): Promise<void> {
+    if (this.#home) await this.#syncWithHome(this.#home);
     for (const row of await this.list()) {
       // Rows from before ids were validated on join: drop them rather than show junk forever.
       if (!isValidDocumentId(row.id)) await this.forget(row.id);
@@ -171,6 +183,44 @@ export class CollectionStore {
   async flush(ids: readonly string[]): Promise<void> {
     const repo = await this.#repo;
     await repo.flush(ids as DocumentId[]);
+  }
+
+  /** Records a join in the home document, durably. */
+  async #joinHome(id: CollectionId): Promise<void> {
+    if (!this.#home) return;
+    this.#homeIds.add(id);
+    const homeId = await this.#home.join(id);
+    await this.flush([homeId]);
+  }
+
+  /**
+   * The sidebar rows follow the home document: rows of profiles from before it are added to it once,
+   * and joins and leaves made by another engine of this profile show up here.
+   */
+  async #syncWithHome(home: Home): Promise<void> {
+    const joined = new Set(await home.joined());
+    for (const row of await this.#db.collections.orderBy('joinedAt').toArray()) {
+      if (!joined.has(row.id) && isValidDocumentId(row.id)) {
+        await home.join(row.id, row.joinedAt);
+        joined.add(row.id);
+      }
+    }
+    for (const id of joined)
+      if (!(await this.#db.collections.get(id as CollectionId))) await this.join(id as CollectionId);
+    this.#homeIds = joined;
+    home.subscribe((ids) => {
+      const next = new Set(ids);
+      const added = ids.filter((id) => !this.#homeIds.has(id));
+      // Only what left the home document since we last looked: a row created a moment ago may not
+      // have reached the document yet.
+      const removed = [...this.#homeIds].filter((id) => !next.has(id));
+      this.#homeIds = next;
+      for (const id of added) void this.join(id as CollectionId);
+      for (const id of removed)
+        void this.#db.collections
+          .delete(id as CollectionId)
+          .then(() => this.#readModels?.removeCollection(id));
+    });
   }
 
   async #load(id: CollectionId): Promise<LiveCollection | undefined> {

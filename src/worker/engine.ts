@@ -11,6 +11,7 @@ import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
 import { runCommand } from './commands.ts';
 import { Directory, directoryLocator } from './directory.ts';
+import { Home } from './home.ts';
 import { PresenceHub } from './presence.ts';
 import { HistoryQueries } from './queries/history.ts';
 import { subscribeSearch, type CollectionNames } from './queries/search-service.ts';
@@ -58,6 +59,7 @@ export function startEngine(mode: EngineMode): Engine {
     bootstrap,
     readModels,
     connected: () => relay.info.state === 'connected',
+    home: new Home(repo, db),
   });
   const bodies = repo.then(
     (r) =>

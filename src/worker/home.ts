@@ -1,0 +1,103 @@
+// The home document: this profile's own Automerge document listing the collections it has joined,
+// the user's intent (seed 004). Joining, creating and leaving a collection write it; the sidebar's
+// Dexie rows are its read model, so the list still renders before Automerge loads. Engines of one
+// profile (the fallback runs one per tab) share it through IndexedDB and BroadcastChannel.
+
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { isValidDocumentId } from '@automerge/automerge-repo/slim';
+import { makeLogger } from '../shared/log.ts';
+import type { PinaxDb } from './db.ts';
+
+export interface HomeDoc {
+  kind: 'pinax.home';
+  schema: 1;
+  /** Joined collection id -> when it was joined. A map, so joins on two engines merge as a set. */
+  collections: Record<string, { joinedAt: number }>;
+}
+
+const META_KEY = 'home';
+
+export class Home {
+  #repo: Promise<Repo>;
+  #db: PinaxDb;
+  #handle: Promise<DocHandle<HomeDoc>> | undefined;
+
+  constructor(repo: Promise<Repo>, db: PinaxDb) {
+    this.#repo = repo;
+    this.#db = db;
+  }
+
+  /** The home document, found by the id kept in IndexedDB or created on first use. */
+  handle(): Promise<DocHandle<HomeDoc>> {
+    this.#handle ??= this.#open();
+    return this.#handle;
+  }
+
+  /** Joined collections as the home document lists them (valid ids only, oldest join first). */
+  async joined(): Promise<string[]> {
+    return joinedIds((await this.handle()).doc());
+  }
+
+  async join(collectionId: string, joinedAt = Date.now()): Promise<string> {
+    const handle = await this.handle();
+    if (!handle.doc().collections?.[collectionId])
+      handle.change((doc) => {
+        doc.collections ??= {};
+        doc.collections[collectionId] = { joinedAt };
+      });
+    return handle.documentId;
+  }
+
+  async leave(collectionId: string): Promise<string> {
+    const handle = await this.handle();
+    if (handle.doc().collections?.[collectionId])
+      handle.change((doc) => {
+        delete doc.collections[collectionId];
+      });
+    return handle.documentId;
+  }
+
+  /** Calls `listener` with the joined ids whenever the home document changes; returns the unsubscribe. */
+  subscribe(listener: (ids: string[]) => void): () => void {
+    let off: (() => void) | undefined;
+    let active = true;
+    void this.handle().then((handle) => {
+      if (!active) return;
+      const send = () => listener(joinedIds(handle.doc()));
+      handle.on('change', send);
+      off = () => handle.off('change', send);
+    });
+    return () => {
+      active = false;
+      off?.();
+    };
+  }
+
+  async #open(): Promise<DocHandle<HomeDoc>> {
+    const repo = await this.#repo;
+    const saved = await this.#db.meta.get(META_KEY);
+    if (typeof saved?.value === 'string' && isValidDocumentId(saved.value)) {
+      try {
+        return await repo.find<HomeDoc>(saved.value);
+      } catch (error) {
+        // Its storage is gone (cleared site data, say): start a new one rather than lose the app.
+        log.error('home document could not be loaded; starting a new one', error);
+      }
+    }
+    const handle = repo.create<HomeDoc>({ kind: 'pinax.home', schema: 1, collections: {} });
+    await this.#db.meta.put({ key: META_KEY, value: handle.documentId });
+    await repo.flush([handle.documentId]);
+    return handle;
+  }
+}
+
+function joinedIds(doc: HomeDoc | undefined): string[] {
+  const entries =
+    doc?.collections && typeof doc.collections === 'object' ? Object.entries(doc.collections) : [];
+  return entries
+    .filter(([id]) => isValidDocumentId(id))
+    .sort(([, a], [, b]) => (a?.joinedAt ?? 0) - (b?.joinedAt ?? 0))
+    .map(([id]) => id);
+}
+
+const log = makeLogger('pinax:home');

@@ -114,6 +114,8 @@ export class CollectionStore {
         createdAt: now,
         updatedAt: now,
       });
+      // Fetching starts first: recording the join needs Automerge loaded, the fetch does not.
+      void this.get(id);
       await this.#joinHome(id);
     }
     void this.get(id);

@@ -13,6 +13,7 @@ import type { CollectionDoc } from '../domain/collection-doc.ts';
 import { findItem, readString } from '../domain/collection-doc.ts';
 import { allItemIds, catalogRowOf, touchedItems } from '../domain/materialize.ts';
 import { itemKey, SearchIndex, type IndexedDoc } from '../search/search-index.ts';
+import { RecentRows } from './recent-rows.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
 export const CATALOG_FORMAT_VERSION = 1;
@@ -43,7 +44,7 @@ export class ReadModels {
   #rebuilding = new Map<string, { pending: number; total: number }>();
   #tracked = new Map<string, () => void>();
   #rowListeners = new Map<string, Set<RowListener>>();
-  #recentRows = new Map<string, CatalogRow>();
+  #recentRows = new RecentRows();
   #deferred = new Map<string, { handle: DocHandle<CollectionDoc>; ids: Set<string> | 'all' }>();
 
   constructor(db: PinaxDb) {
@@ -122,23 +123,9 @@ export class ReadModels {
     const missing = keys.filter((_, n) => out[n] === undefined);
     if (missing.length === 0) return out;
     const stored = await this.#db.catalog.bulkGet(missing);
-    for (const row of stored) if (row) this.#remember(row);
+    for (const row of stored) if (row) this.#recentRows.remember(row);
     let next = 0;
     return out.map((row) => row ?? stored[next++]);
-  }
-
-  /**
-   * Rows recently derived or read, so successive searches (one per keystroke) rarely touch
-   * IndexedDB, whose reads also queue behind the background row writes of a rebuild or import.
-   */
-  #remember(row: CatalogRow): void {
-    const key = itemKey(row.collectionId, row.itemId);
-    this.#recentRows.delete(key);
-    this.#recentRows.set(key, row);
-    if (this.#recentRows.size > RECENT_ROWS) {
-      const oldest = this.#recentRows.keys().next().value;
-      if (oldest !== undefined) this.#recentRows.delete(oldest);
-    }
   }
 
   /**
@@ -249,7 +236,7 @@ export class ReadModels {
       const row = catalogRowOf(collectionId, itemId, findItem(doc, itemId));
       if (!row) continue;
       this.#pendingRows.set(itemKey(collectionId, itemId), row);
-      this.#remember(row);
+      this.#recentRows.remember(row);
       derived.push(row);
     }
     if (derived.length > 0)
@@ -387,8 +374,6 @@ export class ReadModels {
 const log = makeLogger('pinax:read-models');
 
 const REBUILD_SLICE = 500;
-/** About 2 MB of rows: a screenful of hits for many successive queries, or one slice of a rebuild. */
-const RECENT_ROWS = 10_000;
 const ROW_FLUSH_MS = 100;
 const INDEX_SAVE_IDLE_MS = 2_000;
 const INDEX_SAVE_MAX_MS = 10_000;

@@ -142,13 +142,14 @@ function timeQueriesAfterEdits(index, items, queryList) {
 }
 
 /** The words of the benchmark data (lib/data.mjs keeps its list private), from the items' titles. */
-function vocabularyOf(count) {
+export function vocabularyOf(count) {
   const words = new Set();
   for (let i = 0; i < count; i++) for (const w of makeItem(i).title.split(' ')) words.add(w);
   return [...words].sort();
 }
 
-function makeQuery(rand, vocabulary) {
+/** A 2-word query: the first word whole (30% with a typo), the second a 3-4 letter prefix. */
+export function makeQuery(rand, vocabulary) {
   const pick = () => vocabulary[Math.floor(rand() * vocabulary.length)];
   let first = pick();
   if (rand() < 0.3) first = typo(rand, first);

@@ -27,6 +27,7 @@ import { command, killEngine, openApp, sleep, waitForMarks } from '../lib/browse
 import { makeItem, prng } from '../lib/data.mjs';
 import { attachEngineSession } from '../lib/engine-profiler.mjs';
 import { summarize } from '../lib/stats.mjs';
+import { makeQuery, vocabularyOf } from './search-micro.mjs';
 
 const execFile = promisify(execFileCb);
 const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -35,30 +36,6 @@ const ROOT = path.dirname(BENCH_DIR);
 // ---- queries (the same generator as search-micro.mjs, which does not export it) ----
 
 /** Same share of one-letter typos in the first word as search-micro.mjs, so the queries match. */
-const TYPO_RATE = 0.3;
-
-/** The words of the benchmark data, from the items' titles (lib/data.mjs keeps its list private). */
-export function vocabularyOf(count) {
-  const words = new Set();
-  for (let i = 0; i < count; i++) for (const w of makeItem(i).title.split(' ')) words.add(w);
-  return [...words].sort();
-}
-
-function makeQuery(rand, vocabulary) {
-  const pick = () => vocabulary[Math.floor(rand() * vocabulary.length)];
-  let first = pick();
-  if (rand() < TYPO_RATE) first = typo(rand, first);
-  const second = pick();
-  return `${first} ${second.slice(0, Math.min(second.length, 3 + Math.floor(rand() * 2)))}`;
-}
-
-/** One substituted letter, away from the first. */
-function typo(rand, word) {
-  if (word.length < 4) return word;
-  const at = 1 + Math.floor(rand() * (word.length - 1));
-  const letters = 'abcdefghijklmnopqrstuvwxyz'.replace(word[at], '');
-  return word.slice(0, at) + letters[Math.floor(rand() * letters.length)] + word.slice(at + 1);
-}
 
 /** `count` queries from a seeded stream; seed 7 with items >= 2000 gives search-micro's queries. */
 export function makeQueries(count, { seed = 7, items = 10_000 } = {}) {

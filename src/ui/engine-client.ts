@@ -36,6 +36,11 @@ export class EngineRequestError extends Error {
   }
 }
 
+/** What to tell the user about a failed command: the engine's own message when it sent one. */
+export function errorMessage(error: unknown): string {
+  return error instanceof EngineRequestError ? error.rpc.message : String(error);
+}
+
 export function connectEngine(): EngineClient {
   const { port, mode } = openEnginePort();
   let nextId = 1;

@@ -104,7 +104,8 @@ export class CollectionStore {
 
   /** Joins a collection by id (from its URL) and starts fetching it. */
   async join(id: CollectionId): Promise<void> {
-    if (!(await this.#db.collections.get(id))) {
+    const isNew = !(await this.#db.collections.get(id));
+    if (isNew) {
       const now = Date.now();
       await this.#putRow({
         id,
@@ -114,11 +115,10 @@ export class CollectionStore {
         createdAt: now,
         updatedAt: now,
       });
-      // Fetching starts first: recording the join needs Automerge loaded, the fetch does not.
-      void this.get(id);
-      await this.#joinHome(id);
     }
+    // Fetching starts first: recording the join needs Automerge loaded, the fetch does not.
     void this.get(id);
+    if (isNew) await this.#joinHome(id);
   }
 
   /** The live collection, loading it on first use; undefined when it cannot be found. */

@@ -2,7 +2,7 @@ import type { JSX } from 'solid-js';
 import { Show, createSignal } from 'solid-js';
 import { checkName } from '../../shared/limits.ts';
 import type { CollectionSummary } from '../../shared/types.ts';
-import { EngineRequestError } from '../engine-client.ts';
+import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { navigate } from '../router.ts';
 import { ShareDialog } from './ShareDialog.tsx';
@@ -31,7 +31,7 @@ export function CollectionHeader(props: {
         collectionId: props.collection.id,
       });
     } catch (err) {
-      setPublishError(err instanceof EngineRequestError ? err.rpc.message : String(err));
+      setPublishError(errorMessage(err));
     }
   };
   let input: HTMLInputElement | undefined;
@@ -46,7 +46,7 @@ export function CollectionHeader(props: {
       setRenaming(false);
       setError(null);
     } catch (err) {
-      setError(err instanceof EngineRequestError ? err.rpc.message : String(err));
+      setError(errorMessage(err));
     }
   };
 

@@ -2,8 +2,9 @@ import type { JSX } from 'solid-js';
 import { For, Show, createEffect, createSignal, on } from 'solid-js';
 import type { TimelineEntryInfo } from '../../shared/queries.ts';
 import type { CollectionId, ItemId } from '../../shared/types.ts';
-import { EngineRequestError } from '../engine-client.ts';
+import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
+import { Panel } from './Panel.tsx';
 import { collectionHref } from '../router.ts';
 import { formatTime } from './format.ts';
 
@@ -26,7 +27,7 @@ export function CollectionTimeline(props: {
       ([collectionId]) => {
         engine
           .command({ type: 'collectionTimeline', collectionId, limit: TIMELINE_LENGTH })
-          .then(setEntries, (err: unknown) => setError(message(err)));
+          .then(setEntries, (err: unknown) => setError(errorMessage(err)));
       },
     ),
   );
@@ -36,23 +37,18 @@ export function CollectionTimeline(props: {
     try {
       await engine.command({ type: 'restoreItem', collectionId: props.collectionId, itemId });
     } catch (err) {
-      setError(message(err));
+      setError(errorMessage(err));
     }
   };
 
   return (
-    <section class="timeline" aria-label="Timeline">
-      <header class="history-header">
-        <h2>Timeline</h2>
-        <button class="ghost" onClick={() => props.onClose()}>
-          Close timeline
-        </button>
-      </header>
-      <Show when={error()}>
-        <p class="field-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+    <Panel
+      class="timeline"
+      title="Timeline"
+      closeLabel="Close timeline"
+      onClose={props.onClose}
+      error={error()}
+    >
       <Show when={entries()} fallback={<p class="muted">Reading history…</p>}>
         {(list) => (
           <ol class="versions">
@@ -91,10 +87,6 @@ export function CollectionTimeline(props: {
           </ol>
         )}
       </Show>
-    </section>
+    </Panel>
   );
-}
-
-function message(err: unknown): string {
-  return err instanceof EngineRequestError ? err.rpc.message : String(err);
 }

@@ -2,8 +2,9 @@ import type { JSX } from 'solid-js';
 import { For, Show, createSignal, onCleanup } from 'solid-js';
 import type { ExportFormat, ImportProgress } from '../../shared/queries.ts';
 import type { CollectionId } from '../../shared/types.ts';
-import { EngineRequestError } from '../engine-client.ts';
+import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
+import { Panel } from './Panel.tsx';
 
 /** Same limit as the engine's parser: larger files are refused here, before they are even read. */
 const MAX_FILE_BYTES = 20_000_000;
@@ -77,18 +78,12 @@ export function ImportExport(props: { collectionId: CollectionId; onClose: () =>
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (err) {
-      setError(err instanceof EngineRequestError ? err.rpc.message : String(err));
+      setError(errorMessage(err));
     }
   };
 
   return (
-    <section class="transfer" aria-label="Import and export">
-      <header class="history-header">
-        <h2>Import and export</h2>
-        <button class="ghost" onClick={() => props.onClose()}>
-          Close
-        </button>
-      </header>
+    <Panel class="transfer" title="Import and export" closeLabel="Close" onClose={props.onClose} error={null}>
       <div class="field">
         <label for="import-file">Import file</label>
         <input
@@ -150,7 +145,7 @@ export function ImportExport(props: { collectionId: CollectionId; onClose: () =>
           Export Automerge binary
         </button>
       </div>
-    </section>
+    </Panel>
   );
 }
 

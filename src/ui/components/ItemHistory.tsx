@@ -2,8 +2,9 @@ import type { JSX } from 'solid-js';
 import { For, Show, createEffect, createSignal, on } from 'solid-js';
 import type { ItemVersionInfo, ItemVersionState } from '../../shared/queries.ts';
 import type { CollectionId, ItemId } from '../../shared/types.ts';
-import { EngineRequestError } from '../engine-client.ts';
+import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
+import { Panel } from './Panel.tsx';
 import { formatTime } from './format.ts';
 
 /**
@@ -29,7 +30,7 @@ export function ItemHistory(props: {
       ([collectionId, itemId]) => {
         engine
           .command({ type: 'itemHistory', collectionId, itemId })
-          .then(setVersions, (err: unknown) => setError(message(err)));
+          .then(setVersions, (err: unknown) => setError(errorMessage(err)));
       },
     ),
   );
@@ -45,7 +46,7 @@ export function ItemHistory(props: {
       });
       setSelected({ id: version.id, state });
     } catch (err) {
-      setError(message(err));
+      setError(errorMessage(err));
     }
   };
 
@@ -63,25 +64,14 @@ export function ItemHistory(props: {
       });
       setSelected(null);
     } catch (err) {
-      setError(message(err));
+      setError(errorMessage(err));
     } finally {
       setRestoring(false);
     }
   };
 
   return (
-    <section class="history" aria-label="History">
-      <header class="history-header">
-        <h2>History</h2>
-        <button class="ghost" onClick={() => props.onClose()}>
-          Close history
-        </button>
-      </header>
-      <Show when={error()}>
-        <p class="field-error" role="alert">
-          {error()}
-        </p>
-      </Show>
+    <Panel class="history" title="History" closeLabel="Close history" onClose={props.onClose} error={error()}>
       <Show when={versions()} fallback={<p class="muted">Reading history…</p>}>
         {(list) => (
           <ol class="versions" aria-label="Versions">
@@ -125,10 +115,6 @@ export function ItemHistory(props: {
           </article>
         )}
       </Show>
-    </section>
+    </Panel>
   );
-}
-
-function message(err: unknown): string {
-  return err instanceof EngineRequestError ? err.rpc.message : String(err);
 }

@@ -1,7 +1,7 @@
 import type { JSX } from 'solid-js';
 import { Show, createSignal } from 'solid-js';
 import { checkName } from '../../shared/limits.ts';
-import { EngineRequestError } from '../engine-client.ts';
+import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { collectionHref, navigate } from '../router.ts';
 
@@ -30,7 +30,7 @@ export function NewCollectionDialog(): JSX.Element {
       dialog?.close();
       navigate(collectionHref(collectionId));
     } catch (err) {
-      setError(err instanceof EngineRequestError ? err.rpc.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -9,6 +11,7 @@ const buildId = process.env['PINAX_BUILD_ID'] ?? new Date().toISOString();
 export default defineConfig({
   define: { __PINAX_BUILD_ID__: JSON.stringify(buildId) },
   plugins: [
+    requireAutomergeRepoPatch(),
     solid(),
     VitePWA({
       strategies: 'injectManifest',
@@ -41,7 +44,6 @@ export default defineConfig({
   ],
   worker: {
     format: 'es',
-    plugins: () => [automergeRepoLoadFixes()],
   },
   optimizeDeps: {
     include: [
@@ -64,40 +66,19 @@ export default defineConfig({
 });
 
 /**
- * Two build-time edits to automerge-repo 2.5.6's engine code, each worth hundreds of milliseconds on
- * a 10k-item collection (a fresh device's first load and every cold open). The build fails loudly
- * if the code they edit ever changes upstream.
- * - StorageSubsystem loads a stored document with `loadIncremental(init(), bytes)`, which builds the
- *   JS document by applying a patch per value: ~3x slower than `load(bytes)` (Node: 0.9 s against
- *   0.32 s). The two accept the same input (a snapshot plus incremental chunks, in any order) and
- *   give the same document.
- * - DocHandle computes `diff(doc, [], heads)` for the "change" event when a document first appears
- *   (loaded or received): every value of the document decoded again into patches (~0.5 s) that no
- *   one is listening for yet. It now emits that first "change" with no patches; our listeners
- *   treat an empty patch list as "re-read everything".
+ * patches/@automerge+automerge-repo+2.5.6.patch (applied by patch-package on install; see
+ * patches/README.md) makes the engine's loads and saves much cheaper. Without it the app still
+ * works, only slower, so building without it would go unnoticed: refuse instead.
  */
-function automergeRepoLoadFixes(): Plugin {
-  const edits: Array<{ file: RegExp; from: string; to: string }> = [
-    {
-      file: /storage[\\/]StorageSubsystem\.js$/,
-      from: 'A.loadIncremental(A.init(), binary)',
-      to: 'A.load(binary)',
-    },
-    {
-      file: /[\\/]DocHandle\.js$/,
-      from: 'const patches = A.diff(after, beforeHeads, afterHeads);\n            if (patches.length > 0) {',
-      to: 'const patches = beforeHeads.length === 0 ? [] : A.diff(after, beforeHeads, afterHeads);\n            if (patches.length > 0 || beforeHeads.length === 0) {',
-    },
-  ];
+function requireAutomergeRepoPatch(): Plugin {
   return {
-    name: 'pinax:automerge-repo-load-fixes',
-    transform(code, id) {
-      if (!/@automerge[\\/]automerge-repo[\\/]dist[\\/]/.test(id)) return null;
-      const edit = edits.find((e) => e.file.test(id));
-      if (!edit) return null;
-      if (!code.includes(edit.from))
-        this.error(`automerge-repo changed (${id}): revisit automergeRepoLoadFixes in vite.config.ts`);
-      return { code: code.replace(edit.from, edit.to), map: null };
+    name: 'pinax:require-automerge-repo-patch',
+    buildStart() {
+      const file = fileURLToPath(
+        new URL('./node_modules/@automerge/automerge-repo/dist/storage/StorageSubsystem.js', import.meta.url),
+      );
+      if (!readFileSync(file, 'utf8').includes('deferCompaction'))
+        this.error('automerge-repo is not patched: run `npm install` (its postinstall runs patch-package)');
     },
   };
 }

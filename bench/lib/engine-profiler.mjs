@@ -49,7 +49,8 @@ async function makeSourceMapper(distDir) {
   };
   return (frame) => {
     const map = mapFor(frame.url);
-    if (!map) return null;
+    // Frames without a position (lineNumber -1: the script's top level, natives) map to nothing.
+    if (!map || frame.lineNumber < 0) return null;
     const pos = traceMapping.originalPositionFor(map, {
       line: frame.lineNumber + 1,
       column: frame.columnNumber,

@@ -11,6 +11,7 @@ import { Repo } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { WebSocketServer } from 'ws';
 import { makeLogger, type Logger } from '../shared/log.ts';
+import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import type { RelayConfig } from './config.ts';
 import { createConnectionGuard } from './connection-guard.ts';
 import { DIRECTORY_PATH, ensureDirectory } from './directory.ts';
@@ -91,6 +92,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     // announce=false: never push documents to peers; access=true: serve any document asked for by id.
     shareConfig: { announce: () => Promise.resolve(false), access: () => Promise.resolve(true) },
   });
+  // Saving a whole document on the sync path (upstream's compaction) would stall every peer.
+  compactWhenIdle(repo);
   // Fails here, with the reason, when the data dir is not writable (the id is stored on first run).
   await repo.storageId();
   // The network subsystem connects the adapter only after the storage id is loaded; sockets that

@@ -14,6 +14,7 @@ import type { CollectionDoc, ItemFields } from './domain/collection-doc.ts';
 import {
   findItem,
   insertItem,
+  insertItems,
   patchItem,
   readString,
   setBodyDoc,
@@ -123,10 +124,13 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       });
       const live = await requireCollection(ctx, cmd.collectionId);
       const itemIds = batch.map(() => newItemId());
-      live.handle.change((doc) => {
-        const now = Date.now();
-        batch.forEach((fields, i) => insertItem(doc, itemIds[i]!, fields, now));
-      });
+      live.handle.change((doc) =>
+        insertItems(
+          doc,
+          batch.map((fields, i) => [itemIds[i]!, fields] as const),
+          Date.now(),
+        ),
+      );
       await ctx.flush([live.id]);
       return { itemIds };
     }

@@ -26,6 +26,7 @@ import type { PortLike } from './rpc-server.ts';
 import { postLog, serveTab } from './rpc-server.ts';
 import { subscribeCollection, subscribeItem } from './subscriptions.ts';
 import { CompactingStorageAdapter } from './storage/compacting-storage.ts';
+import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
 import { SyncMonitor } from './sync-monitor.ts';
 
@@ -48,7 +49,10 @@ export function startEngine(mode: EngineMode): Engine {
   const siblings = new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' });
   const chunks = new DexieStorageAdapter(db.chunks);
   const storage = new CompactingStorageAdapter(chunks);
-  const repo = createRepo(storage, mode === 'shared-worker' ? [relay, siblings] : [siblings]);
+  const repo = createRepo(storage, mode === 'shared-worker' ? [relay, siblings] : [siblings]).then((r) => {
+    compactWhenIdle(r);
+    return r;
+  });
   const bootstrap = snapshotBootstrap(
     { save: (key, data) => storage.save(key, data), hasAny: (prefix) => chunks.hasAny(prefix) },
     snapshotUrlFor(relayUrl),

@@ -102,8 +102,8 @@ export function touchedItems(patches: ReadonlyArray<{ path: ReadonlyArray<string
   meta: boolean;
 } {
   const ids = new Set<ItemId>();
-  // A change with no patches is a document appearing whole (see automergeRepoLoadFixes in
-  // vite.config.ts): nothing says what changed, so everything is re-read.
+  // A change with no patches is a document appearing whole (see patches/README.md): nothing says
+  // what changed, so everything is re-read.
   let all = patches.length === 0;
   let meta = false;
   for (const { path } of patches) {
@@ -119,8 +119,19 @@ export function touchedItems(patches: ReadonlyArray<{ path: ReadonlyArray<string
 }
 
 export function makeSnippet(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
+  // Only the start of the body is folded: bodies run to 100 KB, and a snippet is computed for every
+  // item an import or a sync brings. The window grows only when the body opens with lots of space.
+  let window = SNIPPET_CHARS * 4;
+  let flat = foldSpace(body.slice(0, window));
+  while (flat.length <= SNIPPET_CHARS && window < body.length) {
+    window *= 4;
+    flat = foldSpace(body.slice(0, window));
+  }
   return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS - 1)}…` : flat;
+}
+
+function foldSpace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function itemFields(id: ItemId, record: ItemRecord): ItemSummary {

@@ -10,7 +10,7 @@ import type { CollectionId } from '../../shared/types.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { CollectionStore } from '../collection-store.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
-import { findItem, insertItem, readString } from '../domain/collection-doc.ts';
+import { findItem, insertItems, readString } from '../domain/collection-doc.ts';
 import { newItemId } from '../domain/ids.ts';
 import { allItemIds } from '../domain/materialize.ts';
 import { exportJson, exportMarkdownZip, unzipMarkdown } from '../transfer/export-format.ts';
@@ -40,10 +40,13 @@ export function runImport(
     for (let start = 0; start < records.length; start += MAX_BATCH_ITEMS) {
       if (cancelled) break;
       const batch = records.slice(start, start + MAX_BATCH_ITEMS);
-      live.handle.change((doc) => {
-        const now = Date.now();
-        for (const record of batch) insertItem(doc, newItemId(), record, now);
-      });
+      live.handle.change((doc) =>
+        insertItems(
+          doc,
+          batch.map((record) => [newItemId(), record] as const),
+          Date.now(),
+        ),
+      );
       await collections.flush([live.id]);
       progress.imported += batch.length;
       send();

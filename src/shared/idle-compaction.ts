@@ -1,0 +1,72 @@
+// Moves automerge-repo's compaction (saving the whole document as one snapshot and deleting the
+// chunks it replaces) off the write path. Upstream compacts inside the save that follows a change as
+// soon as a document's incremental chunks outweigh its snapshot: during a 10k-item import that is a
+// full save of a growing document on every other batch, most of the import's time. Here the save
+// stays incremental (cheap, and just as durable) and the compaction runs once the document has been
+// quiet for `idleMs`, with the document already in memory.
+//
+// Used by the engine and by the relay. It needs the two members that
+// patches/@automerge+automerge-repo+2.5.6.patch adds to automerge-repo's StorageSubsystem; without
+// them nothing changes and upstream compacts as before.
+
+import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
+import { makeLogger } from './log.ts';
+
+/** The members the build adds to StorageSubsystem. */
+export interface DeferrableCompaction {
+  /** Consulted when a save would compact; true means "save incrementally now, compact later". */
+  deferCompaction?: (documentId: DocumentId) => boolean;
+  /** Compacts now unless a compaction is already running; false when it did not run. */
+  compactNow?: (documentId: DocumentId, doc: unknown) => Promise<boolean>;
+}
+
+/** Defers the repo's compactions to idle time; returns the undo (pending compactions are dropped). */
+export function compactWhenIdle(repo: Repo, { idleMs = 2_000 } = {}): () => void {
+  const storage = repo.storageSubsystem as (DeferrableCompaction & object) | undefined;
+  if (!storage || typeof storage.compactNow !== 'function') return () => undefined;
+  const compactNow = storage.compactNow.bind(storage);
+  const timers = new Map<DocumentId, unknown>();
+
+  const schedule = (documentId: DocumentId): void => {
+    runtime.clearTimeout(timers.get(documentId));
+    timers.set(
+      documentId,
+      runtime.setTimeout(() => {
+        timers.delete(documentId);
+        void compact(documentId);
+      }, idleMs),
+    );
+  };
+
+  const compact = async (documentId: DocumentId): Promise<void> => {
+    const handle = repo.handles[documentId];
+    if (!handle?.isReady()) return;
+    try {
+      const started = runtime.performance.now();
+      // Another document's compaction is running (upstream allows one at a time): try again later.
+      if (!(await compactNow(documentId, handle.doc()))) return schedule(documentId);
+      log.debug(`compacted ${documentId} in ${Math.round(runtime.performance.now() - started)} ms`);
+    } catch (error) {
+      log.error(`could not compact ${documentId}`, error);
+    }
+  };
+
+  storage.deferCompaction = (documentId) => {
+    schedule(documentId);
+    return true;
+  };
+  return () => {
+    delete storage.deferCompaction;
+    for (const timer of timers.values()) runtime.clearTimeout(timer);
+    timers.clear();
+  };
+}
+
+const log = makeLogger('pinax:storage');
+
+// Timers and a clock exist wherever this runs (a worker, Node), but src/shared is typed for neither.
+const runtime = globalThis as unknown as {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+  performance: { now(): number };
+};

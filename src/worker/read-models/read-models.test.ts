@@ -105,6 +105,29 @@ describe('ReadModels', () => {
     expect((await catalog(first.db)).find((row) => row.itemId === 'item-a')?.deleted).toBe(1);
   });
 
+  it('writes each derived row once, even when a catalog write outlasts the flush interval', async () => {
+    const { handle, devices } = setup();
+    const { models, db } = freshModels();
+    const written: string[] = [];
+    const bulkPut = db.catalog.bulkPut.bind(db.catalog);
+    // A slow disk: every catalog write takes longer than the 100 ms between flushes (kept busy with
+    // reads, as a timer would end the transaction).
+    db.catalog.bulkPut = (async (rows: readonly CatalogRow[]) => {
+      const started = Date.now();
+      while (Date.now() - started < 250) await db.catalog.get(['none', 'none']);
+      written.push(...rows.map((row) => row.itemId));
+      return bulkPut(rows as CatalogRow[]);
+    }) as typeof db.catalog.bulkPut;
+    await models.track(handle.documentId, handle);
+    for (let item = 0; item < ITEM_IDS.length; item++) {
+      apply({ kind: 'insert', device: 0, item, words: [item], tags: [] }, handle, devices);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    await models.flush();
+    expect([...written].sort()).toEqual([...ITEM_IDS].sort());
+    expect(await catalog(db)).toHaveLength(ITEM_IDS.length);
+  });
+
   it('removing a collection drops its rows and index entries', async () => {
     const { handle, devices } = setup();
     const { models, db } = freshModels();

@@ -37,6 +37,8 @@ export class ReadModels {
   #pendingRows = new Map<string, CatalogRow>();
   #pendingStates = new Map<string, ReadModelStateRow>();
   #rowFlush: ReturnType<typeof setTimeout> | undefined;
+  /** The catalog write in flight: writes run one at a time, or a slow one would be written twice. */
+  #rowWrite: Promise<void> = Promise.resolve();
   #indexSave: ReturnType<typeof setTimeout> | undefined;
   #indexDirtySince = 0;
   #listeners = new Set<ReadModelListener>();
@@ -175,7 +177,7 @@ export class ReadModels {
     this.#drain();
     clearTimeout(this.#rowFlush);
     this.#rowFlush = undefined;
-    await this.#writeRows();
+    await this.#queueRowWrite();
     if (this.#indexSave !== undefined) {
       clearTimeout(this.#indexSave);
       this.#indexSave = undefined;
@@ -310,8 +312,18 @@ export class ReadModels {
   #scheduleRowFlush(): void {
     this.#rowFlush ??= setTimeout(() => {
       this.#rowFlush = undefined;
-      this.#writeRows().catch((error: unknown) => log.error('could not store catalog rows', error));
+      this.#queueRowWrite().catch((error: unknown) => log.error('could not store catalog rows', error));
     }, ROW_FLUSH_MS);
+  }
+
+  /**
+   * Pending rows stay pending (and readable) until their transaction commits; a write started
+   * meanwhile would take them again. So each write waits for the one before it.
+   */
+  #queueRowWrite(): Promise<void> {
+    const write = this.#rowWrite.catch(() => undefined).then(() => this.#writeRows());
+    this.#rowWrite = write;
+    return write;
   }
 
   async #writeRows(): Promise<void> {

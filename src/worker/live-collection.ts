@@ -23,6 +23,7 @@ export class LiveCollection {
   #summary: CollectionSummary;
   #listeners = new Set<PatchListener>();
   #disposeHandle: () => void;
+  #disposed = false;
 
   constructor(id: CollectionId, handle: DocHandle<CollectionDoc>) {
     this.id = id;
@@ -30,7 +31,12 @@ export class LiveCollection {
     const doc = handle.doc();
     this.#items = materializeItems(doc);
     this.#summary = summarizeCollection(id, doc, this.#items.size);
-    const onChange = (payload: DocHandleChangePayload<CollectionDoc>) => this.#applyChange(payload);
+    // Derived just after the change, in a microtask: the command that made it (and whatever else
+    // changes the document in the same task) is done before any row is computed or sent.
+    const onChange = (payload: DocHandleChangePayload<CollectionDoc>) =>
+      queueMicrotask(() => {
+        if (!this.#disposed) this.#applyChange(payload);
+      });
     handle.on('change', onChange);
     this.#disposeHandle = () => handle.off('change', onChange);
   }
@@ -58,6 +64,7 @@ export class LiveCollection {
   }
 
   dispose(): void {
+    this.#disposed = true;
     this.#disposeHandle();
     this.#listeners.clear();
   }

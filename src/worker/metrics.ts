@@ -1,7 +1,8 @@
 // Engine timings as User Timing measures, so tools (the benchmark, DevTools' Performance panel) can
 // read them from the worker without a protocol of their own. "Commit" is the in-memory part of a
-// write: from receiving the command to its Automerge change being applied and the read models
-// updated. The durable part, the IndexedDB flush, follows and is what the tab's ack waits for.
+// write: from receiving the command to its Automerge change being applied. Deriving rows for
+// subscribers and the read models follows in a microtask of the same task; the durable part, the
+// IndexedDB flush, follows too and is what the tab's ack waits for.
 
 export const COMMIT_MEASURE = 'pinax:commit';
 /** User Timing entries are kept until cleared: keep at most about this many. */

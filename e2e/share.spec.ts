@@ -66,3 +66,58 @@ test('an unknown id says it could not be found; a link opened offline waits, the
   await expect(b.heading('Opened offline')).toBeVisible({ timeout: 30_000 });
   await expect(b.rowTitles()).toHaveText(['Arrives later']);
 });
+
+test('a 2,000-item collection opened on a fresh device shows its progress, then every item, searchable', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  const url = await a.createCollection('Big shelf');
+  const collectionId = new URL(url).hash.replace('#/c/', '');
+  await a.page.evaluate(async (collectionId) => {
+    const client = (window as unknown as { __pinax: { client: PinaxClient } }).__pinax.client;
+    for (let batch = 0; batch < 2; batch++) {
+      const items = Array.from({ length: 1000 }, (_, i) => ({
+        title: `Shelf item ${batch * 1000 + i}`,
+        body: `shelfword ${'filler text '.repeat(60)}`,
+        tags: ['shelf'],
+      }));
+      await client.command({ type: 'addItems', collectionId, items });
+    }
+  }, collectionId);
+  await expect(a.page.getByText('2000 items')).toBeVisible();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+
+  // B records every progress bar it shows, however briefly.
+  const bContext = await newDevice({ label: 'B' });
+  await bContext.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __progressSeen: string[] }).__progressSeen = seen;
+    new MutationObserver(() => {
+      for (const bar of document.querySelectorAll('progress')) {
+        const label = bar.getAttribute('aria-label') ?? '';
+        if (seen.at(-1) !== label) seen.push(label);
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  const b = await AppPage.open(bContext, url);
+  await expect(b.heading('Big shelf')).toBeVisible({ timeout: 30_000 });
+  await expect(b.page.getByText('2000 items')).toBeVisible();
+  // The items bar goes away once all 2,000 are stored and indexed on B.
+  await expect(b.page.getByRole('progressbar', { name: /^Receiving/ })).toHaveCount(0, { timeout: 30_000 });
+  const seen = await b.page.evaluate(
+    () => (window as unknown as { __progressSeen: string[] }).__progressSeen,
+  );
+  expect(seen.some((label) => /^Receiving [\d,]+ of 2,000 items$/.test(label))).toBe(true);
+
+  await b.page.getByRole('searchbox', { name: 'Search' }).fill('shelfword');
+  await expect(b.page.getByRole('region', { name: 'Search' }).getByRole('status')).toHaveText('2000 results');
+  await b.page.getByRole('searchbox', { name: 'Search' }).fill('1999');
+  await expect(b.page.getByRole('list', { name: 'Search results' }).locator('.title').first()).toHaveText(
+    'Shelf item 1999',
+  );
+});
+
+interface PinaxClient {
+  command(cmd: unknown): Promise<unknown>;
+}

@@ -158,7 +158,12 @@ export interface QuerySubscriptionPayloads {
   presence: PresenceState;
   directory: DirectoryState;
   import: ImportProgress;
-  readModelProgress: { pending: number; total: number };
+  /** Items still to derive into the catalog and search index, in all and per collection. */
+  readModelProgress: {
+    pending: number;
+    total: number;
+    collections: Record<string, { pending: number; total: number }>;
+  };
 }
 
 /** Validates the query commands; undefined when `raw.type` is not one of them. */

@@ -32,7 +32,13 @@ export interface ItemDetail extends ItemSummary {
 export type CollectionState =
   | { status: 'loading'; id: CollectionId; received?: TransferProgress }
   | { status: 'unavailable'; id: CollectionId; reason: string }
-  | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[] };
+  | {
+      status: 'ready';
+      collection: CollectionSummary;
+      items: ItemSummary[];
+      /** First load on this device: its catalog and search index are still being built. */
+      arriving?: true;
+    };
 
 export type SyncState = 'Offline' | 'Connecting' | 'Syncing' | 'Synced';
 

@@ -26,10 +26,11 @@ export function subscribeCollection(
 ): () => void {
   let active = true;
   let unsubscribe: (() => void) | undefined;
-  const attachLive = async () => {
+  // `arriving`: the collection has no catalog on this device yet (its first load).
+  const attachLive = async (arriving: boolean) => {
     const state = await collections.currentState(id);
     if (!active || unsubscribe) return;
-    push({ kind: 'state', state });
+    push({ kind: 'state', state: state.status === 'ready' && arriving ? { ...state, arriving } : state });
     const live = state.status === 'ready' ? await collections.get(id) : undefined;
     if (!active || !live || unsubscribe) return;
     unsubscribe = live.subscribe(({ collection, upserts, removed }) => {
@@ -39,7 +40,7 @@ export function subscribeCollection(
   const attach = async () => {
     const [rows, summary] = await Promise.all([readModels.collectionRows(id), collections.summary(id)]);
     if (!active || unsubscribe) return;
-    if (!rows || !summary) return attachLive();
+    if (!rows || !summary) return attachLive(!rows);
     unsubscribe = serveFromCatalog(collections, readModels, id, rows, summary, push);
   };
   push({ kind: 'state', state: { status: 'loading', id } });
@@ -51,7 +52,7 @@ export function subscribeCollection(
   void attach().catch((error: unknown) => log.error('collection subscription failed', error));
   // A collection that was unavailable (say, opened before the relay answered) may arrive later.
   const offLoaded = collections.onLoaded((loadedId) => {
-    if (loadedId === id) void attachLive();
+    if (loadedId === id) void attachLive(true);
   });
   return () => {
     active = false;

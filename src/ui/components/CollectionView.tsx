@@ -18,12 +18,13 @@ import { EditingNow, PresenceBar } from './PresenceBar.tsx';
 import type { PresenceState } from '../../shared/queries.ts';
 import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
+import { ReceivingBytes, ReceivingItems } from './ReceivingProgress.tsx';
 import { variant } from '../variant.ts';
 
 type ViewState =
   | { status: 'loading'; received?: TransferProgress }
   | { status: 'unavailable'; reason: string }
-  | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[] };
+  | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[]; arriving: boolean };
 
 export function CollectionView(props: { collectionId: CollectionId; itemId: ItemId | null }): JSX.Element {
   const engine = useEngine();
@@ -52,6 +53,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       (collectionId) => {
         const byId = new Map<ItemId, ItemSummary>();
         let order: ItemId[] = [];
+        let arriving = false;
         setView({ status: 'loading' });
         setPanel(null);
         void engine.command({ type: 'openCollection', collectionId });
@@ -67,10 +69,12 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
             byId.clear();
             for (const item of state.items) byId.set(item.id, item);
             order = sortedIds(byId);
+            arriving = state.arriving === true;
             return setView({
               status: 'ready',
               collection: state.collection,
               items: order.map((id) => byId.get(id)!),
+              arriving,
             });
           }
           let resort = false;
@@ -84,6 +88,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
             status: 'ready',
             collection: update.collection,
             items: order.map((id) => byId.get(id)!),
+            arriving,
           });
         };
         onCleanup(engine.subscribe({ type: 'collection', collectionId }, apply));
@@ -118,7 +123,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
         {(v) => (
           <section class="empty" aria-busy="true">
             <p class="muted">Opening collection…</p>
-            <Show when={v().received}>{(received) => <ReceivingProgress received={received()} />}</Show>
+            <Show when={v().received}>{(received) => <ReceivingBytes received={received()} />}</Show>
           </section>
         )}
       </Match>
@@ -141,6 +146,9 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 panel={panel()}
                 onPanel={setPanel}
               />
+              <Show when={v().arriving}>
+                <ReceivingItems collectionId={props.collectionId} />
+              </Show>
               <PresenceBar presence={presence()} />
               <Show when={panel() === 'timeline'}>
                 <CollectionTimeline
@@ -179,30 +187,6 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       </Match>
     </Switch>
   );
-}
-
-/** A collection downloading for the first time: bytes, as item counts are not known yet. */
-function ReceivingProgress(props: { received: TransferProgress }): JSX.Element {
-  const text = () =>
-    props.received.totalBytes
-      ? `Receiving ${formatBytes(props.received.bytes)} of ${formatBytes(props.received.totalBytes)}`
-      : `Receiving ${formatBytes(props.received.bytes)}`;
-  return (
-    <div class="receiving">
-      <progress
-        aria-label="Receiving collection"
-        aria-valuetext={text()}
-        max={props.received.totalBytes ?? undefined}
-        value={props.received.totalBytes ? props.received.bytes : undefined}
-      />
-      <p class="muted">{text()}</p>
-    </div>
-  );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** Newest first by creation, so rows don't jump while someone types in one of them. */

@@ -19,9 +19,11 @@ import { RecentRows } from './recent-rows.ts';
 export const CATALOG_FORMAT_VERSION = 1;
 
 export interface RebuildProgress {
-  /** Items still to (re)derive across collections being rebuilt; 0 when idle. */
+  /** Live items still to (re)derive across collections being rebuilt; 0 when idle. */
   pending: number;
   total: number;
+  /** The same per collection being rebuilt (a collection just arrived, or a format change). */
+  collections: Record<string, { pending: number; total: number }>;
 }
 
 export type ReadModelListener = (collectionId: string) => void;
@@ -269,11 +271,19 @@ export class ReadModels {
     catalogIds: string[],
     indexIds: string[],
   ): Promise<void> {
-    const total = Math.max(catalogIds.length, indexIds.length);
+    const slices = Math.max(catalogIds.length, indexIds.length);
+    // Progress counts live items, as the collection's item count does; tombstones are derived too.
+    const longer = catalogIds.length >= indexIds.length ? catalogIds : indexIds;
+    const isLive = (doc: CollectionDoc, id: string) => {
+      const record = findItem(doc, id);
+      return record !== undefined && record.deletedAt === undefined;
+    };
+    const startDoc = handle.doc();
+    const total = longer.filter((id) => isLive(startDoc, id)).length;
     const progress = { pending: total, total };
     this.#rebuilding.set(collectionId, progress);
     try {
-      for (let start = 0; start < total; start += REBUILD_SLICE) {
+      for (let start = 0; start < slices; start += REBUILD_SLICE) {
         // Each slice reads the document as it is now; changes meanwhile arrive through onChange.
         const doc = handle.doc();
         this.#derive(
@@ -282,7 +292,8 @@ export class ReadModels {
           catalogIds.slice(start, start + REBUILD_SLICE),
           indexIds.slice(start, start + REBUILD_SLICE),
         );
-        progress.pending = Math.max(0, total - start - REBUILD_SLICE);
+        const done = longer.slice(start, start + REBUILD_SLICE).filter((id) => isLive(startDoc, id)).length;
+        progress.pending = Math.max(0, progress.pending - done);
         this.#emitProgress();
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
@@ -370,11 +381,13 @@ export class ReadModels {
   #progress(): RebuildProgress {
     let pending = 0;
     let total = 0;
-    for (const p of this.#rebuilding.values()) {
+    const collections: RebuildProgress['collections'] = {};
+    for (const [id, p] of this.#rebuilding) {
       pending += p.pending;
       total += p.total;
+      collections[id] = { pending: p.pending, total: p.total };
     }
-    return { pending, total };
+    return { pending, total, collections };
   }
 
   #emitProgress(): void {

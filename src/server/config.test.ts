@@ -19,7 +19,14 @@ describe('parseConfig', () => {
       staticDir: DEFAULT_STATIC_DIR,
       maxFrameBytes: 32 * 1024 * 1024,
       maxMessagesPerSecond: 500,
+      evictIdleMs: 300_000,
     });
+  });
+
+  it('reads the idle eviction time, where 0 turns eviction off', () => {
+    expect(config(['--evict-idle-ms', '0']).evictIdleMs).toBe(0);
+    expect(config([], { EVICT_IDLE_MS: '1500' }).evictIdleMs).toBe(1500);
+    expect(() => config(['--evict-idle-ms', 'soon'])).toThrow(ConfigError);
   });
 
   it('defaults the static dir to the project dist/', () => {
@@ -38,6 +45,7 @@ describe('parseConfig', () => {
         '--max-frame-bytes',
         '65536',
         '--max-messages-per-second=0',
+        '--evict-idle-ms=60000',
       ]),
     ).toEqual({
       port: 0,
@@ -46,6 +54,7 @@ describe('parseConfig', () => {
       staticDir: '/opt/app',
       maxFrameBytes: 65536,
       maxMessagesPerSecond: 0,
+      evictIdleMs: 60_000,
     });
   });
 
@@ -57,6 +66,7 @@ describe('parseConfig', () => {
       STATIC_DIR: 's',
       MAX_FRAME_BYTES: '2048',
       MAX_MESSAGES_PER_SECOND: '50',
+      EVICT_IDLE_MS: '1000',
     };
     expect(config([], env)).toEqual({
       port: 9000,
@@ -65,6 +75,7 @@ describe('parseConfig', () => {
       staticDir: '/srv/pinax/s',
       maxFrameBytes: 2048,
       maxMessagesPerSecond: 50,
+      evictIdleMs: 1000,
     });
     expect(config(['--port', '9001', '--data-dir', '/e'], env)).toMatchObject({
       port: 9001,

@@ -16,6 +16,8 @@ export interface RelayConfig {
   maxFrameBytes: number;
   /** Frames per second one connection may send on average (bursts of 10 s allowed); 0 = no limit. */
   maxMessagesPerSecond: number;
+  /** Documents nobody has synced for this long are dropped from memory (kept on disk); 0 = never. */
+  evictIdleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -43,9 +45,18 @@ Options (environment variable in brackets; flags win):
   --max-messages-per-second <n>
                          frames per second per connection, 0 = unlimited
                          [MAX_MESSAGES_PER_SECOND] (default 500)
+  --evict-idle-ms <n>    drop documents idle this long from memory, 0 = never
+                         [EVICT_IDLE_MS] (default 300000)
   --help                 print this help`;
 
-type Key = 'port' | 'host' | 'data-dir' | 'static-dir' | 'max-frame-bytes' | 'max-messages-per-second';
+type Key =
+  | 'port'
+  | 'host'
+  | 'data-dir'
+  | 'static-dir'
+  | 'max-frame-bytes'
+  | 'max-messages-per-second'
+  | 'evict-idle-ms';
 
 const ENV_NAMES: Record<Key, string> = {
   port: 'PORT',
@@ -54,6 +65,7 @@ const ENV_NAMES: Record<Key, string> = {
   'static-dir': 'STATIC_DIR',
   'max-frame-bytes': 'MAX_FRAME_BYTES',
   'max-messages-per-second': 'MAX_MESSAGES_PER_SECOND',
+  'evict-idle-ms': 'EVICT_IDLE_MS',
 };
 
 const KEYS = Object.keys(ENV_NAMES) as Key[];
@@ -104,6 +116,7 @@ export function parseConfig(
   const staticDir = pick('static-dir');
   const maxFrame = pick('max-frame-bytes');
   const rate = pick('max-messages-per-second');
+  const evictIdle = pick('evict-idle-ms');
 
   return {
     kind: 'config',
@@ -118,6 +131,7 @@ export function parseConfig(
         ? parseInteger(maxFrame.value, maxFrame.source, MIN_FRAME_BYTES, MAX_FRAME_BYTES_LIMIT)
         : 32 * 1024 * 1024,
       maxMessagesPerSecond: rate ? parseInteger(rate.value, rate.source, 0, 1_000_000) : 500,
+      evictIdleMs: evictIdle ? parseInteger(evictIdle.value, evictIdle.source, 0, 2_147_483_647) : 300_000,
     },
   };
 }

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Repo } from '@automerge/automerge-repo';
+import { parseAutomergeUrl, Repo } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { WebSocketServer } from 'ws';
 import { makeLogger, type Logger } from '../shared/log.ts';
@@ -15,6 +15,7 @@ import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import type { RelayConfig } from './config.ts';
 import { createConnectionGuard } from './connection-guard.ts';
 import { DIRECTORY_PATH, ensureDirectory } from './directory.ts';
+import { evictIdleDocuments } from './eviction.ts';
 import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
 import {
   METRICS_PATH,
@@ -93,7 +94,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     shareConfig: { announce: () => Promise.resolve(false), access: () => Promise.resolve(true) },
   });
   // Saving a whole document on the sync path (upstream's compaction) would stall every peer.
-  compactWhenIdle(repo);
+  const compaction = compactWhenIdle(repo);
   // Fails here, with the reason, when the data dir is not writable (the id is stored on first run).
   await repo.storageId();
   // The network subsystem connects the adapter only after the storage id is loaded; sockets that
@@ -101,6 +102,16 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   await adapter.whenConnected();
   const storageBytes = cachedDirectorySize(config.dataDir);
   const directoryUrl = await ensureDirectory(repo, config.dataDir, log);
+  const directoryId = parseAutomergeUrl(directoryUrl).documentId;
+  const eviction =
+    config.evictIdleMs > 0
+      ? evictIdleDocuments(repo, {
+          idleMs: config.evictIdleMs,
+          pinned: (id) => id === directoryId,
+          settle: (id) => compaction.settle(id),
+          log,
+        })
+      : undefined;
 
   const stats = (): RelayStats => ({
     ok: true,
@@ -195,6 +206,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       shuttingDown = true;
+      eviction?.stop();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await closeSockets(wss, options.closeGraceMs ?? 1000);
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -20,10 +20,21 @@ export interface DeferrableCompaction {
   compactNow?: (documentId: DocumentId, doc: unknown) => Promise<boolean>;
 }
 
-/** Defers the repo's compactions to idle time; returns the undo (pending compactions are dropped). */
-export function compactWhenIdle(repo: Repo, { idleMs = 2_000 } = {}): () => void {
+export interface IdleCompaction {
+  /**
+   * Compacts a document now if a compaction is waiting for it (before dropping it from memory).
+   * False when one is still waiting (another document's compaction was running).
+   */
+  settle(documentId: DocumentId): Promise<boolean>;
+  /** Back to upstream behaviour; waiting compactions are dropped. */
+  stop(): void;
+}
+
+/** Defers the repo's compactions until each document has been idle for `idleMs`. */
+export function compactWhenIdle(repo: Repo, { idleMs = 2_000 } = {}): IdleCompaction {
   const storage = repo.storageSubsystem as (DeferrableCompaction & object) | undefined;
-  if (!storage || typeof storage.compactNow !== 'function') return () => undefined;
+  if (!storage || typeof storage.compactNow !== 'function')
+    return { settle: () => Promise.resolve(true), stop: () => undefined };
   const compactNow = storage.compactNow.bind(storage);
   const timers = new Map<DocumentId, unknown>();
 
@@ -55,10 +66,19 @@ export function compactWhenIdle(repo: Repo, { idleMs = 2_000 } = {}): () => void
     schedule(documentId);
     return true;
   };
-  return () => {
-    delete storage.deferCompaction;
-    for (const timer of timers.values()) runtime.clearTimeout(timer);
-    timers.clear();
+  return {
+    async settle(documentId) {
+      if (!timers.has(documentId)) return true;
+      runtime.clearTimeout(timers.get(documentId));
+      timers.delete(documentId);
+      await compact(documentId);
+      return !timers.has(documentId);
+    },
+    stop() {
+      delete storage.deferCompaction;
+      for (const timer of timers.values()) runtime.clearTimeout(timer);
+      timers.clear();
+    },
   };
 }
 

@@ -76,8 +76,7 @@ describe('compactWhenIdle', () => {
   it('changes nothing once undone: upstream compacts inside the save again', async () => {
     const storage = freshStorage();
     const repo = repoOn(storage);
-    const undo = compactWhenIdle(repo, { idleMs: 60_000 });
-    undo();
+    compactWhenIdle(repo, { idleMs: 60_000 }).stop();
     const handle = repo.create<Notes>({ notes: {} });
     await repo.flush([handle.documentId]);
     await writeBatches(repo, handle.documentId, 6);

@@ -61,6 +61,7 @@ export default defineConfig({
     proxy: {
       '/sync': { target: 'ws://127.0.0.1:8080', ws: true },
       '/snapshot': { target: 'http://127.0.0.1:8080' },
+      '/auth': { target: 'http://127.0.0.1:8080' },
     },
   },
 });

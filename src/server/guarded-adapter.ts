@@ -7,13 +7,18 @@ import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websoc
 import type { PeerId, PeerMetadata } from '@automerge/automerge-repo';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../shared/log.ts';
+import type { Identity } from './auth.ts';
 import { decodeFrame } from './frames.ts';
 
 /** WebSocket close code for "unsupported data" (RFC 6455). */
 export const CLOSE_UNSUPPORTED_DATA = 1003;
+/** WebSocket close code for "policy violation" (RFC 6455). */
+export const CLOSE_POLICY_VIOLATION = 1008;
 
 export interface GuardOptions {
   log: Logger;
+  /** Who is behind a socket (src/server/auth.ts); every socket is anonymous when omitted. */
+  identityOf?: (socket: WebSocket) => Identity | undefined;
   /** Close a socket once it has sent more than this many rejected frames. */
   maxJunkFrames?: number;
   keepAliveIntervalMs?: number;
@@ -29,10 +34,15 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
   rejectedFrames = 0;
   /** Sockets closed for sending junk. */
   closedForJunk = 0;
+  /** Sockets closed for breaking an identity rule (a peer id not theirs). */
+  refusedIdentity = 0;
 
   readonly #log: Logger;
   readonly #maxJunk: number;
   readonly #state = new WeakMap<object, SocketState>();
+  readonly #identityOf: (socket: WebSocket) => Identity | undefined;
+  /** Peer ids of authenticated devices, and their sockets: nobody else may join with them. */
+  readonly #boundPeers = new Map<string, WebSocket>();
   #connected!: () => void;
   readonly #whenConnected = new Promise<void>((resolve) => (this.#connected = resolve));
 
@@ -44,6 +54,7 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     );
     this.#log = options.log;
     this.#maxJunk = options.maxJunkFrames ?? 20;
+    this.#identityOf = options.identityOf ?? (() => undefined);
   }
 
   override connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
@@ -80,6 +91,20 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       if (frame.senderId === this.peerId) return this.#reject(socket, "join with the relay's own peer id");
       if (state.peerId !== undefined && state.peerId !== frame.senderId)
         return this.#reject(socket, 'second join with a different peer id');
+      // Peer ids are self-asserted, and the base class drops any earlier socket with the same one:
+      // bind them to the authenticated device, or anyone could take over its connection.
+      const identity = this.#identityOf(socket);
+      const bound = this.#boundPeers.get(frame.senderId);
+      if (identity?.kind === 'device') {
+        if (identity.peerId !== frame.senderId)
+          return this.#refuse(socket, 'peer id does not match the authenticated session');
+        this.#boundPeers.set(frame.senderId, socket);
+        socket.once('close', () => {
+          if (this.#boundPeers.get(frame.senderId) === socket) this.#boundPeers.delete(frame.senderId);
+        });
+      } else if (bound !== undefined && bound !== socket) {
+        return this.#refuse(socket, 'peer id belongs to an authenticated device');
+      }
       state.peerId = frame.senderId;
     } else if (frame.type === 'ephemeral' && state.peerId !== undefined && state.peerId !== frame.senderId) {
       // automerge-repo forwards an ephemeral message to every other peer of the document, keeping
@@ -120,6 +145,14 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     if (state.junk === 1) this.#log.warn(`sync: dropped a bad frame (${reason})`, { peer: state.peerId });
     else this.#log.debug(`sync: dropped a bad frame (${reason})`, { peer: state.peerId, junk: state.junk });
     if (state.junk > this.#maxJunk) this.#close(socket, `too many invalid frames (last: ${reason})`);
+  }
+
+  /** Closes a socket that broke an identity rule, with the reason (RFC 6455 allows 123 bytes). */
+  #refuse(socket: WebSocket, reason: string): void {
+    this.refusedIdentity++;
+    this.#log.warn(`sync: closing a socket: ${reason}`);
+    if (socket.readyState === socket.OPEN)
+      socket.close(CLOSE_POLICY_VIOLATION, Buffer.from(reason).subarray(0, 120).toString());
   }
 
   #close(socket: WebSocket, reason: string): void {

@@ -23,6 +23,12 @@ export interface MetricsSource {
   rejectedFrames(): number;
   closedForJunk(): number;
   closedForRate(): number;
+  /** Open connections of authenticated devices (the rest are anonymous). */
+  authenticatedConnections(): number;
+  sessionsOpened(): number;
+  handshakesRefused(): number;
+  /** Connections closed for using a peer id that is not theirs. */
+  closedForIdentity(): number;
   storageBytes(): Promise<number>;
 }
 
@@ -98,6 +104,30 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
       type: 'counter',
       help: 'Connections closed for exceeding the rate limit.',
       value: source.closedForRate(),
+    },
+    {
+      name: 'pinax_relay_authenticated_connections',
+      type: 'gauge',
+      help: 'Open WebSocket connections of authenticated devices.',
+      value: source.authenticatedConnections(),
+    },
+    {
+      name: 'pinax_relay_sessions_opened',
+      type: 'counter',
+      help: 'Device handshakes accepted.',
+      value: source.sessionsOpened(),
+    },
+    {
+      name: 'pinax_relay_handshakes_refused',
+      type: 'counter',
+      help: 'Device handshakes refused (bad signature, replay, bad certificate, malformed).',
+      value: source.handshakesRefused(),
+    },
+    {
+      name: 'pinax_relay_closed_for_identity',
+      type: 'counter',
+      help: 'Connections closed for joining with a peer id bound to another identity.',
+      value: source.closedForIdentity(),
     },
     {
       name: 'pinax_relay_storage',

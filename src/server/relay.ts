@@ -14,6 +14,7 @@ import { makeLogger, type Logger } from '../shared/log.ts';
 import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import type { RelayConfig } from './config.ts';
 import { createConnectionGuard } from './connection-guard.ts';
+import { createAuth, type Identity } from './auth.ts';
 import { DIRECTORY_PATH, ensureDirectory } from './directory.ts';
 import { evictIdleDocuments } from './eviction.ts';
 import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
@@ -76,7 +77,12 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
 
   const traffic = new TrafficCounters();
   const connectionGuard = createConnectionGuard(traffic, config.maxMessagesPerSecond, log);
-  const adapter = new GuardedWebSocketServerAdapter(wss, { log });
+  const auth = createAuth({ log });
+  const identities = new WeakMap<object, Identity>();
+  const adapter = new GuardedWebSocketServerAdapter(wss, {
+    log,
+    identityOf: (socket) => identities.get(socket),
+  });
   wss.on('connection', (socket) => {
     connectionGuard.watch(socket);
     socket.on('error', (err: Error & { code?: string }) => {
@@ -127,6 +133,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const serveSnapshot = createSnapshotHandler(repo, log);
   const server = http.createServer((req, res) => {
     const handle = async (): Promise<void> => {
+      if (await auth.handle(req, res)) return;
       if (pathOf(req.url) === SNAPSHOT_PATH) return serveSnapshot(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
@@ -141,6 +148,11 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
           rejectedFrames: () => adapter.rejectedFrames,
           closedForJunk: () => adapter.closedForJunk,
           closedForRate: () => connectionGuard.closedForRate(),
+          authenticatedConnections: () =>
+            [...wss.clients].filter((ws) => identities.get(ws)?.kind === 'device').length,
+          sessionsOpened: () => auth.stats.sessions,
+          handshakesRefused: () => auth.stats.refused,
+          closedForIdentity: () => adapter.refusedIdentity,
           storageBytes,
         });
         res.writeHead(200, {
@@ -183,7 +195,15 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     socket.on('error', (err) => log.debug('http: upgrade socket error', err));
     if (shuttingDown) return refuseUpgrade(socket, 503, 'Service Unavailable');
     if (pathOf(req.url) !== SYNC_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const check = auth.checkUpgrade(req);
+    if (!check.ok) {
+      log.warn(`sync: refused a connection: ${check.reason}`);
+      return refuseUpgrade(socket, check.status, check.status === 403 ? 'Forbidden' : 'Unauthorized');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      identities.set(ws, check.identity);
+      wss.emit('connection', ws, req);
+    });
   });
 
   try {

@@ -12,6 +12,7 @@ import * as Automerge from '@automerge/automerge';
 import type { DocumentId, Repo } from '@automerge/automerge-repo';
 import { isValidDocumentId } from '@automerge/automerge-repo';
 import type { Logger } from '../shared/log.ts';
+import { readSmallBody } from './request-body.ts';
 import { sendText } from './static.ts';
 
 export const SNAPSHOT_PATH = '/snapshot';
@@ -116,20 +117,3 @@ function parseRequest(body: string): DocumentId | undefined {
 }
 
 /** The request body as text, or undefined once it passes `limit` bytes (the rest is not read). */
-function readSmallBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        resolve(undefined);
-        req.pause();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

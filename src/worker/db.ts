@@ -57,8 +57,26 @@ export interface MetaRow {
   value: unknown;
 }
 
+/**
+ * This profile's identity: its device key and, on the device that created the user, the user's
+ * root key. Private keys are non-extractable CryptoKeys: IndexedDB stores them, nothing can read them.
+ */
+export interface IdentityRow {
+  key: 'self';
+  user: string;
+  device: string;
+  deviceKey: CryptoKey;
+  /** Present on the device where the user was created. */
+  userKey?: CryptoKey;
+  /** Certificates from the user's root key to this device. */
+  chain: unknown[];
+  displayName: string;
+  createdAt: number;
+}
+
 export type PinaxDb = Dexie & {
   meta: EntityTable<MetaRow, 'key'>;
+  identity: EntityTable<IdentityRow, 'key'>;
   chunks: Table<ChunkRow, ChunkKey>;
   collections: EntityTable<CollectionRow, 'id'>;
   catalog: Table<CatalogRow, [string, string]>;
@@ -85,5 +103,6 @@ export function openPinaxDb(
     searchIndex: 'id',
   });
   db.version(3).stores({ meta: 'key' });
+  db.version(4).stores({ identity: 'key' });
   return db;
 }

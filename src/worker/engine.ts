@@ -22,6 +22,8 @@ import { patchItem } from './domain/collection-doc.ts';
 import { RelayClientAdapter } from './network/relay-client-adapter.ts';
 import { snapshotBootstrap, snapshotUrlFor } from './network/snapshot-bootstrap.ts';
 import { createRepo } from './repo.ts';
+import { loadOrCreateIdentity } from './identity/keystore.ts';
+import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
 import { postLog, serveTab } from './rpc-server.ts';
 import { subscribeCollection, subscribeItem } from './subscriptions.ts';
@@ -43,7 +45,12 @@ export function startEngine(mode: EngineMode): Engine {
 
   const db = openPinaxDb();
   const relayUrl = relayUrlFor(self.location);
-  const relay = new RelayClientAdapter(relayUrl);
+  const identity = loadOrCreateIdentity(db, deviceLabel());
+  identity.catch((error: unknown) => log.error('could not load or create this device’s keys', error));
+  // Every connection to the relay is authenticated first: the device signs a fresh challenge.
+  const relay = new RelayClientAdapter(relayUrl, {
+    beforeConnect: async (peerId) => openRelaySession(httpBaseOf(relayUrl), await identity, peerId),
+  });
   // Engines bridge over BroadcastChannel in both modes: in fallback mode there is one per tab, and
   // during an app update an old and a new SharedWorker run side by side until old tabs reload.
   const siblings = new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' });
@@ -168,6 +175,20 @@ function collectionNames(collections: CollectionStore): CollectionNames {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The relay's HTTP origin, from its WebSocket URL. */
+function httpBaseOf(relayUrl: string): string {
+  const url = new URL(relayUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  return url.origin;
+}
+
+/** How the device is named in its certificate (the user can tell devices apart in the list). */
+function deviceLabel(): string {
+  const platform = (navigator as WorkerNavigator & { userAgentData?: { platform?: string } }).userAgentData
+    ?.platform;
+  return `Browser on ${platform || navigator.platform || 'an unknown system'}`.slice(0, 80);
 }
 
 function relayUrlFor(location: WorkerLocation): string {

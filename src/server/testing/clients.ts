@@ -71,8 +71,11 @@ export interface RawSocket {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-export async function openRawSocket(syncUrl: string): Promise<RawSocket> {
-  const ws = new WebSocket(syncUrl);
+export async function openRawSocket(
+  syncUrl: string,
+  headers: Record<string, string> = {},
+): Promise<RawSocket> {
+  const ws = new WebSocket(syncUrl, { headers });
   ws.on('error', () => {
     // Errors end in 'close', which is what the tests look at.
   });

@@ -21,13 +21,21 @@ export interface RelayClientOptions {
   maxDelayMs?: number;
   /** How long find() waits for a first connection before it treats the relay as absent. */
   readyTimeoutMs?: number;
+  /**
+   * Runs before each connection attempt (the relay session handshake). A rejection skips the
+   * attempt; its message goes to the sync status details and the attempt is retried later.
+   */
+  beforeConnect?: (peerId: PeerId) => Promise<void>;
 }
 
 export const PROTOCOL_V1 = '1';
 
 export class RelayClientAdapter extends NetworkAdapter {
   readonly url: string;
-  #options: Required<RelayClientOptions>;
+  #options: Required<Omit<RelayClientOptions, 'beforeConnect'>>;
+  #beforeConnect: RelayClientOptions['beforeConnect'];
+  /** Bumped per attempt: an attempt still awaiting its handshake when a newer one starts gives up. */
+  #attemptId = 0;
   #socket: WebSocket | undefined;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -42,7 +50,9 @@ export class RelayClientAdapter extends NetworkAdapter {
   constructor(url: string, options: RelayClientOptions = {}) {
     super();
     this.url = url;
-    this.#options = { minDelayMs: 500, maxDelayMs: 30_000, readyTimeoutMs: 1_000, ...options };
+    const { beforeConnect, ...timing } = options;
+    this.#options = { minDelayMs: 500, maxDelayMs: 30_000, readyTimeoutMs: 1_000, ...timing };
+    this.#beforeConnect = beforeConnect;
   }
 
   isReady(): boolean {
@@ -105,6 +115,26 @@ export class RelayClientAdapter extends NetworkAdapter {
   #open(): void {
     this.#dropSocket();
     this.#setInfo({ state: 'connecting', relayPeerId: null });
+    const attempt = ++this.#attemptId;
+    const handshake = this.#beforeConnect && this.peerId ? this.#beforeConnect(this.peerId) : undefined;
+    if (!handshake) return this.#openSocket();
+    handshake.then(
+      () => {
+        if (attempt === this.#attemptId && !this.#closed) this.#openSocket();
+      },
+      (error: unknown) => {
+        if (attempt !== this.#attemptId || this.#closed) return;
+        const refused = error instanceof Error && error.name === 'SessionRefused';
+        this.#setInfo({
+          state: isOffline() ? 'offline' : 'connecting',
+          lastError: refused ? `The relay refused this device: ${error.message}` : `Cannot reach ${this.url}`,
+        });
+        this.#scheduleRetry();
+      },
+    );
+  }
+
+  #openSocket(): void {
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.url);

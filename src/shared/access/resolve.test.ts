@@ -103,7 +103,7 @@ async function entriesOf(ops: Op[]): Promise<SignedAccessEntry[]> {
             users[o.author]!,
             { type: 'role', member: users[o.member]!.did, role: o.role },
             10 + i,
-            users[o.claimed]!,
+            users[o.claimed],
           ),
     ),
   );

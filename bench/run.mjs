@@ -6,11 +6,14 @@
 //
 // Flags:
 //   --quick            fewer items and iterations; results go to the OS temp dir unless --out is given
-//   --only a,b         run only these measures: bundle, micro, tabs, commit, cold, fresh, search
-//                      (tabs/commit/cold/fresh/search share one seeded device; seeding runs when any
-//                      is on). search = search latency in the engine and the UI, the search index in
-//                      Node at 10k/100k items (20k with --quick), cold start to the first search
-//                      result (persisted vs rebuilt index), import until searchable, engine memory
+//   --only a,b         run only these measures: bundle, micro, tabs, commit, cold, fresh, search,
+//                      devices (tabs/commit/cold/fresh/search/devices share one seeded device;
+//                      seeding runs when any is on). search = search latency in the engine and the
+//                      UI, the search index in Node at 10k/100k items (20k with --quick), cold start
+//                      to the first search result (persisted vs rebuilt index), import until
+//                      searchable, engine memory. fresh = a new profile opens the large collection
+//                      and a 1,000-item one through the relay (shown, stored, searchable). devices =
+//                      an edit on device A until device B's list shows it, through the relay
 //   --items N          items in the large collection (default 10000; 1000 with --quick)
 //   --seed MODE        batch (addItems, 1,000 per command), single (one addItem per item, 32 in
 //                      flight), or auto (batch when the engine has addItems; the default)
@@ -34,6 +37,7 @@ import { promisify } from 'node:util';
 import {
   chromiumVersion,
   closeAllDevices,
+  command,
   killEngine,
   launchDevice,
   openApp,
@@ -46,6 +50,7 @@ import { fmtBytes, fmtMs, round, roundAll, roundSummary } from './lib/stats.mjs'
 import { measureBundle } from './measures/bundle.mjs';
 import { measureColdCollection, measureColdHome } from './measures/cold-start.mjs';
 import { measureCommit, measureIdbFloor, profileCommit } from './measures/commit.mjs';
+import { measureCrossDevice } from './measures/cross-device.mjs';
 import { makeRewarm, measureFreshSync } from './measures/fresh-sync.mjs';
 import {
   makeQueries,
@@ -62,7 +67,7 @@ import { clockSkew, measureTabToTab, openPair } from './measures/tab-to-tab.mjs'
 const execFile = promisify(execFileCb);
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
-const ALL_MEASURES = ['bundle', 'micro', 'tabs', 'commit', 'cold', 'fresh', 'search'];
+const ALL_MEASURES = ['bundle', 'micro', 'tabs', 'commit', 'cold', 'fresh', 'search', 'devices'];
 const WATCHDOG_MS = 60 * 60 * 1000;
 
 // ---- options ----
@@ -148,6 +153,9 @@ function parseArgs(argv) {
   opts.commitEdits = q ? 40 : 200;
   opts.coldRuns = q ? 2 : 5;
   opts.freshRuns = q ? 1 : 3;
+  opts.mediumItems = 1000;
+  opts.deviceSmallItems = 20;
+  opts.deviceEdits = q ? 40 : 200;
   opts.micro = q ? { items: 1000, edits: 50, rounds: 1 } : { items: opts.items, edits: 200, rounds: 3 };
   opts.search = {
     engineQueries: q ? 50 : 200,
@@ -276,6 +284,9 @@ async function main() {
       commitEdits: opts.commitEdits,
       coldRuns: opts.coldRuns,
       freshRuns: opts.freshRuns,
+      mediumItems: opts.mediumItems,
+      deviceSmallItems: opts.deviceSmallItems,
+      deviceEdits: opts.deviceEdits,
       micro: opts.micro,
       search: opts.search,
       dist: path.relative(ROOT, opts.dist) || '.',
@@ -343,7 +354,7 @@ async function main() {
     }
   }
 
-  const browserMeasures = ['tabs', 'commit', 'cold', 'fresh', 'search'].filter(want);
+  const browserMeasures = ['tabs', 'commit', 'cold', 'fresh', 'search', 'devices'].filter(want);
   if (browserMeasures.length > 0) await runBrowserMeasures(opts, results, record, fail);
 
   results.finishedAt = new Date().toISOString();
@@ -473,7 +484,9 @@ async function runBrowserMeasures(opts, results, record, fail) {
       }
     }
 
-    // 4. Fresh profile through the relay (loads only, on device A).
+    // 4. Fresh profile through the relay (loads only, on device A): the large collection, then a
+    // 1,000-item one seeded here the same way and deleted again afterwards, so the measures after
+    // this one (search, edits) see device A as before.
     if (want('fresh')) {
       log('== fresh: new profile opens the large collection through the relay ==');
       try {
@@ -504,8 +517,68 @@ async function runBrowserMeasures(opts, results, record, fail) {
           ...out,
           load: { ...gate, loadavgAfter: loadavg() },
         });
+        if (out.searchTimeouts > 0)
+          fail('fresh (searchable)', new Error(`${out.searchTimeouts} run(s) never became fully searchable`));
       } catch (error) {
         fail('fresh', error);
+      }
+
+      log(`== fresh: new profile opens a ${opts.mediumItems}-item collection through the relay ==`);
+      let medium;
+      try {
+        const gate = await quietGate(opts.quietWait);
+        const page = await openApp(deviceA, relay.url, '#/');
+        medium = await seedCollection(page, {
+          name: 'Bench medium',
+          count: opts.mediumItems,
+          mode: seedMode,
+          log,
+        });
+        await killEngine(deviceA);
+        const rewarm = makeRewarm({
+          baseUrl: relay.url,
+          openApp,
+          collectionId: medium.collectionId,
+          count: opts.mediumItems,
+        });
+        const out = await withTimeout(
+          measureFreshSync({
+            relay,
+            deviceA,
+            rewarm,
+            collectionId: medium.collectionId,
+            count: opts.mediumItems,
+            runs: opts.freshRuns,
+            label: 'fresh-medium',
+            log,
+          }),
+          15 * 60_000,
+          'fresh (medium)',
+        );
+        record('freshSyncMedium', {
+          collectionItems: opts.mediumItems,
+          seeding: medium.stats,
+          ...out,
+          load: { ...gate, loadavgAfter: loadavg() },
+        });
+        if (out.searchTimeouts > 0)
+          fail(
+            'fresh (medium, searchable)',
+            new Error(`${out.searchTimeouts} run(s) never became fully searchable`),
+          );
+      } catch (error) {
+        fail('fresh (medium)', error);
+      } finally {
+        if (medium) {
+          try {
+            const page = await openApp(deviceA, relay.url, '#/');
+            await command(page, { type: 'deleteCollection', collectionId: medium.collectionId });
+            await waitForSyncStatus(page, 'Synced', 120_000);
+            await killEngine(deviceA);
+          } catch (error) {
+            fail('fresh (medium, delete)', error);
+          }
+        }
       }
     }
 
@@ -517,7 +590,7 @@ async function runBrowserMeasures(opts, results, record, fail) {
     }
 
     // From here on the large collection is edited: keep one page open so the engine stays up.
-    if (!want('commit') && !want('tabs')) return;
+    if (!want('commit') && !want('tabs') && !want('devices')) return;
     await killEngine(deviceA);
     const anchor = await openApp(deviceA, relay.url, '#/');
     await anchor.evaluate(() => window.__bench.stopMarks());
@@ -616,12 +689,43 @@ async function runBrowserMeasures(opts, results, record, fail) {
       }
     }
 
+    // 7. A -> B through the relay: a small collection created here, then the large one (edited).
+    if (want('devices')) {
+      log(`== devices: edit on device A -> device B's list, through the relay ==`);
+      try {
+        const gate = await quietGate(opts.quietWait);
+        const out = await withTimeout(
+          measureCrossDevice({
+            deviceA,
+            seedPage: anchor,
+            baseUrl: relay.url,
+            smallItems: opts.deviceSmallItems,
+            seedMode,
+            large: { collectionId: big.collectionId, count: opts.items },
+            edits: opts.deviceEdits,
+            onConsole: ({ type, text }) => {
+              if (results.consoleProblems.length < 200)
+                results.consoleProblems.push({ device: 'devices-b', type, text: text.slice(0, 500) });
+            },
+            onError: fail,
+            log,
+          }),
+          30 * 60_000,
+          'devices',
+        );
+        record('crossDevice', { ...out, load: { ...gate, loadavgAfter: loadavg() } });
+      } catch (error) {
+        fail('devices', error);
+      }
+    }
+
     // Check: after all those edits, does the large collection still open after a restart?
     log('== check: reopen the edited large collection after an engine restart ==');
     const reopen = { editsSinceSeeding: 0 };
     reopen.editsSinceSeeding =
       (want('commit') ? 3 * opts.commitEdits + (opts.quick ? 40 : 100) : 0) +
-      (want('tabs') ? opts.tabEdits + 1 : 0);
+      (want('tabs') ? opts.tabEdits + 1 : 0) +
+      (want('devices') ? opts.deviceEdits + 1 : 0);
     try {
       await killEngine(deviceA);
       const page = await openApp(deviceA, relay.url, `#/c/${big.collectionId}`);
@@ -837,6 +941,8 @@ function table(results, opts) {
     median('3 cold reload -> collection in sidebar', 500, m.coldReload.home.sidebarLinkMs);
     median(`3b cold open of the ${opts.items}-item collection`, null, m.coldReload.collection.countShownMs);
   }
+  // Goals for "fully searchable" on a fresh profile: 10,000 items <= 5 s, 1,000 items <= 1 s.
+  const searchableGoal = (items) => (items >= 10_000 ? 5000 : items <= 1000 ? 1000 : null);
   if (m.freshSync) {
     median(`4 fresh profile: all ${opts.items} items stored`, 2500, m.freshSync.storedMs);
     median(
@@ -844,6 +950,28 @@ function table(results, opts) {
       2500,
       m.freshSync.shownMs,
       `offline reload shows all: ${m.freshSync.offlineReloadAllShown}`,
+    );
+    median(
+      `4 fresh profile: all ${opts.items} items searchable`,
+      searchableGoal(opts.items),
+      m.freshSync.searchableMs,
+      `"${m.freshSync.search?.query}", subscribed p50 ${fmtMs(m.freshSync.searchSubscribedMs?.p50)}; timeouts ${m.freshSync.searchTimeouts}`,
+    );
+  }
+  if (m.freshSyncMedium) {
+    const f = m.freshSyncMedium;
+    median(`4 fresh profile, 2nd collection: all ${f.collectionItems} items stored`, null, f.storedMs);
+    median(
+      `4 fresh profile, 2nd collection: all ${f.collectionItems} items shown`,
+      null,
+      f.shownMs,
+      `offline reload shows all: ${f.offlineReloadAllShown}`,
+    );
+    median(
+      `4 fresh profile, 2nd collection: all ${f.collectionItems} items searchable`,
+      searchableGoal(f.collectionItems),
+      f.searchableMs,
+      `"${f.search?.query}", subscribed p50 ${fmtMs(f.searchSubscribedMs?.p50)}; timeouts ${f.searchTimeouts}`,
     );
   }
   for (const [key, label] of [
@@ -946,6 +1074,27 @@ function table(results, opts) {
         note: `wasm memory ${fmtBytes(h.wasmMemoryTotalBytes)}; p50 col = JS heap used, p95 = total, max = ArrayBuffer backing`,
       });
     }
+  }
+  for (const key of ['small', 'large']) {
+    const d = m.crossDevice?.[key];
+    if (!d) continue;
+    const b = d.breakdown;
+    ms(
+      `7 device A -> B via relay, ${d.collectionItems} items (DOM)`,
+      100,
+      d.latencyMs,
+      `timeouts ${d.timeouts}; p50 A ack ${fmtMs(b.ackMs.p50)}, transit ${fmtMs(b.transitMs.p50)}, B render ${fmtMs(b.tabBRenderMs.p50)}; clock B-A ${d.clock.skewMs.toFixed(2)} +/- ${d.clock.boundMs.toFixed(2)} ms`,
+    );
+    rows.push({
+      measure: `  B opens the ${d.collectionItems}-item collection (new profile, all items shown)`,
+      goal: '',
+      p50: fmtMs(d.bShownMs),
+      p95: '',
+      max: '',
+      n: 1,
+      verdict: '',
+      note: 'ms since B navigated, before the edits',
+    });
   }
   if (m.reopenAfterEdits)
     rows.push({

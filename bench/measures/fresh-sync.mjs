@@ -8,6 +8,11 @@
 //           until they have not changed for 1.5 s after the items are shown; "stored" is the first
 //           poll that saw that final key set. It can come before "shown": the engine stores the
 //           relay's snapshot of the document before loading it.
+//   searchable  a search subscription opened in B's page for a token every item of the collection
+//           has (`item`: every lib/data.mjs body starts with "Item <i>.") reports total === n with
+//           indexing.pending === 0. A page init script polls (every few ms) for window.__pinax and
+//           subscribes as soon as the client exists; the page's own code is unchanged. The query is
+//           first checked on device A (it must count exactly n items there).
 // Then the proof: B's pages are closed (engine gone), the relay is STOPPED and the context set
 // offline, and a new page opens the same URL from the service worker cache and B's IndexedDB
 // alone; it must show all items again.
@@ -17,12 +22,91 @@ import {
   killEngine,
   launchDevice,
   marks as readMarks,
+  openApp,
   waitForMarks,
   waitForServiceWorker,
   waitForSyncStatus,
 } from '../lib/browser.mjs';
 import { attachEngineProfiler, attachPageProfiler } from '../lib/engine-profiler.mjs';
 import { summarize } from '../lib/stats.mjs';
+
+/** The search token every lib/data.mjs item has: each body starts with "Item <i>.". */
+export const SEARCH_TOKEN = 'item';
+
+/**
+ * Page init script (before the app's code): polls for window.__pinax.client and, as soon as it
+ * exists, subscribes to a search for `query` in the collection. Records (ms since navigation start)
+ * when it subscribed, the first payload, and the first payload with total === count and no
+ * indexing pending. Only observes: the subscription is one more engine client, nothing is wrapped.
+ */
+function searchWatchScript({ collectionId, query, count }) {
+  if (!/^https?:$/.test(location.protocol)) return;
+  const now = () => performance.now();
+  const t = {
+    subscribedAt: null,
+    firstPayloadAt: null,
+    searchableAt: null,
+    payloads: 0,
+    last: null,
+    log: [],
+    unsubscribe: null,
+  };
+  window.__freshSearch = t;
+  const poll = () => {
+    const client = window.__pinax?.client;
+    if (!client) {
+      setTimeout(poll, 2);
+      return;
+    }
+    t.subscribedAt = now();
+    t.unsubscribe = client.subscribe({ type: 'search', query, collectionId }, (p) => {
+      const at = now();
+      t.payloads++;
+      t.firstPayloadAt ??= at;
+      t.last = { at, total: p.total, pending: p.indexing.pending, tookMs: p.tookMs };
+      if (t.log.length < 400) t.log.push([at, p.total, p.indexing.pending, p.indexing.total]);
+      if (t.searchableAt === null && p.total === count && p.indexing.pending === 0) t.searchableAt = at;
+    });
+  };
+  poll();
+}
+
+/**
+ * Checks on a device that already holds the collection that `query` counts exactly `count` items
+ * in it (the subscription's first payload with no indexing pending). Throws if it does not, since
+ * "searchable" could then never be reached. Leaves the device with no engine running.
+ */
+export async function checkSearchQuery({ device, baseUrl, collectionId, count, query, timeoutMs = 120_000 }) {
+  try {
+    const page = await openApp(device, baseUrl, `#/c/${collectionId}`);
+    await waitForMarks(page, [`count:${count} items`], { timeout: timeoutMs });
+    const result = await page.evaluate(
+      ({ collectionId, query, count, timeoutMs }) =>
+        new Promise((resolve) => {
+          let last = null;
+          let unsubscribe = () => undefined;
+          const done = (ok) => {
+            clearTimeout(timer);
+            unsubscribe();
+            resolve({ ok, last });
+          };
+          const timer = setTimeout(() => done(false), timeoutMs);
+          unsubscribe = window.__pinax.client.subscribe({ type: 'search', query, collectionId }, (p) => {
+            last = { total: p.total, pending: p.indexing.pending, hits: p.hits.length, tookMs: p.tookMs };
+            if (p.indexing.pending === 0 && p.total === count) done(true);
+          });
+        }),
+      { collectionId, query, count, timeoutMs },
+    );
+    if (!result.ok)
+      throw new Error(
+        `the query "${query}" does not count all ${count} items on device A: last payload ${JSON.stringify(result.last)}`,
+      );
+    return { query, ...result.last };
+  } finally {
+    await killEngine(device);
+  }
+}
 
 async function pollStored(page, collectionId, countText, stableMs = 1500, timeoutMs = 60_000) {
   return page.evaluate(
@@ -100,18 +184,32 @@ export async function measureFreshSync({
   count,
   runs,
   distDir,
+  query = SEARCH_TOKEN,
+  label = 'fresh',
   log = () => undefined,
 }) {
   const countText = `${count} items`;
+  const queryCheck = await checkSearchQuery({
+    device: deviceA,
+    baseUrl: relay.url,
+    collectionId,
+    count,
+    query,
+  });
+  log(`  query "${query}" counts ${queryCheck.total} of ${count} items on device A`);
   const shown = [];
   const stored = [];
+  const searchable = [];
+  const subscribed = [];
   const details = [];
+  let searchTimeouts = 0;
   for (let run = 0; run < runs; run++) {
     const warm = await rewarm(deviceA);
-    const deviceB = await launchDevice(`fresh-${run}`);
+    const deviceB = await launchDevice(`${label}-${run}`);
     const detail = { run, relayWarmMs: warm };
     try {
       const page = await deviceB.context.newPage();
+      await page.addInitScript(searchWatchScript, { collectionId, query, count });
       await page.goto(`${relay.url}/#/c/${collectionId}`);
       const storedPolling = pollStored(page, collectionId, countText);
       await waitForMarks(page, [`count:${countText}`], { timeout: 120_000 });
@@ -123,8 +221,31 @@ export async function measureFreshSync({
       detail.marks = marks;
       shown.push(detail.shownMs);
       if (storedResult.storedAt !== null) stored.push(storedResult.storedAt);
+      // Searchable: usually long reached by now (stored waits 1.5 s of quiet); else wait for it.
+      const searchOk = await page
+        .waitForFunction(() => (window.__freshSearch?.searchableAt ?? null) !== null, null, {
+          timeout: 120_000,
+          polling: 50,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      const search = await page.evaluate(() => {
+        const { unsubscribe, ...rest } = window.__freshSearch;
+        unsubscribe?.();
+        return rest;
+      });
+      detail.searchableMs = search.searchableAt;
+      detail.search = search;
+      if (search.subscribedAt !== null) subscribed.push(search.subscribedAt);
+      if (searchOk) searchable.push(search.searchableAt);
+      else {
+        searchTimeouts++;
+        log(`  search never reported all ${count} items: last ${JSON.stringify(search.last)}`);
+      }
       log(
-        `  fresh sync ${run + 1}/${runs}: shown ${detail.shownMs.toFixed(0)} ms, stored ${storedResult.storedAt?.toFixed(0)} ms`,
+        `  ${label} ${run + 1}/${runs}: shown ${detail.shownMs.toFixed(0)} ms, stored ${storedResult.storedAt?.toFixed(0)} ms, searchable ${search.searchableAt?.toFixed(0) ?? '-'} ms (subscribed at ${search.subscribedAt?.toFixed(0) ?? '-'} ms)`,
       );
 
       // Proof that everything is stored: offline reload from B's own IndexedDB, relay stopped.
@@ -166,8 +287,17 @@ export async function measureFreshSync({
   return {
     shownMs: summarize(shown),
     storedMs: summarize(stored),
+    searchableMs: summarize(searchable),
+    searchSubscribedMs: summarize(subscribed),
+    searchTimeouts,
+    search: {
+      method:
+        'a page init script polls for window.__pinax.client and subscribes to { type: "search", query, collectionId } as soon as it exists; searchable = first payload with total === items and indexing.pending === 0, ms since B\'s navigation start',
+      query,
+      checkOnDeviceA: queryCheck,
+    },
     offlineReloadAllShown: details.every((d) => d.offlineReload?.allItemsShown === true),
-    samples: { shownMs: shown, storedMs: stored },
+    samples: { shownMs: shown, storedMs: stored, searchableMs: searchable },
     runs: details,
     profile,
   };

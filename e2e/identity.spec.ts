@@ -83,3 +83,35 @@ test('a handshake the relay refuses shows why in the sync details', async ({ rel
   );
   await expect(again.syncStatus()).not.toHaveText('Synced');
 });
+
+test('a chosen display name shows with the key fingerprint, and others see it in presence', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  const collectionUrl = await a.createCollection('Named');
+  await expect(a.syncStatus()).toHaveText(/^Synced$/);
+  const you = a.page.getByRole('button', { name: /^You: no name yet, key .{4}·.{4}$/ });
+  await you.click();
+  const dialog = a.page.getByRole('dialog', { name: 'You' });
+  await dialog.getByRole('textbox', { name: 'Display name' }).fill('Ana Lima');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Saved.');
+  const fingerprint = await dialog.locator('dd.fingerprint').innerText();
+  expect(fingerprint).toMatch(/^.{4}·.{4}$/);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(a.page.getByRole('button', { name: `You: Ana Lima, key ${fingerprint}` })).toBeVisible();
+
+  const b = await AppPage.open(await newDevice({ label: 'B' }), collectionUrl);
+  await expect(b.heading('Named')).toBeVisible();
+  await expect(b.page.getByRole('group', { name: 'Here now' }).getByRole('listitem')).toHaveText(
+    ['Ana Lima'],
+    {
+      timeout: 15_000,
+    },
+  );
+
+  // The name is kept: a reload still shows it.
+  await a.page.reload();
+  await expect(a.page.getByRole('button', { name: `You: Ana Lima, key ${fingerprint}` })).toBeVisible();
+});

@@ -102,7 +102,8 @@ export type QueryCommand =
   | { type: 'collectionTimeline'; collectionId: CollectionId; limit: number }
   | { type: 'exportCollection'; collectionId: CollectionId; format: ExportFormat }
   | { type: 'publishCollection'; collectionId: CollectionId }
-  | { type: 'unpublishCollection'; collectionId: CollectionId };
+  | { type: 'unpublishCollection'; collectionId: CollectionId }
+  | { type: 'setDisplayName'; name: string };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -112,7 +113,21 @@ export interface QueryCommandResults {
   exportCollection: ExportedFile;
   publishCollection: null;
   unpublishCollection: null;
+  setDisplayName: null;
 }
+
+/** Who this profile is: its user (a did:key) and this device, as the user should see them. */
+export interface IdentityView {
+  user: string;
+  device: string;
+  /** Short and stable: shown beside the self-asserted name, so two "Ana"s look different. */
+  fingerprint: string;
+  /** Empty until the user picks one. */
+  displayName: string;
+  deviceLabel: string;
+}
+
+export const MAX_DISPLAY_NAME_CHARS = 60;
 
 /** A collection published to the relay's directory. */
 export interface DirectoryEntry {
@@ -151,9 +166,11 @@ export type QuerySubscription =
   | { type: 'presence'; collectionId: CollectionId; itemId?: ItemId }
   | { type: 'directory' }
   | { type: 'import'; collectionId: CollectionId; files: ImportFileData[] }
-  | { type: 'readModelProgress' };
+  | { type: 'readModelProgress' }
+  | { type: 'identity' };
 
 export interface QuerySubscriptionPayloads {
+  identity: IdentityView;
   search: SearchResults;
   presence: PresenceState;
   directory: DirectoryState;
@@ -201,6 +218,12 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
       return isShortString(collectionId)
         ? { type: raw['type'], collectionId: collectionId as CollectionId }
         : `${raw['type']} needs collectionId`;
+    case 'setDisplayName': {
+      const name = raw['name'];
+      return typeof name === 'string' && name.trim().length <= MAX_DISPLAY_NAME_CHARS
+        ? { type: 'setDisplayName', name: name.trim() }
+        : `setDisplayName needs a name of at most ${MAX_DISPLAY_NAME_CHARS} characters`;
+    }
     case 'exportCollection': {
       const format = raw['format'];
       return isShortString(collectionId) &&
@@ -249,6 +272,8 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
     }
     case 'readModelProgress':
       return { type: 'readModelProgress' };
+    case 'identity':
+      return { type: 'identity' };
     case 'directory':
       return { type: 'directory' };
     case 'presence': {

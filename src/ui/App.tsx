@@ -5,6 +5,7 @@ import { CollectionView } from './components/CollectionView.tsx';
 import { DiscoverPage } from './components/DiscoverPage.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatusBadge } from './components/SyncStatusBadge.tsx';
+import { IdentityDialog } from './components/IdentityDialog.tsx';
 import { SearchBox } from './components/search/SearchBox.tsx';
 import { SearchResults, resultDomId } from './components/search/SearchResults.tsx';
 import { useSearch } from './components/search/useSearch.ts';
@@ -49,6 +50,7 @@ export function App(): JSX.Element {
           }
         />
         <Banners />
+        <IdentityDialog />
         <SyncStatusBadge />
       </header>
       <Sidebar

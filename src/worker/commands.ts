@@ -25,6 +25,7 @@ import { newItemId } from './domain/ids.ts';
 import type { LiveCollection } from './live-collection.ts';
 import { recordCommit } from './metrics.ts';
 import type { Directory } from './directory.ts';
+import type { IdentityService } from './identity/identity-service.ts';
 import type { HistoryQueries } from './queries/history.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import { exportCollection } from './queries/transfer.ts';
@@ -39,6 +40,7 @@ export class CommandError extends Error {
 
 export interface CommandContext {
   collections: CollectionStore;
+  identity: IdentityService;
   bodies: Promise<BodyDocs>;
   history: HistoryQueries;
   directory: Directory;
@@ -186,6 +188,9 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       return found(await ctx.history.timeline(cmd.collectionId, cmd.limit), 'collection');
     case 'exportCollection':
       return found(await exportCollection(ctx.collections, cmd.collectionId, cmd.format), 'collection');
+    case 'setDisplayName':
+      await ctx.identity.setDisplayName(cmd.name);
+      return null;
     case 'publishCollection':
     case 'unpublishCollection': {
       const directoryId =

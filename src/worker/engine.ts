@@ -23,6 +23,7 @@ import { RelayClientAdapter } from './network/relay-client-adapter.ts';
 import { snapshotBootstrap, snapshotUrlFor } from './network/snapshot-bootstrap.ts';
 import { createRepo } from './repo.ts';
 import { loadOrCreateIdentity } from './identity/keystore.ts';
+import { IdentityService } from './identity/identity-service.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
 import { postLog, serveTab } from './rpc-server.ts';
@@ -98,10 +99,12 @@ export function startEngine(mode: EngineMode): Engine {
     .catch((error: unknown) => log.error('could not load joined collections', error));
 
   const names = collectionNames(collections);
-  const presence = new PresenceHub(db, collections);
   const directory = new Directory(repo, db, directoryLocator(relayUrl));
+  const identityService = new IdentityService(db, identity);
+  const presence = new PresenceHub(db, collections, () => identityService.displayName);
   const ctx = {
     collections,
+    identity: identityService,
     bodies,
     history: new HistoryQueries(collections, bodies),
     directory,
@@ -133,6 +136,8 @@ export function startEngine(mode: EngineMode): Engine {
         return presence.join(sub.collectionId, sub.itemId, push);
       case 'directory':
         return directory.subscribe(push);
+      case 'identity':
+        return identityService.subscribe(push);
     }
   }
 

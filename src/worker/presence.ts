@@ -23,12 +23,18 @@ export interface DeviceIdentity {
 
 export class PresenceHub {
   #collections: CollectionStore;
-  #self: Promise<DeviceIdentity>;
+  #self: () => Promise<DeviceIdentity>;
   #rooms = new Map<CollectionId, Room>();
 
-  constructor(db: PinaxDb, collections: CollectionStore) {
+  /** `displayName` is the user's chosen name, shown instead of the device label once set. */
+  constructor(db: PinaxDb, collections: CollectionStore, displayName: () => string = () => '') {
     this.#collections = collections;
-    this.#self = deviceIdentity(db);
+    const device = deviceIdentity(db);
+    this.#self = async () => {
+      const self = await device;
+      const name = displayName();
+      return name ? { ...self, name } : self;
+    };
   }
 
   /** A tab shows the collection (and maybe edits an item); returns the leave. */
@@ -55,7 +61,7 @@ interface Viewer {
 /** One collection's presence: local viewers, heartbeats out, remote devices in. */
 class Room {
   #id: CollectionId;
-  #self: Promise<DeviceIdentity>;
+  #self: () => Promise<DeviceIdentity>;
   #onEmpty: () => void;
   #viewers = new Set<Viewer>();
   #peers = new Map<string, PresencePeer & { seenAt: number }>();
@@ -63,7 +69,7 @@ class Room {
   #timer: ReturnType<typeof setInterval> | undefined;
   #detach: (() => void) | undefined;
 
-  constructor(id: CollectionId, self: Promise<DeviceIdentity>, onEmpty: () => void) {
+  constructor(id: CollectionId, self: () => Promise<DeviceIdentity>, onEmpty: () => void) {
     this.#id = id;
     this.#self = self;
     this.#onEmpty = onEmpty;
@@ -119,7 +125,7 @@ class Room {
   async #announce(leaving = false): Promise<void> {
     const handle = this.#handle;
     if (!handle) return;
-    const self = await this.#self;
+    const self = await this.#self();
     this.#lastBeat = Date.now();
     const itemIds = [...new Set([...this.#viewers].flatMap((v) => (v.itemId ? [v.itemId] : [])))];
     try {
@@ -133,7 +139,7 @@ class Room {
   #receive(message: unknown): void {
     const beat = parseHeartbeat(message);
     if (!beat) return;
-    void this.#self.then((self) => {
+    void this.#self().then((self) => {
       if (beat.deviceId === self.deviceId) return; // another tab's engine of this same device
       if (beat.leaving) this.#peers.delete(beat.deviceId);
       else this.#peers.set(beat.deviceId, { ...beat.peer, seenAt: Date.now() });
@@ -142,7 +148,7 @@ class Room {
   }
 
   async #publish(): Promise<void> {
-    const self = await this.#self;
+    const self = await this.#self();
     const others = [...this.#peers.values()]
       .sort((a, b) => b.seenAt - a.seenAt)
       .map(({ seenAt: _seenAt, ...peer }) => peer);

@@ -1,0 +1,95 @@
+import type { JSX } from 'solid-js';
+import { Show, createSignal } from 'solid-js';
+import { MAX_DISPLAY_NAME_CHARS } from '../../shared/queries.ts';
+import { createEngineSubscription, useEngine } from '../engine-context.tsx';
+import { errorMessage } from '../engine-client.ts';
+
+/**
+ * "You": this profile's display name (self-asserted, so always shown with the key's fingerprint)
+ * and this device. The name is what other people see beside your presence and edits.
+ */
+export function IdentityDialog(): JSX.Element {
+  const engine = useEngine();
+  const identity = createEngineSubscription(engine, { type: 'identity' });
+  let dialog: HTMLDialogElement | undefined;
+  let input: HTMLInputElement | undefined;
+  const [status, setStatus] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const open = () => {
+    setStatus(null);
+    setError(null);
+    dialog?.showModal();
+    input?.select();
+  };
+
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      await engine.command({ type: 'setDisplayName', name: input?.value ?? '' });
+      setStatus('Saved.');
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  return (
+    <>
+      <button
+        class="ghost identity-button"
+        onClick={open}
+        aria-label={`You: ${identity()?.displayName || 'no name yet'}, key ${identity()?.fingerprint ?? '…'}`}
+      >
+        <span>{identity()?.displayName || 'Set your name'}</span>
+        <Show when={identity()}>{(id) => <span class="fingerprint">{id().fingerprint}</span>}</Show>
+      </button>
+      <dialog ref={(el) => (dialog = el)} aria-labelledby="identity-title" class="dialog identity-dialog">
+        <h2 id="identity-title">You</h2>
+        <form onSubmit={(event) => void save(event)}>
+          <label for="display-name">Display name</label>
+          <div class="share-row">
+            <input
+              id="display-name"
+              ref={(el) => (input = el)}
+              maxLength={MAX_DISPLAY_NAME_CHARS}
+              value={identity()?.displayName ?? ''}
+              placeholder="How others see you"
+              autocomplete="nickname"
+            />
+            <button class="primary" type="submit">
+              Save
+            </button>
+          </div>
+        </form>
+        <p role="status" class="muted">
+          {status()}
+        </p>
+        <Show when={error()}>
+          <p role="alert" class="field-error">
+            {error()}
+          </p>
+        </Show>
+        <Show when={identity()}>
+          {(id) => (
+            <dl class="identity-facts">
+              <dt>Key fingerprint</dt>
+              <dd class="fingerprint">{id().fingerprint}</dd>
+              <dt>This device</dt>
+              <dd>{id().deviceLabel}</dd>
+            </dl>
+          )}
+        </Show>
+        <p class="muted">
+          Names are chosen by each person, so Pinax shows the fingerprint of their key beside them. Your keys
+          never leave this device.
+        </p>
+        <div class="actions">
+          <button class="ghost" onClick={() => dialog?.close()}>
+            Close
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,115 @@
+// The relay's change stripping against a peer that keeps writing though it may not: in-process
+// Automerge sync between a "relay" document and a "peer" document, message by message.
+
+import * as Automerge from '@automerge/automerge';
+import { describe, expect, it } from 'vitest';
+import { knownChangesOf, splitChunks, stripChanges, type RejectedMemory } from './strip-changes.ts';
+
+interface Doc {
+  notes: string[];
+}
+
+type Filter = (data: Uint8Array, relay: Automerge.Doc<Doc>) => Uint8Array | undefined;
+
+/**
+ * Syncs until both sides are quiet (or `cap` messages), with every peer -> relay message passed
+ * through `filter`. Returns the messages exchanged and the two documents.
+ */
+function syncUntilQuiet(
+  relay: Automerge.Doc<Doc>,
+  peer: Automerge.Doc<Doc>,
+  states: { relay: Automerge.SyncState; peer: Automerge.SyncState },
+  filter: Filter,
+  cap = 500,
+) {
+  let messages = 0;
+  for (;;) {
+    const [peerState, fromPeer] = Automerge.generateSyncMessage(peer, states.peer);
+    states.peer = peerState;
+    if (fromPeer) {
+      messages++;
+      const passed = filter(fromPeer, relay);
+      if (passed) [relay, states.relay] = Automerge.receiveSyncMessage(relay, states.relay, passed);
+    }
+    const [relayState, fromRelay] = Automerge.generateSyncMessage(relay, states.relay);
+    states.relay = relayState;
+    if (fromRelay) {
+      messages++;
+      [peer, states.peer] = Automerge.receiveSyncMessage(peer, states.peer, fromRelay);
+    }
+    if ((!fromPeer && !fromRelay) || messages >= cap) return { messages, relay, peer };
+  }
+}
+
+function setup() {
+  const origin = Automerge.from<Doc>({ notes: ['start'] });
+  return {
+    relay: Automerge.clone(origin),
+    peer: Automerge.clone(origin),
+    states: { relay: Automerge.initSyncState(), peer: Automerge.initSyncState() },
+  };
+}
+
+describe('stripChanges', () => {
+  it('keeps a refused writer quiet: a few messages per attempt, nothing of it stored', () => {
+    let { relay, peer, states } = setup();
+    const memory: RejectedMemory = new Map();
+    let rejected = 0;
+    const strip: Filter = (data, doc) => {
+      const out = stripChanges(data, knownChangesOf(doc), memory);
+      rejected += out.rejected;
+      return out.data ?? data;
+    };
+    let total = 0;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      peer = Automerge.change(peer, (d) => d.notes.push(`refused ${attempt}`));
+      const round = syncUntilQuiet(relay, peer, states, strip);
+      ({ relay, peer } = round);
+      expect(round.messages).toBeLessThan(10);
+      total += round.messages;
+    }
+    expect(total).toBeLessThan(40);
+    expect(rejected).toBeGreaterThanOrEqual(5);
+    expect(relay.notes).toEqual(['start']);
+    expect(peer.notes).toHaveLength(6); // the peer keeps its own changes locally
+  });
+
+  it('storms without the heads rewrite (why it exists)', () => {
+    let { relay, peer, states } = setup();
+    const dropChangesOnly: Filter = (data) => {
+      const message = Automerge.decodeSyncMessage(data);
+      return Automerge.encodeSyncMessage({ ...message, changes: [] });
+    };
+    peer = Automerge.change(peer, (d) => d.notes.push('refused'));
+    const round = syncUntilQuiet(relay, peer, states, dropChangesOnly, 200);
+    expect(round.messages).toBe(200);
+    expect(round.relay.notes).toEqual(['start']);
+  });
+
+  it('still lets the peer receive what others write after its refused changes', () => {
+    let { relay, peer, states } = setup();
+    const memory: RejectedMemory = new Map();
+    const strip: Filter = (data, doc) => stripChanges(data, knownChangesOf(doc), memory).data ?? data;
+    peer = Automerge.change(peer, (d) => d.notes.push('refused'));
+    ({ relay, peer } = syncUntilQuiet(relay, peer, states, strip));
+    relay = Automerge.change(relay, (d) => d.notes.push('from an editor'));
+    ({ relay, peer } = syncUntilQuiet(relay, peer, states, strip));
+    expect(peer.notes).toContain('from an editor');
+    expect(relay.notes).toEqual(['start', 'from an editor']);
+  });
+
+  it('splits joined change chunks and whole-document chunks', () => {
+    let doc = Automerge.from<Doc>({ notes: [] });
+    doc = Automerge.change(doc, (d) => d.notes.push('a'));
+    const changes = Automerge.getAllChanges(doc);
+    const joined = new Uint8Array(changes.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const change of changes) {
+      joined.set(change, at);
+      at += change.length;
+    }
+    expect(splitChunks(joined).map((c) => c.type)).toEqual(changes.map(() => 1));
+    expect(splitChunks(Automerge.save(doc)).map((c) => c.type)).toEqual([0]);
+    expect(() => splitChunks(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).toThrow();
+  });
+});

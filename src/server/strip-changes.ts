@@ -1,0 +1,143 @@
+// Removes the changes from a sync message a peer may not make, without starting a message storm.
+// Dropping the message, or just its changes, is not enough: the peer's later messages still name
+// the rejected changes in their heads, the relay keeps asking for them, the peer keeps sending
+// them, and the two ping-pong thousands of messages (measured in a trial on automerge-repo 2.5.6).
+// So the heads (and each `have[].lastSync`) are rewritten as if the peer had never made those
+// changes: every hash the relay does not know is replaced by the dependencies of the rejected
+// change it names (remembered across messages), reduced to true heads.
+//
+// The rejected changes stay on the peer's device; nothing of them reaches storage or other peers.
+
+import * as Automerge from '@automerge/automerge';
+
+/** What the relay knows of the document: whether it has a change, and its dependencies. */
+export interface KnownChanges {
+  has(hash: string): boolean;
+  depsOf(hash: string): string[] | undefined;
+}
+
+/** Rejected change hash -> its dependencies, per document; bounded by the caller. */
+export type RejectedMemory = Map<string, string[]>;
+
+export interface Stripped {
+  /** The sync message without changes, heads rewritten; undefined when there was nothing to strip. */
+  data: Uint8Array | undefined;
+  /** How many changes were removed. */
+  rejected: number;
+}
+
+export function stripChanges(data: Uint8Array, known: KnownChanges, memory: RejectedMemory): Stripped {
+  const message = Automerge.decodeSyncMessage(data);
+  if (message.changes.length === 0) return { data: undefined, rejected: 0 };
+  let rejected = 0;
+  for (const entry of message.changes) {
+    for (const change of changesIn(entry)) {
+      memory.set(change.hash, change.deps);
+      rejected++;
+    }
+  }
+  const rewrite = (hashes: readonly string[]): string[] =>
+    trueHeads(unique(hashes.flatMap((hash) => resolve(hash, known, memory, new Set()))), known);
+  const stripped = Automerge.encodeSyncMessage({
+    heads: rewrite(message.heads),
+    need: message.need,
+    have: message.have.map((have) => ({ ...have, lastSync: rewrite(have.lastSync) })),
+    changes: [],
+  });
+  return { data: stripped, rejected };
+}
+
+/** KnownChanges over an Automerge document. */
+export function knownChangesOf(doc: Automerge.Doc<unknown>): KnownChanges {
+  const backend = Automerge.getBackend(doc);
+  return {
+    has: (hash) => backend.getChangeByHash(hash) != null,
+    depsOf: (hash) => {
+      const change = backend.getChangeByHash(hash);
+      return change ? Automerge.decodeChange(change).deps : undefined;
+    },
+  };
+}
+
+/** Splits a changes entry into its chunks: several changes can be joined, or a whole document. */
+export function splitChunks(bytes: Uint8Array): Array<{ type: number; bytes: Uint8Array }> {
+  const chunks: Array<{ type: number; bytes: Uint8Array }> = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (MAGIC.some((byte, i) => bytes[at + i] !== byte)) throw new Error('not an Automerge chunk');
+    const type = bytes[at + 8];
+    if (type === undefined) throw new Error('truncated chunk');
+    const [length, lengthBytes] = readUleb(bytes, at + 9);
+    const end = at + 9 + lengthBytes + length;
+    if (end > bytes.length) throw new Error('truncated chunk');
+    chunks.push({ type, bytes: bytes.subarray(at, end) });
+    at = end;
+  }
+  return chunks;
+}
+
+// ---- helpers ----
+
+const MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
+const DOCUMENT_CHUNK = 0;
+/** Ancestry walks stop here: beyond it, heads are kept as they are (rare, and only less tidy). */
+const MAX_WALK = 10_000;
+
+function changesIn(entry: Uint8Array): Array<{ hash: string; deps: string[] }> {
+  const out: Array<{ hash: string; deps: string[] }> = [];
+  for (const chunk of splitChunks(entry)) {
+    if (chunk.type === DOCUMENT_CHUNK) {
+      const doc = Automerge.load(chunk.bytes);
+      for (const change of Automerge.getAllChanges(doc)) {
+        const { hash, deps } = Automerge.decodeChange(change);
+        out.push({ hash, deps });
+      }
+    } else {
+      const { hash, deps } = Automerge.decodeChange(chunk.bytes);
+      out.push({ hash, deps });
+    }
+  }
+  return out;
+}
+
+/** A hash as the relay can see it: itself if known, else what the rejected change built on. */
+function resolve(hash: string, known: KnownChanges, memory: RejectedMemory, seen: Set<string>): string[] {
+  if (known.has(hash)) return [hash];
+  if (seen.has(hash)) return [];
+  seen.add(hash);
+  const deps = memory.get(hash);
+  return deps ? deps.flatMap((dep) => resolve(dep, known, memory, seen)) : [];
+}
+
+/** Drops every hash that is an ancestor of another one in the set. */
+function trueHeads(hashes: string[], known: KnownChanges): string[] {
+  if (hashes.length < 2) return hashes;
+  const ancestors = new Set<string>();
+  const queue = hashes.flatMap((hash) => known.depsOf(hash) ?? []);
+  let walked = 0;
+  while (queue.length > 0) {
+    if (++walked > MAX_WALK) return hashes;
+    const hash = queue.pop()!;
+    if (ancestors.has(hash)) continue;
+    ancestors.add(hash);
+    queue.push(...(known.depsOf(hash) ?? []));
+  }
+  return hashes.filter((hash) => !ancestors.has(hash));
+}
+
+function unique(hashes: string[]): string[] {
+  return [...new Set(hashes)].sort();
+}
+
+function readUleb(bytes: Uint8Array, at: number): [value: number, length: number] {
+  let value = 0;
+  let shift = 0;
+  for (let i = 0; i < 5; i++) {
+    const byte = bytes[at + i];
+    if (byte === undefined) throw new Error('truncated chunk');
+    value += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return [value, i + 1];
+    shift += 7;
+  }
+  throw new Error('chunk length too long');
+}

@@ -31,6 +31,8 @@ export interface Auth {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Who a WebSocket upgrade request comes from, or why it is refused. */
   checkUpgrade(req: IncomingMessage): UpgradeCheck;
+  /** The authenticated device behind an HTTP request (its session cookie), if any. */
+  identityOf(req: IncomingMessage): Identity | undefined;
   /** Counters for /metrics. */
   readonly stats: { sessions: number; refused: number };
 }
@@ -131,6 +133,12 @@ export function createAuth(options: AuthOptions): Auth {
       }
       if (!sameOriginRequest(req)) return refuse(res, 403, 'Cross-site request');
       return path === CHALLENGE_PATH ? issueChallenge(res) : openSession(req, res);
+    },
+    identityOf(req) {
+      if (!sameOriginRequest(req)) return undefined;
+      const token = cookieOf(req, SESSION_COOKIE);
+      const session = token === undefined ? undefined : sessions.get(token);
+      return session && session.expiresAt >= now() ? session.identity : undefined;
     },
     checkUpgrade(req) {
       // A cookie-authenticated socket opened by another site's page would act as our user.

@@ -4,6 +4,7 @@
 // junk is counted and dropped, and a socket that keeps sending junk is closed with 1003.
 
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
+import { cbor } from '@automerge/automerge-repo';
 import type { PeerId, PeerMetadata } from '@automerge/automerge-repo';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../shared/log.ts';
@@ -19,6 +20,11 @@ export interface GuardOptions {
   log: Logger;
   /** Who is behind a socket (src/server/auth.ts); every socket is anonymous when omitted. */
   identityOf?: (socket: WebSocket) => Identity | undefined;
+  /**
+   * Sees every sync message before the Repo does and returns the data to apply (src/server/
+   * access-guard.ts). A socket's frames keep their order while it works.
+   */
+  filterSync?: (identity: Identity | undefined, documentId: string, data: Uint8Array) => Promise<Uint8Array>;
   /** Close a socket once it has sent more than this many rejected frames. */
   maxJunkFrames?: number;
   keepAliveIntervalMs?: number;
@@ -27,6 +33,9 @@ export interface GuardOptions {
 interface SocketState {
   junk: number;
   peerId?: string;
+  /** Frames waiting behind a sync message that is being filtered, in arrival order. */
+  queue?: Promise<void>;
+  queued: number;
 }
 
 export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
@@ -41,6 +50,9 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
   readonly #maxJunk: number;
   readonly #state = new WeakMap<object, SocketState>();
   readonly #identityOf: (socket: WebSocket) => Identity | undefined;
+  readonly #filterSync: GuardOptions['filterSync'];
+  /** Every joined peer's socket, to tell who a peer id is (for read access). */
+  readonly #peerSockets = new Map<string, WebSocket>();
   /** Peer ids of authenticated devices, and their sockets: nobody else may join with them. */
   readonly #boundPeers = new Map<string, WebSocket>();
   #connected!: () => void;
@@ -55,6 +67,13 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     this.#log = options.log;
     this.#maxJunk = options.maxJunkFrames ?? 20;
     this.#identityOf = options.identityOf ?? (() => undefined);
+    this.#filterSync = options.filterSync;
+  }
+
+  /** Who is behind a joined peer id; undefined when it is not connected here. */
+  identityOfPeer(peerId: string): Identity | undefined {
+    const socket = this.#peerSockets.get(peerId);
+    return socket ? this.#identityOf(socket) : undefined;
   }
 
   override connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
@@ -106,6 +125,10 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
         return this.#refuse(socket, 'peer id belongs to an authenticated device');
       }
       state.peerId = frame.senderId;
+      this.#peerSockets.set(frame.senderId, socket);
+      socket.once('close', () => {
+        if (this.#peerSockets.get(frame.senderId) === socket) this.#peerSockets.delete(frame.senderId);
+      });
     } else if (frame.type === 'ephemeral' && state.peerId !== undefined && state.peerId !== frame.senderId) {
       // automerge-repo forwards an ephemeral message to every other peer of the document, keeping
       // its original sender: a client hands the relay back what the relay just relayed to it. That
@@ -115,6 +138,26 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       return this.#reject(socket, `${frame.type} from ${frame.senderId} before its join`);
     }
 
+    const filter = this.#filterSync;
+    const needsFilter = filter && (frame.type === 'sync' || frame.type === 'request') && frame.documentId;
+    if (!needsFilter && state.queued === 0) return this.#deliver(bytes, socket, frame);
+    state.queued++;
+    state.queue = (state.queue ?? Promise.resolve())
+      .then(async () => {
+        if (!needsFilter) return this.#deliver(bytes, socket, frame);
+        const data = frame.message['data'] as Uint8Array;
+        const filtered = await filter(this.#identityOf(socket), frame.documentId!, data);
+        const out = filtered === data ? bytes : cbor.encode({ ...frame.message, data: filtered });
+        this.#deliver(out, socket, frame);
+      })
+      .catch((err: unknown) =>
+        this.#reject(socket, `guard failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => state.queued--);
+  }
+
+  #deliver(bytes: Uint8Array, socket: WebSocket, frame: { type: string; senderId: string }): void {
+    if (socket.readyState !== socket.OPEN) return;
     try {
       // The base class decodes again; CBOR byte strings are slices, so that is cheap.
       super.receiveMessage(bytes, socket);
@@ -131,7 +174,7 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
   #stateOf(socket: WebSocket): SocketState {
     let state = this.#state.get(socket);
     if (!state) {
-      state = { junk: 0 };
+      state = { junk: 0, queued: 0 };
       this.#state.set(socket, state);
     }
     return state;

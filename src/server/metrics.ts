@@ -29,6 +29,8 @@ export interface MetricsSource {
   handshakesRefused(): number;
   /** Connections closed for using a peer id that is not theirs. */
   closedForIdentity(): number;
+  /** Changes stripped because their sender may not make them. */
+  refusedChanges(): number;
   storageBytes(): Promise<number>;
 }
 
@@ -128,6 +130,12 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
       type: 'counter',
       help: 'Connections closed for joining with a peer id bound to another identity.',
       value: source.closedForIdentity(),
+    },
+    {
+      name: 'pinax_relay_refused_changes',
+      type: 'counter',
+      help: 'Changes refused by the access guard (the sender lacked the role), never stored or forwarded.',
+      value: source.refusedChanges(),
     },
     {
       name: 'pinax_relay_storage',

@@ -15,6 +15,9 @@ import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import type { RelayConfig } from './config.ts';
 import { createConnectionGuard } from './connection-guard.ts';
 import { createAuth, type Identity } from './auth.ts';
+import { AccessRegistry } from './access-registry.ts';
+import { createAccessGuard, type AccessGuard } from './access-guard.ts';
+import { createAccessRoutes } from './access-routes.ts';
 import { DIRECTORY_PATH, ensureDirectory } from './directory.ts';
 import { evictIdleDocuments } from './eviction.ts';
 import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
@@ -79,9 +82,14 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const connectionGuard = createConnectionGuard(traffic, config.maxMessagesPerSecond, log);
   const auth = createAuth({ log });
   const identities = new WeakMap<object, Identity>();
+  const registry = await AccessRegistry.open(config.dataDir, log);
+  // Bound once the repo exists; no sync message arrives before that.
+  const guard: { current?: AccessGuard } = {};
   const adapter = new GuardedWebSocketServerAdapter(wss, {
     log,
     identityOf: (socket) => identities.get(socket),
+    filterSync: (identity, documentId, data) =>
+      guard.current ? guard.current.filterSync(identity, documentId, data) : Promise.resolve(data),
   });
   wss.on('connection', (socket) => {
     connectionGuard.watch(socket);
@@ -96,9 +104,18 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     network: [adapter],
     storage: new NodeFSStorageAdapter(config.dataDir),
     // Not `sharePolicy: false`: 2.5.6 tests `if (sharePolicy)` and falls back to sharing everything.
-    // announce=false: never push documents to peers; access=true: serve any document asked for by id.
-    shareConfig: { announce: () => Promise.resolve(false), access: () => Promise.resolve(true) },
+    // announce=false: never push documents to peers; access: serve any document asked for by id,
+    // except a members-only collection's documents to non-members.
+    shareConfig: {
+      announce: () => Promise.resolve(false),
+      access: (peerId, documentId) =>
+        guard.current
+          ? guard.current.mayRead(adapter.identityOfPeer(peerId), documentId)
+          : Promise.resolve(true),
+    },
   });
+  guard.current = createAccessGuard(repo, registry, log);
+  const accessRoutes = createAccessRoutes(repo, registry, (req) => auth.identityOf(req), log);
   // Saving a whole document on the sync path (upstream's compaction) would stall every peer.
   const compaction = compactWhenIdle(repo);
   // Fails here, with the reason, when the data dir is not writable (the id is stored on first run).
@@ -134,6 +151,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const server = http.createServer((req, res) => {
     const handle = async (): Promise<void> => {
       if (await auth.handle(req, res)) return;
+      if (await accessRoutes(req, res)) return;
       if (pathOf(req.url) === SNAPSHOT_PATH) return serveSnapshot(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
@@ -153,6 +171,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
           sessionsOpened: () => auth.stats.sessions,
           handshakesRefused: () => auth.stats.refused,
           closedForIdentity: () => adapter.refusedIdentity,
+          refusedChanges: () => guard.current?.refusedChanges ?? 0,
           storageBytes,
         });
         res.writeHead(200, {

@@ -5,9 +5,8 @@ import * as Automerge from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
 import { knownChangesOf, splitChunks, stripChanges, type RejectedMemory } from './strip-changes.ts';
 
-interface Doc {
-  notes: string[];
-}
+// A type alias, not an interface: Automerge's sync types want a Record-like document type.
+type Doc = { notes: string[] };
 
 type Filter = (data: Uint8Array, relay: Automerge.Doc<Doc>) => Uint8Array | undefined;
 

@@ -26,14 +26,17 @@ export interface RelayClientOptions {
    * attempt; its message goes to the sync status details and the attempt is retried later.
    */
   beforeConnect?: (peerId: PeerId) => Promise<void>;
+  /** Makes the socket (tests in Node pass one that sends a session cookie). */
+  createSocket?: (url: string) => WebSocket;
 }
 
 export const PROTOCOL_V1 = '1';
 
 export class RelayClientAdapter extends NetworkAdapter {
   readonly url: string;
-  #options: Required<Omit<RelayClientOptions, 'beforeConnect'>>;
+  #options: Required<Omit<RelayClientOptions, 'beforeConnect' | 'createSocket'>>;
   #beforeConnect: RelayClientOptions['beforeConnect'];
+  #createSocket: (url: string) => WebSocket;
   /** Bumped per attempt: an attempt still awaiting its handshake when a newer one starts gives up. */
   #attemptId = 0;
   #socket: WebSocket | undefined;
@@ -50,9 +53,10 @@ export class RelayClientAdapter extends NetworkAdapter {
   constructor(url: string, options: RelayClientOptions = {}) {
     super();
     this.url = url;
-    const { beforeConnect, ...timing } = options;
+    const { beforeConnect, createSocket, ...timing } = options;
     this.#options = { minDelayMs: 500, maxDelayMs: 30_000, readyTimeoutMs: 1_000, ...timing };
     this.#beforeConnect = beforeConnect;
+    this.#createSocket = createSocket ?? ((url) => new WebSocket(url));
   }
 
   isReady(): boolean {
@@ -86,7 +90,7 @@ export class RelayClientAdapter extends NetworkAdapter {
 
   send(message: Message): void {
     const socket = this.#socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return; // resynced on reconnect
+    if (!socket || socket.readyState !== socket.OPEN) return; // resynced on reconnect
     if ('data' in message && message.data?.byteLength === 0) return;
     try {
       socket.send(encode(message));
@@ -137,7 +141,7 @@ export class RelayClientAdapter extends NetworkAdapter {
   #openSocket(): void {
     let socket: WebSocket;
     try {
-      socket = new WebSocket(this.url);
+      socket = this.#createSocket(this.url);
     } catch (error) {
       this.#setInfo({ lastError: `Cannot open ${this.url}: ${String(error)}` });
       this.#scheduleRetry();

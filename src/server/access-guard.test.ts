@@ -1,0 +1,270 @@
+// Access control at the relay, against a real relay process and real clients: owner A, member B,
+// a stranger with a key, and a hostile stock automerge-repo client with none. Writes from those
+// without the role never reach anyone; members-only collections are not served to non-members;
+// /metrics counts the refusals; a refused writer does not start a message storm.
+
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImmutableString, type DocHandle, type Repo } from '@automerge/automerge-repo';
+import { ACCESS_KIND } from '../shared/access/access-doc.ts';
+import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
+import { connectClient, makeStaticFixture, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { newDevice, type TestDevice } from './testing/identity.ts';
+import type { PeerId } from '@automerge/automerge-repo';
+import { Repo as AutomergeRepo } from '@automerge/automerge-repo';
+import { WebSocket as NodeWebSocket } from 'ws';
+import { RelayClientAdapter } from '../worker/network/relay-client-adapter.ts';
+import { signAccessEntry, type AccessChange, type SignedAccessEntry } from '../shared/access/entries.ts';
+import { postSession, signedRequest } from './testing/identity.ts';
+
+interface Collection {
+  creator: ImmutableString;
+  notes: string[];
+}
+interface Access {
+  kind: string;
+  collection: string;
+  creator: string;
+  entries: ImmutableString[];
+}
+
+let relay!: SpawnedRelay;
+let staticDir: string;
+const repos: Repo[] = [];
+
+beforeAll(async () => {
+  await buildRelay();
+  staticDir = makeStaticFixture();
+  relay = await spawnRelay({ staticDir });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(repos.map((r) => r.shutdown()));
+  if (relay) expect(await relay.stop()).toBe(0);
+  fs.rmSync(staticDir, { recursive: true, force: true });
+  fs.rmSync(relay.dataDir, { recursive: true, force: true });
+});
+
+async function member(device: TestDevice): Promise<Member> {
+  const m = await connectMember(relay.url, relay.syncUrl, device);
+  repos.push(m.repo);
+  return m;
+}
+
+async function stranger(): Promise<Repo> {
+  const repo = await connectClient(relay.syncUrl);
+  repos.push(repo);
+  return repo;
+}
+
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${relay.url}/metrics`)).text();
+  const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  if (!match) throw new Error(`no metric ${name}`);
+  return Number(match[1]);
+}
+
+/** Owner A's collection and access document, registered with the relay and synced to it. */
+async function ownedCollection(owner: Member) {
+  const collection = owner.repo.create<Collection>({
+    creator: new ImmutableString(owner.device.user.did),
+    notes: [],
+  });
+  const access = owner.repo.create<Access>({
+    kind: ACCESS_KIND,
+    collection: collection.documentId,
+    creator: owner.device.user.did,
+    entries: [],
+  });
+  expect(
+    await register(relay.url, owner.cookie, {
+      collectionId: collection.documentId,
+      accessId: access.documentId,
+    }),
+  ).toBe(200);
+  collection.change((d) => d.notes.push('by the owner'));
+  await waitForRelayToHave(owner.repo, collection);
+  await waitForRelayToHave(owner.repo, access);
+  return { collection, access };
+}
+
+async function grant(
+  owner: Member,
+  access: DocHandle<Access>,
+  collectionId: string,
+  change: Parameters<typeof accessEntry>[2],
+) {
+  const text = await accessEntry(owner.device, collectionId, change);
+  access.change((d) => d.entries.push(new ImmutableString(text)));
+  await waitForRelayToHave(owner.repo, access);
+}
+
+describe('the relay access guard', () => {
+  it('keeps a hostile client without a key from writing the collection or its access document', async () => {
+    const owner = await member(await newDevice());
+    const { collection, access } = await ownedCollection(owner);
+    const refusedBefore = await metric('pinax_relay_refused_changes_total');
+
+    const hostile = await stranger();
+    const copy = await hostile.find<Collection>(collection.url); // link-visible: it may read
+    expect(copy.doc().notes).toEqual(['by the owner']);
+    copy.change((d) => d.notes.push('vandalism'));
+    const accessCopy = await hostile.find<Access>(access.url);
+    accessCopy.change((d) => d.entries.push(new ImmutableString('{"forged":true}')));
+    await sleep(1500);
+
+    expect(collection.doc().notes).toEqual(['by the owner']);
+    expect(access.doc().entries).toHaveLength(0);
+    expect(await metric('pinax_relay_refused_changes_total')).toBeGreaterThanOrEqual(refusedBefore + 2);
+
+    // No storm: once refused, the hostile client and the relay go quiet.
+    const before = await metric('pinax_relay_messages_received_total');
+    await sleep(2000);
+    expect((await metric('pinax_relay_messages_received_total')) - before).toBeLessThan(20);
+
+    // A reader who arrives later gets the collection without the refused change.
+    const late = await stranger();
+    expect((await late.find<Collection>(collection.url)).doc().notes).toEqual(['by the owner']);
+  });
+
+  it('applies an editor’s changes, refuses a viewer’s, and refuses a removed editor’s later ones', async () => {
+    const owner = await member(await newDevice());
+    const { collection, access } = await ownedCollection(owner);
+    const [bDevice, cDevice] = await Promise.all([newDevice(), newDevice()]);
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: bDevice.user.did,
+      role: 'editor',
+    });
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: cDevice.user.did,
+      role: 'viewer',
+    });
+
+    const b = await member(bDevice);
+    const bCopy = await b.repo.find<Collection>(collection.url);
+    bCopy.change((d) => d.notes.push('by editor B'));
+    await waitFor(() => collection.doc().notes.includes('by editor B'), 'the owner to see B’s edit');
+
+    const c = await member(cDevice);
+    const cCopy = await c.repo.find<Collection>(collection.url);
+    cCopy.change((d) => d.notes.push('by viewer C'));
+    await sleep(1500);
+    expect(collection.doc().notes).not.toContain('by viewer C');
+
+    await grant(owner, access, collection.documentId, { type: 'role', member: bDevice.user.did, role: null });
+    await sleep(300);
+    bCopy.change((d) => d.notes.push('after removal'));
+    await sleep(1500);
+    expect(collection.doc().notes).not.toContain('after removal');
+    expect(collection.doc().notes).toContain('by editor B'); // what B wrote before stays
+  });
+
+  it('does not serve a members-only collection to non-members at all', async () => {
+    const owner = await member(await newDevice());
+    const { collection, access } = await ownedCollection(owner);
+    const bDevice = await newDevice();
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: bDevice.user.did,
+      role: 'viewer',
+    });
+    await grant(owner, access, collection.documentId, { type: 'visibility', visibility: 'members' });
+
+    await expect((await stranger()).find(collection.url)).rejects.toThrow(/unavailable/);
+    const keyed = await member(await newDevice()); // a key, but not a member
+    await expect(keyed.repo.find(collection.url)).rejects.toThrow(/unavailable/);
+    const b = await member(bDevice);
+    expect((await b.repo.find<Collection>(collection.url)).doc().notes).toEqual(['by the owner']);
+  });
+
+  it('lets only the creator register a collection the relay holds, and only once', async () => {
+    const owner = await member(await newDevice());
+    const { collection, access } = await ownedCollection(owner);
+    const other = await member(await newDevice());
+    expect(
+      await register(relay.url, other.cookie, {
+        collectionId: collection.documentId,
+        accessId: access.documentId,
+      }),
+    ).toBe(403);
+    expect(
+      await register(relay.url, undefined, {
+        collectionId: collection.documentId,
+        accessId: access.documentId,
+      }),
+    ).toBe(401);
+    const elsewhere = owner.repo.create<Access>({
+      kind: ACCESS_KIND,
+      collection: 'x',
+      creator: 'y',
+      entries: [],
+    });
+    expect(
+      await register(relay.url, owner.cookie, {
+        collectionId: collection.documentId,
+        accessId: elsewhere.documentId,
+      }),
+    ).toBe(409);
+  });
+});
+
+// ---- helpers: authenticated clients, as the engine is in a browser ----
+
+interface Member {
+  repo: AutomergeRepo;
+  device: TestDevice;
+  cookie: string;
+}
+
+async function connectMember(baseUrl: string, syncUrl: string, device: TestDevice): Promise<Member> {
+  const peerId = `member-${crypto.randomUUID()}`;
+  const session = await postSession(baseUrl, await signedRequest(baseUrl, device, peerId));
+  if (!session.cookie) throw new Error(`handshake refused: ${session.text}`);
+  const cookie = session.cookie;
+  const adapter = new RelayClientAdapter(syncUrl, {
+    createSocket: (url) =>
+      new NodeWebSocket(url, {
+        headers: { cookie, origin: new URL(baseUrl).origin },
+      }) as unknown as WebSocket,
+  });
+  const repo = new AutomergeRepo({
+    network: [adapter],
+    peerId: peerId as PeerId,
+    sharePolicy: () => Promise.resolve(true),
+  });
+  await waitFor(() => repo.peers.length > 0, 'member to join the relay');
+  return { repo, device, cookie };
+}
+
+/** An access entry signed by `author`'s device, as the JSON text stored in the access document. */
+async function accessEntry(
+  author: TestDevice,
+  collection: string,
+  change: AccessChange,
+  at = Date.now(),
+): Promise<string> {
+  const signed: SignedAccessEntry = await signAccessEntry(
+    author.device.privateKey,
+    author.device.did,
+    author.chain,
+    {
+      collection,
+      change,
+      by: author.user.did,
+      at,
+    },
+  );
+  return JSON.stringify(signed);
+}
+
+async function register(baseUrl: string, cookie: string | undefined, body: unknown): Promise<number> {
+  const res = await fetch(new URL('/access/register', baseUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  await res.text();
+  return res.status;
+}

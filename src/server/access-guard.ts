@@ -1,0 +1,102 @@
+// The relay's enforcement of collection access, on top of the shared resolver: who may read a
+// guarded document (members-only collections are not served to non-members at all) and whose
+// changes to it are applied (content: editors and owners; the access document: owners). Refused
+// changes are stripped from the sync message before the Repo stores or forwards anything.
+
+import type { DocumentId, Repo } from '@automerge/automerge-repo';
+import { accessEntriesOf } from '../shared/access/access-doc.ts';
+import type { ResolvedAccess } from '../shared/access/resolve.ts';
+import { canEditAccess, canEditContent, canRead, resolveAccess } from '../shared/access/resolve.ts';
+import type { Logger } from '../shared/log.ts';
+import type { AccessRegistry } from './access-registry.ts';
+import type { Identity } from './auth.ts';
+import type { RejectedMemory } from './strip-changes.ts';
+import { knownChangesOf, stripChanges } from './strip-changes.ts';
+
+export interface AccessGuard {
+  mayRead(identity: Identity | undefined, documentId: string): Promise<boolean>;
+  /**
+   * The sync message to apply: `data` itself, or `data` without the changes this identity may not
+   * make to the document.
+   */
+  filterSync(identity: Identity | undefined, documentId: string, data: Uint8Array): Promise<Uint8Array>;
+  /** Changes refused since start, for /metrics. */
+  readonly refusedChanges: number;
+}
+
+/** Remembered refused changes per document (their dependencies), at most this many. */
+const MAX_REMEMBERED = 10_000;
+
+export function createAccessGuard(repo: Repo, registry: AccessRegistry, log: Logger): AccessGuard {
+  const resolved = new Map<string, { heads: string; access: Promise<ResolvedAccess> }>();
+  const signatureCache = new Map<string, boolean>();
+  const memories = new Map<string, RejectedMemory>();
+  let refusedChanges = 0;
+
+  const accessOf = async (collectionId: DocumentId): Promise<ResolvedAccess | undefined> => {
+    const entry = registry.collection(collectionId);
+    if (!entry) return undefined;
+    let doc: unknown;
+    let heads = '';
+    try {
+      // Never wait for the network here: the access document may be queued on this very socket.
+      const handle = await repo.find(entry.accessId, {
+        allowableStates: ['ready', 'unavailable', 'requesting'],
+      });
+      if (handle.isReady()) {
+        doc = handle.doc();
+        heads = handle.heads().join(',');
+      }
+    } catch {
+      // Not here yet: only the creator counts (as owner) until the access document arrives.
+    }
+    const cached = resolved.get(collectionId);
+    if (cached && cached.heads === heads) return cached.access;
+    const access = resolveAccess(collectionId, entry.creator, accessEntriesOf(doc), {
+      cache: signatureCache,
+    });
+    resolved.set(collectionId, { heads, access });
+    return access;
+  };
+
+  const userOf = (identity: Identity | undefined) =>
+    identity?.kind === 'device' ? identity.user : undefined;
+
+  return {
+    get refusedChanges() {
+      return refusedChanges;
+    },
+    async mayRead(identity, documentId) {
+      const governed = registry.governing(documentId);
+      if (!governed) return true;
+      const access = await accessOf(governed.collectionId);
+      return !access || canRead(access, userOf(identity));
+    },
+    async filterSync(identity, documentId, data) {
+      const governed = registry.governing(documentId);
+      if (!governed) return data;
+      const access = await accessOf(governed.collectionId);
+      const user = userOf(identity);
+      const role = access && user ? access.members.get(user)?.role : undefined;
+      const allowed = governed.part === 'access' ? canEditAccess(role) : canEditContent(role);
+      if (allowed) return data;
+      const handle = await repo.find(documentId as DocumentId, {
+        allowableStates: ['ready', 'unavailable', 'requesting'],
+      });
+      let memory = memories.get(documentId);
+      if (!memory) {
+        memory = new Map<string, string[]>();
+        memories.set(documentId, memory);
+      }
+      const { data: stripped, rejected } = stripChanges(data, knownChangesOf(handle.doc()), memory);
+      if (memory.size > MAX_REMEMBERED) memory.clear(); // worst case: a few more messages, once
+      if (rejected > 0) {
+        refusedChanges += rejected;
+        log.warn(
+          `access: refused ${rejected} change(s) to ${governed.part} of a collection from ${user ?? 'an anonymous peer'}`,
+        );
+      }
+      return stripped ?? data;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// Which documents the relay guards, and under which collection: a collection's access document
+// and creator, and its body documents. Registered by authenticated devices when they create them
+// ("grant before write": the rules exist before the first write arrives by sync), first one wins,
+// kept in <data-dir>/access-registry.json. Unregistered documents are not guarded (collections
+// from before access control, home documents).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DocumentId } from '@automerge/automerge-repo';
+import type { DidKey } from '../shared/identity/did-key.ts';
+import { isDidKey } from '../shared/identity/did-key.ts';
+import type { Logger } from '../shared/log.ts';
+
+export interface CollectionEntry {
+  accessId: DocumentId;
+  creator: DidKey;
+}
+
+export type Governed = { collectionId: DocumentId; part: 'collection' | 'access' | 'body' };
+
+interface Stored {
+  collections: Record<string, CollectionEntry>;
+  bodies: Record<string, string>;
+}
+
+const FILE = 'access-registry.json';
+
+export class AccessRegistry {
+  #file: string;
+  #stored: Stored;
+  #accessOwners = new Map<string, DocumentId>(); // access doc id -> collection id
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(file: string, stored: Stored) {
+    this.#file = file;
+    this.#stored = stored;
+    for (const [collectionId, entry] of Object.entries(stored.collections))
+      this.#accessOwners.set(entry.accessId, collectionId as DocumentId);
+  }
+
+  static async open(dataDir: string, log: Logger): Promise<AccessRegistry> {
+    const file = path.join(dataDir, FILE);
+    let stored: Stored = { collections: {}, bodies: {} };
+    try {
+      stored = sanitize(JSON.parse(await fs.promises.readFile(file, 'utf8')));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        log.error(`access registry ${file} is unreadable; starting with an empty one`, error);
+    }
+    return new AccessRegistry(file, stored);
+  }
+
+  collection(collectionId: string): CollectionEntry | undefined {
+    return this.#stored.collections[collectionId];
+  }
+
+  /** The collection whose rules apply to a document, or undefined for an unguarded one. */
+  governing(documentId: string): Governed | undefined {
+    if (this.#stored.collections[documentId])
+      return { collectionId: documentId as DocumentId, part: 'collection' };
+    const ofAccess = this.#accessOwners.get(documentId);
+    if (ofAccess) return { collectionId: ofAccess, part: 'access' };
+    const ofBody = this.#stored.bodies[documentId];
+    if (ofBody) return { collectionId: ofBody as DocumentId, part: 'body' };
+    return undefined;
+  }
+
+  /** First registration wins; registering the same again is fine. */
+  async registerCollection(
+    collectionId: DocumentId,
+    entry: CollectionEntry,
+  ): Promise<'registered' | 'conflict'> {
+    const existing = this.#stored.collections[collectionId];
+    if (existing)
+      return existing.accessId === entry.accessId && existing.creator === entry.creator
+        ? 'registered'
+        : 'conflict';
+    if (this.governing(collectionId) || this.governing(entry.accessId)) return 'conflict';
+    this.#stored.collections[collectionId] = entry;
+    this.#accessOwners.set(entry.accessId, collectionId);
+    await this.#save();
+    return 'registered';
+  }
+
+  async registerBody(bodyId: DocumentId, collectionId: DocumentId): Promise<'registered' | 'conflict'> {
+    const existing = this.#stored.bodies[bodyId];
+    if (existing) return existing === collectionId ? 'registered' : 'conflict';
+    if (this.governing(bodyId)) return 'conflict';
+    this.#stored.bodies[bodyId] = collectionId;
+    await this.#save();
+    return 'registered';
+  }
+
+  /** Written whole to a temp file, then renamed: a crash never leaves half a registry. */
+  #save(): Promise<void> {
+    const write = this.#writing.then(async () => {
+      const tmp = `${this.#file}.${process.pid}.tmp`;
+      await fs.promises.writeFile(tmp, JSON.stringify(this.#stored));
+      await fs.promises.rename(tmp, this.#file);
+    });
+    this.#writing = write.catch(() => undefined);
+    return write;
+  }
+}
+
+function sanitize(raw: unknown): Stored {
+  const out: Stored = { collections: {}, bodies: {} };
+  if (!raw || typeof raw !== 'object') return out;
+  const { collections, bodies } = raw as Record<string, unknown>;
+  for (const [id, entry] of Object.entries(
+    collections && typeof collections === 'object' ? collections : {},
+  )) {
+    const { accessId, creator } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof accessId === 'string' && isDidKey(creator))
+      out.collections[id] = { accessId: accessId as DocumentId, creator };
+  }
+  for (const [id, collectionId] of Object.entries(bodies && typeof bodies === 'object' ? bodies : {}))
+    if (typeof collectionId === 'string') out.bodies[id] = collectionId;
+  return out;
+}

@@ -1,0 +1,97 @@
+// POST /access/register: an authenticated device registers a collection it created (with its
+// access document), or a body document of a collection it may edit. "Grant before write": the
+// engine calls this when it creates them, so the rules are in force before the first write.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Repo } from '@automerge/automerge-repo';
+import { isValidDocumentId } from '@automerge/automerge-repo';
+import { canEditContent, resolveAccess } from '../shared/access/resolve.ts';
+import { accessEntriesOf } from '../shared/access/access-doc.ts';
+import type { Logger } from '../shared/log.ts';
+import type { AccessRegistry } from './access-registry.ts';
+import type { Identity } from './auth.ts';
+import { readSmallBody } from './request-body.ts';
+import { sendText } from './static.ts';
+
+export const ACCESS_REGISTER_PATH = '/access/register';
+
+export function createAccessRoutes(
+  repo: Repo,
+  registry: AccessRegistry,
+  identityOf: (req: IncomingMessage) => Identity | undefined,
+  log: Logger,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    if ((req.url ?? '').split('?')[0] !== ACCESS_REGISTER_PATH) return false;
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendText(res, 405, 'Method not allowed');
+      return true;
+    }
+    const identity = identityOf(req);
+    if (identity?.kind !== 'device') {
+      sendText(res, 401, 'Sign in first: registering needs an authenticated device');
+      return true;
+    }
+    const body = await readSmallBody(req, 1024);
+    let request: Record<string, unknown> = {};
+    try {
+      request = body === undefined ? {} : (JSON.parse(body) as Record<string, unknown>);
+    } catch {
+      // answered below
+    }
+    const { collectionId, accessId, bodyId } = request ?? {};
+    if (!isValidDocumentId(collectionId) || (accessId === undefined) === (bodyId === undefined)) {
+      sendText(res, 400, 'Expected {collectionId, accessId} or {collectionId, bodyId}');
+      return true;
+    }
+    if (accessId !== undefined) {
+      if (!isValidDocumentId(accessId)) {
+        sendText(res, 400, 'accessId is not a document id');
+        return true;
+      }
+      // A collection the relay already holds can only be registered by the creator it names.
+      const held = repo.handles[collectionId]?.isReady() ? repo.handles[collectionId]?.doc() : undefined;
+      const creator = held && typeof held === 'object' ? (held as { creator?: unknown }).creator : undefined;
+      if (held && textOf(creator) !== identity.user) {
+        sendText(res, 403, 'Only the creator named in the collection can register it');
+        return true;
+      }
+      const outcome = await registry.registerCollection(collectionId, {
+        accessId: accessId,
+        creator: identity.user,
+      });
+      return answer(res, outcome, log);
+    }
+    if (!isValidDocumentId(bodyId) || !registry.collection(collectionId)) {
+      sendText(res, 400, 'bodyId is not a document id, or the collection is not registered');
+      return true;
+    }
+    const entry = registry.collection(collectionId)!;
+    const accessDoc = await repo
+      .find(entry.accessId)
+      .then((h) => h.doc() as unknown)
+      .catch(() => undefined);
+    const access = await resolveAccess(collectionId, entry.creator, accessEntriesOf(accessDoc));
+    if (!canEditContent(access.members.get(identity.user)?.role)) {
+      sendText(res, 403, 'Only editors and owners can add body documents');
+      return true;
+    }
+    return answer(res, await registry.registerBody(bodyId, collectionId), log);
+  };
+}
+
+function answer(res: ServerResponse, outcome: 'registered' | 'conflict', log: Logger): true {
+  if (outcome === 'conflict') {
+    log.warn('access: refused a registration that conflicts with an earlier one');
+    sendText(res, 409, 'Already registered differently');
+  } else sendText(res, 200, 'Registered');
+  return true;
+}
+
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { val?: unknown }).val === 'string')
+    return (value as { val: string }).val;
+  return undefined;
+}

@@ -177,6 +177,17 @@ describe('the relay access guard', () => {
     await expect(keyed.repo.find(collection.url)).rejects.toThrow(/unavailable/);
     const b = await member(bDevice);
     expect((await b.repo.find<Collection>(collection.url)).doc().notes).toEqual(['by the owner']);
+
+    // Nor its snapshot: a non-member's request looks exactly like one for a document not held.
+    const snapshot = (cookie?: string) =>
+      fetch(new URL('/snapshot', relay.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify({ documentId: collection.documentId }),
+      }).then((res) => res.status);
+    expect(await snapshot()).toBe(404);
+    expect(await snapshot(keyed.cookie)).toBe(404);
+    expect(await snapshot(b.cookie)).toBe(200);
   });
 
   it('lets only the creator register a collection the relay holds, and only once', async () => {

@@ -147,7 +147,9 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   });
 
   const serveStatic = createStaticHandler(config.staticDir, log);
-  const serveSnapshot = createSnapshotHandler(repo, log);
+  const serveSnapshot = createSnapshotHandler(repo, log, (req, documentId) =>
+    guard.current ? guard.current.mayRead(auth.identityOf(req), documentId) : Promise.resolve(true),
+  );
   const server = http.createServer((req, res) => {
     const handle = async (): Promise<void> => {
       if (await auth.handle(req, res)) return;

@@ -23,7 +23,15 @@ const CACHE_BUDGET_BYTES = 128 * 1024 * 1024;
 
 export type SnapshotHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export function createSnapshotHandler(repo: Repo, log: Logger): SnapshotHandler {
+/**
+ * `mayRead` decides, per request, whether its sender may read the document (members-only
+ * collections); it defaults to everyone.
+ */
+export function createSnapshotHandler(
+  repo: Repo,
+  log: Logger,
+  mayRead: (req: IncomingMessage, documentId: DocumentId) => Promise<boolean> = () => Promise.resolve(true),
+): SnapshotHandler {
   const cache = new SnapshotCache(CACHE_BUDGET_BYTES);
 
   return async (req, res) => {
@@ -38,6 +46,8 @@ export function createSnapshotHandler(repo: Repo, log: Logger): SnapshotHandler 
     }
     const documentId = parseRequest(body);
     if (!documentId) return sendText(res, 400, 'Expected {"documentId": "<a document id>"}');
+    // Refused exactly like a document the relay does not hold: a non-member learns nothing.
+    if (!(await mayRead(req, documentId))) return sendText(res, 404, 'Not found');
 
     const doc = await localDocument(repo, documentId);
     // Not here (or not yet): the device falls back to asking through /sync, which can also reach

@@ -95,6 +95,8 @@ export const ERROR_CODES = {
   invalid: 'invalid',
   notFound: 'not-found',
   tooLarge: 'too-large',
+  /** The user's role does not allow it (a viewer editing, a non-owner changing members). */
+  forbidden: 'forbidden',
   internal: 'internal',
 } as const;
 

@@ -4,6 +4,8 @@
 // folds them into its unions.
 
 import type { CollectionId, ItemId } from './types.ts';
+import { ROLES, type Role, type Visibility } from './access/entries.ts';
+import { isDidKey } from './identity/did-key.ts';
 
 // ---- search ----
 
@@ -103,7 +105,9 @@ export type QueryCommand =
   | { type: 'exportCollection'; collectionId: CollectionId; format: ExportFormat }
   | { type: 'publishCollection'; collectionId: CollectionId }
   | { type: 'unpublishCollection'; collectionId: CollectionId }
-  | { type: 'setDisplayName'; name: string };
+  | { type: 'setDisplayName'; name: string }
+  | { type: 'setMemberRole'; collectionId: CollectionId; member: string; role: Role | null; name?: string }
+  | { type: 'setVisibility'; collectionId: CollectionId; visibility: Visibility };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -114,6 +118,20 @@ export interface QueryCommandResults {
   publishCollection: null;
   unpublishCollection: null;
   setDisplayName: null;
+  setMemberRole: null;
+  setVisibility: null;
+}
+
+/** Who may do what in a collection, as this device resolved it from the signed access entries. */
+export interface MembersView {
+  /** False for collections from before access control: anyone with the link may edit them. */
+  guarded: boolean;
+  visibility: Visibility;
+  /** This user's role; null when not a member (a reader of a link-visible collection). */
+  myRole: Role | null;
+  members: Array<{ user: string; fingerprint: string; name?: string; role: Role; isYou: boolean }>;
+  /** Entries that did not verify or were written without the right: never applied. */
+  unverified: number;
 }
 
 /** Who this profile is: its user (a did:key) and this device, as the user should see them. */
@@ -167,10 +185,12 @@ export type QuerySubscription =
   | { type: 'directory' }
   | { type: 'import'; collectionId: CollectionId; files: ImportFileData[] }
   | { type: 'readModelProgress' }
-  | { type: 'identity' };
+  | { type: 'identity' }
+  | { type: 'members'; collectionId: CollectionId };
 
 export interface QuerySubscriptionPayloads {
   identity: IdentityView;
+  members: MembersView;
   search: SearchResults;
   presence: PresenceState;
   directory: DirectoryState;
@@ -224,6 +244,26 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
         ? { type: 'setDisplayName', name: name.trim() }
         : `setDisplayName needs a name of at most ${MAX_DISPLAY_NAME_CHARS} characters`;
     }
+    case 'setMemberRole': {
+      const { member, role, name } = raw;
+      const roleOk = role === null || (ROLES as readonly unknown[]).includes(role);
+      return isShortString(collectionId) &&
+        isDidKey(member) &&
+        roleOk &&
+        (name === undefined || (typeof name === 'string' && name.length <= MAX_DISPLAY_NAME_CHARS))
+        ? {
+            type: 'setMemberRole',
+            collectionId: collectionId as CollectionId,
+            member,
+            role: role as Role | null,
+            ...(typeof name === 'string' && name.trim() ? { name: name.trim() } : {}),
+          }
+        : 'setMemberRole needs collectionId, a member key (did:key:…) and a role (owner, editor, viewer or null)';
+    }
+    case 'setVisibility':
+      return isShortString(collectionId) && (raw['visibility'] === 'link' || raw['visibility'] === 'members')
+        ? { type: 'setVisibility', collectionId: collectionId as CollectionId, visibility: raw['visibility'] }
+        : 'setVisibility needs collectionId and a visibility (link or members)';
     case 'exportCollection': {
       const format = raw['format'];
       return isShortString(collectionId) &&
@@ -274,6 +314,10 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
       return { type: 'readModelProgress' };
     case 'identity':
       return { type: 'identity' };
+    case 'members':
+      return isShortString(raw['collectionId'])
+        ? { type: 'members', collectionId: raw['collectionId'] as CollectionId }
+        : 'members needs collectionId';
     case 'directory':
       return { type: 'directory' };
     case 'presence': {

@@ -25,6 +25,9 @@ import { newItemId } from './domain/ids.ts';
 import type { LiveCollection } from './live-collection.ts';
 import { recordCommit } from './metrics.ts';
 import type { Directory } from './directory.ts';
+import type { CollectionAccess } from './access/collection-access.ts';
+import { AccessDenied } from './access/collection-access.ts';
+import type { DidKey } from '../shared/identity/did-key.ts';
 import type { IdentityService } from './identity/identity-service.ts';
 import type { HistoryQueries } from './queries/history.ts';
 import type { ReadModels } from './read-models/read-models.ts';
@@ -40,6 +43,7 @@ export class CommandError extends Error {
 
 export interface CommandContext {
   collections: CollectionStore;
+  access: CollectionAccess;
   identity: IdentityService;
   bodies: Promise<BodyDocs>;
   history: HistoryQueries;
@@ -72,7 +76,8 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const description = cmd.description?.trim() ?? '';
       reject(checkName(name) ?? checkDescription(description));
       const live = await ctx.collections.create(name, description);
-      await ctx.flush([live.id]);
+      const accessId = await ctx.access.establish(live);
+      await ctx.flush([live.id, accessId]);
       return { collectionId: live.id };
     }
     case 'openCollection':
@@ -86,7 +91,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     case 'renameCollection': {
       const name = cmd.name.trim();
       reject(checkName(name));
-      const live = await requireCollection(ctx, cmd.collectionId);
+      const live = await requireEditable(ctx, cmd.collectionId);
       live.handle.change((doc) => {
         if (readString(doc.name) !== name) doc.name = new ImmutableString(name);
         doc.updatedAt = Date.now();
@@ -107,7 +112,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     }
     case 'addItem': {
       const fields = checkedFields(cmd);
-      const live = await requireCollection(ctx, cmd.collectionId);
+      const live = await requireEditable(ctx, cmd.collectionId);
       const itemId = newItemId();
       live.handle.change((doc) => insertItem(doc, itemId, fields, Date.now()));
       await ctx.flush([live.id]);
@@ -124,7 +129,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
           throw error;
         }
       });
-      const live = await requireCollection(ctx, cmd.collectionId);
+      const live = await requireEditable(ctx, cmd.collectionId);
       const itemIds = batch.map(() => newItemId());
       live.handle.change((doc) =>
         insertItems(
@@ -138,7 +143,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     }
     case 'updateItem': {
       const fields = checkedFields(cmd);
-      const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);
+      const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
       const touched: string[] = [live.id];
       const { body, ...plain } = fields;
       if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
@@ -149,21 +154,21 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     }
     case 'deleteItem':
     case 'restoreItem': {
-      const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);
+      const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
       live.handle.change((doc) => void setDeleted(doc, cmd.itemId, cmd.type === 'deleteItem', Date.now()));
       await ctx.flush([live.id]);
       return null;
     }
     case 'resolveConflict': {
       reject(checkTitle(cmd.value));
-      const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);
+      const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
       // Writing the chosen value supersedes every concurrent value: the conflict is gone everywhere.
       live.handle.change((doc) => void patchItem(doc, cmd.itemId, { title: cmd.value }, Date.now()));
       await ctx.flush([live.id]);
       return null;
     }
     case 'restoreVersion': {
-      const live = await requireItem(ctx, cmd.collectionId, cmd.itemId);
+      const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
       const plan = found(
         await ctx.history.restorePlan(cmd.collectionId, cmd.itemId, cmd.versionId),
         'version',
@@ -191,6 +196,17 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     case 'setDisplayName':
       await ctx.identity.setDisplayName(cmd.name);
       return null;
+    case 'setMemberRole':
+    case 'setVisibility': {
+      const live = await requireCollection(ctx, cmd.collectionId);
+      const accessId = await asCommandError(
+        cmd.type === 'setMemberRole'
+          ? ctx.access.setRole(live, cmd.member as DidKey, cmd.role, cmd.name)
+          : ctx.access.setVisibility(live, cmd.visibility),
+      );
+      await ctx.flush([accessId]);
+      return null;
+    }
     case 'publishCollection':
     case 'unpublishCollection': {
       const directoryId =
@@ -235,7 +251,12 @@ async function writeBody(
     (url ? await bodies.find(live.id, itemId, url) : undefined) ??
     (await bodies.create(live.id, itemId, snapshot));
   if (bodyText(handle) !== body) setBodyText(handle, body);
-  if (!url) live.handle.change((doc: CollectionDoc) => setBodyDoc(doc, itemId, handle.url));
+  if (!url) {
+    live.handle.change((doc: CollectionDoc) => setBodyDoc(doc, itemId, handle.url));
+    // Body documents follow their collection's rules at the relay once registered.
+    if (readString(live.handle.doc().access))
+      void ctx.access.register({ collectionId: live.id, bodyId: handle.documentId });
+  }
   return handle.documentId;
 }
 
@@ -255,6 +276,34 @@ async function requireCollection(ctx: CommandContext, id: CollectionId): Promise
   if (!live)
     throw new CommandError({ code: ERROR_CODES.notFound, message: 'This collection could not be found.' });
   return live;
+}
+
+/** The collection, when this user may change its content (editors and owners). */
+async function requireEditable(ctx: CommandContext, id: CollectionId): Promise<LiveCollection> {
+  const live = await requireCollection(ctx, id);
+  await asCommandError(ctx.access.requireEditor(live));
+  return live;
+}
+
+async function requireEditableItem(
+  ctx: CommandContext,
+  id: CollectionId,
+  itemId: ItemId,
+): Promise<LiveCollection> {
+  const live = await requireItem(ctx, id, itemId);
+  await asCommandError(ctx.access.requireEditor(live));
+  return live;
+}
+
+/** An access refusal, as the error the tab shows. */
+async function asCommandError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AccessDenied)
+      throw new CommandError({ code: ERROR_CODES.forbidden, message: error.message });
+    throw error;
+  }
 }
 
 async function requireItem(ctx: CommandContext, id: CollectionId, itemId: ItemId): Promise<LiveCollection> {

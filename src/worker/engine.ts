@@ -24,6 +24,7 @@ import { snapshotBootstrap, snapshotUrlFor } from './network/snapshot-bootstrap.
 import { createRepo } from './repo.ts';
 import { loadOrCreateIdentity } from './identity/keystore.ts';
 import { IdentityService } from './identity/identity-service.ts';
+import { CollectionAccess } from './access/collection-access.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
 import { postLog, serveTab } from './rpc-server.ts';
@@ -86,7 +87,10 @@ export function startEngine(mode: EngineMode): Engine {
     if (mode === 'shared-worker') m.attachRelay(relay);
     else holdRelayWhenElected(r, relay, m);
     relay.onInfo((info) => {
-      if (info.state === 'connected') collections.retryUnavailable();
+      if (info.state === 'connected') {
+        collections.retryUnavailable();
+        void access.retryRegistrations();
+      }
     });
     return m;
   });
@@ -101,9 +105,11 @@ export function startEngine(mode: EngineMode): Engine {
   const names = collectionNames(collections);
   const directory = new Directory(repo, db, directoryLocator(relayUrl));
   const identityService = new IdentityService(db, identity);
+  const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   const presence = new PresenceHub(db, collections, () => identityService.displayName);
   const ctx = {
     collections,
+    access,
     identity: identityService,
     bodies,
     history: new HistoryQueries(collections, bodies),
@@ -129,7 +135,9 @@ export function startEngine(mode: EngineMode): Engine {
       case 'search':
         return subscribeSearch(readModels, names, sub, push);
       case 'import':
-        return runImport(collections, sub.collectionId, sub.files, push);
+        return runImport(collections, sub.collectionId, sub.files, push, (live) =>
+          access.requireEditor(live),
+        );
       case 'readModelProgress':
         return readModels.subscribeProgress(push);
       case 'presence':
@@ -138,6 +146,12 @@ export function startEngine(mode: EngineMode): Engine {
         return directory.subscribe(push);
       case 'identity':
         return identityService.subscribe(push);
+      case 'members':
+        return later(
+          collections
+            .get(sub.collectionId)
+            .then((live) => (live ? access.subscribe(live, push) : () => undefined)),
+        );
     }
   }
 

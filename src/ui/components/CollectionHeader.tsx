@@ -6,6 +6,8 @@ import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { navigate } from '../router.ts';
 import { ShareDialog } from './ShareDialog.tsx';
+import { MembersDialog } from './MembersDialog.tsx';
+import type { MembersView } from '../../shared/queries.ts';
 import { createEngineSubscription } from '../engine-context.tsx';
 
 export type CollectionPanel = 'timeline' | 'transfer';
@@ -15,6 +17,9 @@ export function CollectionHeader(props: {
   onNewItem: () => void;
   panel: CollectionPanel | null;
   onPanel: (panel: CollectionPanel | null) => void;
+  members: MembersView | undefined;
+  /** A viewer: no editing controls. */
+  readOnly: boolean;
 }): JSX.Element {
   const engine = useEngine();
   const [renaming, setRenaming] = createSignal(false);
@@ -61,7 +66,10 @@ export function CollectionHeader(props: {
       <Show
         when={renaming()}
         fallback={
-          <h1 onDblClick={() => setRenaming(true)} title={props.collection.description || undefined}>
+          <h1
+            onDblClick={() => !props.readOnly && setRenaming(true)}
+            title={props.collection.description || undefined}
+          >
             {props.collection.name}
           </h1>
         }
@@ -90,14 +98,21 @@ export function CollectionHeader(props: {
         </form>
       </Show>
       <div class="toolbar">
-        <button class="primary" onClick={() => props.onNewItem()}>
-          New item
-        </button>
-        <ShareDialog collectionId={props.collection.id} name={props.collection.name} />
+        <Show when={!props.readOnly}>
+          <button class="primary" onClick={() => props.onNewItem()}>
+            New item
+          </button>
+        </Show>
+        <ShareDialog
+          collectionId={props.collection.id}
+          name={props.collection.name}
+          audience={props.members?.guarded ? props.members.visibility : 'open'}
+        />
+        <MembersDialog collectionId={props.collection.id} members={props.members} />
         <button class="ghost" aria-pressed={published()} onClick={() => void togglePublished()}>
           {published() ? 'Unpublish' : 'Publish to directory'}
         </button>
-        <Show when={!renaming()}>
+        <Show when={!renaming() && !props.readOnly}>
           <button class="ghost" onClick={() => setRenaming(true)}>
             Rename collection
           </button>
@@ -109,13 +124,15 @@ export function CollectionHeader(props: {
         >
           Timeline
         </button>
-        <button
-          class="ghost"
-          aria-expanded={props.panel === 'transfer'}
-          onClick={() => props.onPanel(props.panel === 'transfer' ? null : 'transfer')}
-        >
-          Import
-        </button>
+        <Show when={!props.readOnly}>
+          <button
+            class="ghost"
+            aria-expanded={props.panel === 'transfer'}
+            onClick={() => props.onPanel(props.panel === 'transfer' ? null : 'transfer')}
+          >
+            Import
+          </button>
+        </Show>
         <button
           class="ghost"
           aria-expanded={props.panel === 'transfer'}
@@ -130,6 +147,11 @@ export function CollectionHeader(props: {
       <Show when={publishError()}>
         <p class="field-error" role="alert">
           {publishError()}
+        </p>
+      </Show>
+      <Show when={props.readOnly}>
+        <p class="muted read-only-note" role="note">
+          You can view this collection but not edit it.
         </p>
       </Show>
       <p class="muted count">

@@ -15,7 +15,7 @@ import { CollectionHeader, type CollectionPanel } from './CollectionHeader.tsx';
 import { CollectionTimeline } from './CollectionTimeline.tsx';
 import { ImportExport } from './ImportExport.tsx';
 import { EditingNow, PresenceBar } from './PresenceBar.tsx';
-import type { PresenceState } from '../../shared/queries.ts';
+import type { MembersView, PresenceState } from '../../shared/queries.ts';
 import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
 import { ReceivingBytes, ReceivingItems } from './ReceivingProgress.tsx';
@@ -32,6 +32,21 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
   const [createError, setCreateError] = createSignal<string | null>(null);
   const [panel, setPanel] = createSignal<CollectionPanel | null>(null);
   const [presence, setPresence] = createSignal<PresenceState | null>(null);
+  // Members and this user's role, resolved by the engine from the signed access entries.
+  const [members, setMembers] = createSignal<MembersView | undefined>();
+  createEffect(
+    on(
+      () => props.collectionId,
+      (collectionId) => {
+        setMembers(undefined);
+        onCleanup(engine.subscribe({ type: 'members', collectionId }, setMembers));
+      },
+    ),
+  );
+  const readOnly = () => {
+    const m = members();
+    return m !== undefined && m.guarded && m.myRole !== 'owner' && m.myRole !== 'editor';
+  };
 
   // Presence: announced while this tab shows the collection, with the item open in the editor.
   createEffect(
@@ -109,7 +124,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
 
   const onKey = (event: KeyboardEvent) => {
     if (isTyping(event) || event.metaKey || event.ctrlKey || event.altKey) return;
-    if (event.key === 'n' && view().status === 'ready') {
+    if (event.key === 'n' && view().status === 'ready' && !readOnly()) {
       event.preventDefault();
       void newItem();
     }
@@ -145,6 +160,8 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 onNewItem={() => void newItem()}
                 panel={panel()}
                 onPanel={setPanel}
+                members={members()}
+                readOnly={readOnly()}
               />
               <Show when={v().arriving}>
                 <ReceivingItems collectionId={props.collectionId} />
@@ -177,6 +194,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 <ItemEditor
                   collectionId={props.collectionId}
                   itemId={itemId()}
+                  readOnly={readOnly()}
                   onClose={() => navigate(collectionHref(props.collectionId))}
                   notice={<EditingNow presence={presence()} itemId={itemId()} />}
                 />

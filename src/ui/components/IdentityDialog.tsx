@@ -72,12 +72,16 @@ export function IdentityDialog(): JSX.Element {
         </Show>
         <Show when={identity()}>
           {(id) => (
-            <dl class="identity-facts">
-              <dt>Key fingerprint</dt>
-              <dd class="fingerprint">{id().fingerprint}</dd>
-              <dt>This device</dt>
-              <dd>{id().deviceLabel}</dd>
-            </dl>
+            <>
+              <label for="your-key">Your key (give it to an owner who adds you to a collection)</label>
+              <input id="your-key" readonly value={id().user} onFocus={(e) => e.currentTarget.select()} />
+              <dl class="identity-facts">
+                <dt>Key fingerprint</dt>
+                <dd class="fingerprint">{id().fingerprint}</dd>
+                <dt>This device</dt>
+                <dd>{id().deviceLabel}</dd>
+              </dl>
+            </>
           )}
         </Show>
         <p class="muted">

@@ -25,6 +25,8 @@ export function ItemEditor(props: {
   onClose: () => void;
   /** Shown at the top of the panel, e.g. who else is editing this item. */
   notice?: JSX.Element;
+  /** A viewer: the fields show the item and cannot be changed. */
+  readOnly?: boolean;
 }): JSX.Element {
   const engine = useEngine();
   const [item, setItem] = createSignal<ItemDetail | null>(null);
@@ -151,7 +153,7 @@ export function ItemEditor(props: {
         </button>
       </div>
       <Show when={!missing()} fallback={<p class="muted">This item was deleted or is not available.</p>}>
-        <Show when={(item()?.titleConflicts.length ?? 0) > 1}>
+        <Show when={!props.readOnly && (item()?.titleConflicts.length ?? 0) > 1}>
           <div class="conflict" role="group" aria-label="Title conflict">
             <p>
               Two versions of this title were written at the same time. Keep one, or edit the title to merge
@@ -174,6 +176,7 @@ export function ItemEditor(props: {
             ref={(el) => (fields.title = el)}
             autocomplete="off"
             placeholder="Untitled"
+            readOnly={props.readOnly}
             {...a11y('title', errors().title)}
             onInput={(e) => onInput('title', e.currentTarget.value)}
           />
@@ -183,6 +186,7 @@ export function ItemEditor(props: {
             id="item-tags"
             ref={(el) => (fields.tags = el)}
             autocomplete="off"
+            readOnly={props.readOnly}
             {...a11y('tags', errors().tags)}
             onInput={(e) => onInput('tags', e.currentTarget.value)}
           />
@@ -192,6 +196,7 @@ export function ItemEditor(props: {
             id="item-body"
             ref={(el) => (fields.body = el)}
             rows={14}
+            readOnly={props.readOnly}
             {...a11y('body', errors().body)}
             onInput={(e) => onInput('body', e.currentTarget.value)}
           />
@@ -200,9 +205,11 @@ export function ItemEditor(props: {
           <button class="ghost" aria-expanded={showHistory()} onClick={() => setShowHistory((v) => !v)}>
             History
           </button>
-          <button class="ghost danger" onClick={() => void remove()}>
-            Delete item
-          </button>
+          <Show when={!props.readOnly}>
+            <button class="ghost danger" onClick={() => void remove()}>
+              Delete item
+            </button>
+          </Show>
         </div>
         <Show when={showHistory()}>
           <ItemHistory

@@ -8,7 +8,12 @@ import { collectionHref } from '../router.ts';
  * or query), a Copy button, and a QR code for a phone. The QR library loads only when the dialog
  * opens, so it costs the first paint nothing.
  */
-export function ShareDialog(props: { collectionId: CollectionId; name: string }): JSX.Element {
+export function ShareDialog(props: {
+  collectionId: CollectionId;
+  name: string;
+  /** Who the link lets in: 'open' for a collection from before members and roles. */
+  audience: 'open' | 'link' | 'members';
+}): JSX.Element {
   let dialog: HTMLDialogElement | undefined;
   const [qr, setQr] = createSignal<string | null>(null);
   const [copied, setCopied] = createSignal<string | null>(null);
@@ -39,7 +44,13 @@ export function ShareDialog(props: { collectionId: CollectionId; name: string })
       </button>
       <dialog ref={(el) => (dialog = el)} aria-labelledby="share-title" class="dialog share-dialog">
         <h2 id="share-title">Share “{props.name}”</h2>
-        <p class="muted">Anyone with this link can open, follow and edit the collection.</p>
+        <p class="muted">
+          {props.audience === 'open'
+            ? 'Anyone with this link can open, follow and edit the collection.'
+            : props.audience === 'link'
+              ? 'Anyone with this link can open and follow the collection. Only the members you add can edit it.'
+              : 'Only members can open this collection. Add people under Members, then send them the link.'}
+        </p>
         <label for="share-link">Share link</label>
         <div class="share-row">
           <input id="share-link" readonly value={link()} onFocus={(e) => e.currentTarget.select()} />

@@ -35,6 +35,10 @@ export interface CollectionDoc {
   createdAt: number;
   updatedAt: number;
   deletedAt?: number;
+  /** The creating user's did:key: the collection's first owner. Absent on older collections. */
+  creator?: ImmutableString;
+  /** Automerge URL of the collection's access document (members and roles). */
+  access?: ImmutableString;
   buckets: Record<string, Record<string, ItemRecord>>;
 }
 

@@ -9,6 +9,7 @@ import type { ExportedFile, ExportFormat, ImportFileData, ImportProgress } from 
 import type { CollectionId } from '../../shared/types.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { CollectionStore } from '../collection-store.ts';
+import type { LiveCollection } from '../live-collection.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
 import { findItem, insertItems, readString } from '../domain/collection-doc.ts';
 import { newItemId } from '../domain/ids.ts';
@@ -23,6 +24,8 @@ export function runImport(
   collectionId: CollectionId,
   files: readonly ImportFileData[],
   push: (progress: ImportProgress) => void,
+  /** Rejects when this user may not add items (a viewer); the import then fails with its message. */
+  requireEditor: (live: LiveCollection) => Promise<void> = () => Promise.resolve(),
 ): () => void {
   let cancelled = false;
   const progress: ImportProgress = { phase: 'parsing', total: 0, imported: 0, problems: [] };
@@ -32,6 +35,7 @@ export function runImport(
     send();
     const live = await collections.get(collectionId);
     if (!live) throw new Error('This collection is not available.');
+    await requireEditor(live);
     const { records, problems } = readFiles(files);
     progress.problems = problems;
     progress.total = records.length;

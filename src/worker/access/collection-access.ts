@@ -1,0 +1,248 @@
+// Members and roles of the collections on this device. Each collection made here gets an access
+// document (the creator is its first owner) and is registered with the relay before anything else
+// ("grant before write"); owners add signed entries to change roles and visibility; every engine
+// resolves those entries with the same pure resolver as the relay, so a viewer's UI is read-only
+// and a forged or unauthorised entry is ignored everywhere.
+
+import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim';
+import { ImmutableString, isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
+import { ACCESS_KIND, accessEntriesOf, type AccessDocShape } from '../../shared/access/access-doc.ts';
+import type { AccessChange, Role, Visibility } from '../../shared/access/entries.ts';
+import { signAccessEntry } from '../../shared/access/entries.ts';
+import type { ResolvedAccess } from '../../shared/access/resolve.ts';
+import { canEditAccess, canEditContent, resolveAccess } from '../../shared/access/resolve.ts';
+import type { DidKey } from '../../shared/identity/did-key.ts';
+import { fingerprintOf } from '../../shared/identity/did-key.ts';
+import { makeLogger } from '../../shared/log.ts';
+import type { MembersView } from '../../shared/queries.ts';
+import type { PinaxDb } from '../db.ts';
+import type { CollectionDoc } from '../domain/collection-doc.ts';
+import { readString } from '../domain/collection-doc.ts';
+import type { DeviceIdentity } from '../identity/keystore.ts';
+import type { LiveCollection } from '../live-collection.ts';
+
+export class AccessDenied extends Error {
+  override name = 'AccessDenied';
+}
+
+export class CollectionAccess {
+  #repo: Promise<Repo>;
+  #identity: Promise<DeviceIdentity>;
+  #db: PinaxDb;
+  #relayBase: string;
+  #signatures = new Map<string, boolean>();
+  /** Resolved rules per collection, for the access document's heads they were resolved at. */
+  #resolved = new Map<string, { key: string; access: Promise<ResolvedAccess> }>();
+  /** Ready access document handles by URL: every command asks, so finding must be cheap. */
+  #handles = new Map<string, DocHandle<AccessDocShape>>();
+
+  constructor(repo: Promise<Repo>, identity: Promise<DeviceIdentity>, db: PinaxDb, relayBase: string) {
+    this.#repo = repo;
+    this.#identity = identity;
+    this.#db = db;
+    this.#relayBase = relayBase;
+  }
+
+  /** Gives a collection just created here its access document; returns that document's id. */
+  async establish(live: LiveCollection): Promise<DocumentId> {
+    const [repo, identity] = await Promise.all([this.#repo, this.#identity]);
+    const access = repo.create<AccessDocShape>({
+      kind: ACCESS_KIND,
+      collection: live.id,
+      creator: identity.user,
+      entries: [],
+    });
+    live.handle.change((doc) => {
+      doc.creator = new ImmutableString(identity.user);
+      doc.access = new ImmutableString(access.url);
+    });
+    void this.register({ collectionId: live.id, accessId: access.documentId });
+    return access.documentId;
+  }
+
+  /** Registers with the relay now, or once it can be reached (kept until then). */
+  async register(registration: { collectionId: string; accessId?: string; bodyId?: string }): Promise<void> {
+    const pending = await this.#pending();
+    if (!pending.some((p) => JSON.stringify(p) === JSON.stringify(registration))) pending.push(registration);
+    await this.#db.meta.put({ key: PENDING_KEY, value: pending });
+    await this.retryRegistrations();
+  }
+
+  /** Sends the registrations the relay has not confirmed yet (called when it connects). */
+  async retryRegistrations(): Promise<void> {
+    const pending = await this.#pending();
+    const left: typeof pending = [];
+    for (const registration of pending) {
+      try {
+        const res = await fetch(new URL('/access/register', this.#relayBase), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(registration),
+        });
+        // 409: someone registered it differently first; nothing to retry (the relay says no).
+        if (res.status === 409) log.warn('the relay has this collection registered differently');
+        else if (!res.ok) left.push(registration);
+      } catch {
+        left.push(registration); // offline: later
+      }
+    }
+    await this.#db.meta.put({ key: PENDING_KEY, value: left });
+  }
+
+  /** The resolved rules of a collection, or undefined for one from before access control. */
+  async resolve(live: LiveCollection): Promise<ResolvedAccess | undefined> {
+    const rules = await this.#rules(live);
+    if (!rules) return undefined;
+    // Every command asks: resolve again only when the access document has changed.
+    const key = `${rules.creator} ${rules.handle?.heads().join(',') ?? ''}`;
+    const hit = this.#resolved.get(live.id);
+    if (hit?.key === key) return hit.access;
+    const access = resolveAccess(live.id, rules.creator, accessEntriesOf(rules.handle?.doc()), {
+      cache: this.#signatures,
+    });
+    this.#resolved.set(live.id, { key, access });
+    return access;
+  }
+
+  async view(live: LiveCollection): Promise<MembersView> {
+    const [identity, access] = await Promise.all([this.#identity, this.resolve(live)]);
+    if (!access) return { guarded: false, visibility: 'link', myRole: null, members: [], unverified: 0 };
+    return {
+      guarded: true,
+      visibility: access.visibility,
+      myRole: access.members.get(identity.user)?.role ?? null,
+      members: [...access.members].map(([user, member]) => ({
+        user,
+        fingerprint: fingerprintOf(user),
+        ...(member.name !== undefined ? { name: member.name } : {}),
+        role: member.role,
+        isYou: user === identity.user,
+      })),
+      unverified: access.ignored,
+    };
+  }
+
+  /** Pushes the members view now and whenever the rules or the access document change. */
+  subscribe(live: LiveCollection, push: (view: MembersView) => void): () => void {
+    let active = true;
+    let accessHandle: DocHandle<AccessDocShape> | undefined;
+    let accessUrl = readString(live.handle.doc().access);
+    const send = () =>
+      void this.view(live)
+        .then((view) => active && push(view))
+        .catch((error: unknown) => log.error('could not resolve members', error));
+    const attach = (): void =>
+      void this.#rules(live).then((rules) => {
+        if (!active || !rules) return;
+        if (!rules.handle) {
+          // The access document is still on its way (a collection just opened from a link):
+          // resolve again once it is here.
+          void this.#arrival(live).then((arrived) => arrived && active && attach());
+          return;
+        }
+        if (rules.handle === accessHandle) return;
+        accessHandle?.off('change', send);
+        accessHandle = rules.handle;
+        accessHandle.on('change', send);
+        send();
+      });
+    // The collection names its access document once (just after it is made, or when it arrives).
+    const offCollection = live.subscribe(() => {
+      const url = readString(live.handle.doc().access);
+      if (url === accessUrl) return;
+      accessUrl = url;
+      attach();
+      send();
+    });
+    attach();
+    send();
+    return () => {
+      active = false;
+      offCollection();
+      accessHandle?.off('change', send);
+    };
+  }
+
+  /** Refuses (with a message for the user) when this user may not change the collection's content. */
+  async requireEditor(live: LiveCollection): Promise<void> {
+    const access = await this.resolve(live);
+    if (!access) return;
+    const identity = await this.#identity;
+    if (!canEditContent(access.members.get(identity.user)?.role))
+      throw new AccessDenied(
+        'You can view this collection but not edit it. Ask an owner for the editor role.',
+      );
+  }
+
+  async setRole(live: LiveCollection, member: DidKey, role: Role | null, name?: string): Promise<DocumentId> {
+    return this.#write(live, { type: 'role', member, role, ...(name ? { name } : {}) });
+  }
+
+  async setVisibility(live: LiveCollection, visibility: Visibility): Promise<DocumentId> {
+    return this.#write(live, { type: 'visibility', visibility });
+  }
+
+  async #write(live: LiveCollection, change: AccessChange): Promise<DocumentId> {
+    const [identity, rules, access] = await Promise.all([
+      this.#identity,
+      this.#rules(live),
+      this.resolve(live),
+    ]);
+    if (!rules?.handle || !access) throw new AccessDenied('This collection has no members list.');
+    if (!canEditAccess(access.members.get(identity.user)?.role))
+      throw new AccessDenied('Only owners can change members and visibility.');
+    const signed = await signAccessEntry(identity.deviceKey, identity.device, identity.chain, {
+      collection: live.id,
+      change,
+      by: identity.user,
+      at: Date.now(),
+    });
+    rules.handle.change((doc) => {
+      doc.entries.push(new ImmutableString(JSON.stringify(signed)));
+    });
+    return rules.handle.documentId;
+  }
+
+  /** The collection's creator and access document, as the collection names them. */
+  async #rules(
+    live: LiveCollection,
+  ): Promise<{ creator: DidKey; handle?: DocHandle<AccessDocShape> } | undefined> {
+    const doc: CollectionDoc = live.handle.doc();
+    const creator = readString(doc.creator);
+    const url = readString(doc.access);
+    if (!creator.startsWith('did:key:') || !url) return undefined;
+    if (!isValidAutomergeUrl(url)) return undefined;
+    const { documentId } = parseAutomergeUrl(url);
+    let handle = this.#handles.get(url);
+    if (!handle) {
+      const repo = await this.#repo;
+      handle = await repo
+        .find<AccessDocShape>(documentId, { allowableStates: ['ready', 'unavailable', 'requesting'] })
+        .catch(() => undefined);
+      if (handle?.isReady()) this.#handles.set(url, handle);
+    }
+    // The access document must name this collection and creator, or it is someone else's.
+    const accessDoc = handle?.isReady() ? handle.doc() : undefined;
+    const matches = accessDoc?.collection === live.id && accessDoc.creator === creator;
+    return { creator: creator as DidKey, ...(handle && matches ? { handle } : {}) };
+  }
+
+  /** Resolves true once the collection's access document has arrived (false if it never does). */
+  async #arrival(live: LiveCollection): Promise<boolean> {
+    const url = readString(live.handle.doc().access);
+    if (!isValidAutomergeUrl(url)) return false;
+    const repo = await this.#repo;
+    const handle = await repo.find<AccessDocShape>(parseAutomergeUrl(url).documentId).catch(() => undefined);
+    if (!handle?.isReady()) return false;
+    this.#handles.set(url, handle);
+    return true;
+  }
+
+  async #pending(): Promise<Array<{ collectionId: string; accessId?: string; bodyId?: string }>> {
+    const row = await this.#db.meta.get(PENDING_KEY);
+    return Array.isArray(row?.value) ? (row.value as Array<{ collectionId: string }>) : [];
+  }
+}
+
+const PENDING_KEY = 'pending-access-registrations';
+const log = makeLogger('pinax:access');

@@ -68,3 +68,57 @@ test('an owner adds a viewer, then makes them an editor; a stranger cannot see a
     timeout: 30_000,
   });
 });
+
+test('a reader asks to join; the owner approves one request and denies another', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  const url = await a.createCollection('Book club');
+  await a.newItem({ title: 'Next book' });
+  await a.writesSettled();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/);
+
+  const c = await AppPage.open(await newDevice({ label: 'C' }), relay.appUrl);
+  await c.page.getByRole('button', { name: /^You:/ }).click();
+  const you = c.page.getByRole('dialog', { name: 'You' });
+  await you.getByRole('textbox', { name: 'Display name' }).fill('Cleo');
+  await you.getByRole('button', { name: 'Save' }).click();
+  await expect(you.getByRole('status')).toHaveText('Saved.');
+  await you.getByRole('button', { name: 'Close' }).click();
+  await c.page.evaluate((hash) => (location.hash = hash), new URL(url).hash);
+  await expect(c.rowTitles()).toHaveText(['Next book']);
+  await c.page.getByRole('button', { name: 'Request to join' }).click();
+  await expect(c.page.getByText('Request sent. An owner will let you in.')).toBeVisible();
+
+  const d = await AppPage.open(await newDevice({ label: 'D' }), url);
+  await expect(d.rowTitles()).toHaveText(['Next book']);
+  await d.page.getByRole('button', { name: 'Request to join' }).click();
+  await expect(d.page.getByText('Request sent. An owner will let you in.')).toBeVisible();
+
+  await a.page.bringToFront();
+  await a.page.getByRole('button', { name: 'Members', exact: true }).click();
+  const members = a.page.getByRole('dialog', { name: 'Members' });
+  const requests = members.getByRole('list', { name: 'Requests to join' });
+  await expect(requests.getByRole('listitem')).toHaveCount(2, { timeout: 15_000 });
+  await requests
+    .getByRole('listitem')
+    .filter({ hasText: 'Cleo' })
+    .getByRole('button', { name: 'Approve as editor' })
+    .click();
+  await expect(members.getByRole('status')).toHaveText('Approved.');
+  await requests.getByRole('listitem').getByRole('button', { name: 'Deny' }).click();
+  await expect(members.getByRole('status')).toHaveText('Request denied.');
+  await expect(members.getByRole('list', { name: 'Requests to join' })).toHaveCount(0);
+  await expect(
+    members.getByRole('list', { name: 'Members' }).getByRole('listitem').filter({ hasText: 'Cleo' }),
+  ).toHaveCount(1);
+
+  // Approval takes effect on C without a reload; D is back to asking.
+  await c.page.bringToFront();
+  await expect(c.page.getByRole('button', { name: 'New item', exact: true })).toBeVisible({
+    timeout: 15_000,
+  });
+  await d.page.bringToFront();
+  await expect(d.page.getByRole('button', { name: 'Request to join' })).toBeVisible({ timeout: 15_000 });
+});

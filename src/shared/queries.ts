@@ -107,7 +107,9 @@ export type QueryCommand =
   | { type: 'unpublishCollection'; collectionId: CollectionId }
   | { type: 'setDisplayName'; name: string }
   | { type: 'setMemberRole'; collectionId: CollectionId; member: string; role: Role | null; name?: string }
-  | { type: 'setVisibility'; collectionId: CollectionId; visibility: Visibility };
+  | { type: 'setVisibility'; collectionId: CollectionId; visibility: Visibility }
+  | { type: 'requestToJoin'; collectionId: CollectionId }
+  | { type: 'denyRequest'; collectionId: CollectionId; member: string };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -120,6 +122,8 @@ export interface QueryCommandResults {
   setDisplayName: null;
   setMemberRole: null;
   setVisibility: null;
+  requestToJoin: null;
+  denyRequest: null;
 }
 
 /** Who may do what in a collection, as this device resolved it from the signed access entries. */
@@ -132,6 +136,10 @@ export interface MembersView {
   members: Array<{ user: string; fingerprint: string; name?: string; role: Role; isYou: boolean }>;
   /** Entries that did not verify or were written without the right: never applied. */
   unverified: number;
+  /** Verified requests to join from non-members, for owners to answer (empty for others). */
+  requests: Array<{ user: string; fingerprint: string; name: string; at: number }>;
+  /** This user has asked to join and is not a member yet. */
+  requested: boolean;
 }
 
 /** Who this profile is: its user (a did:key) and this device, as the user should see them. */
@@ -260,6 +268,14 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
           }
         : 'setMemberRole needs collectionId, a member key (did:key:…) and a role (owner, editor, viewer or null)';
     }
+    case 'requestToJoin':
+      return isShortString(collectionId)
+        ? { type: 'requestToJoin', collectionId: collectionId as CollectionId }
+        : 'requestToJoin needs collectionId';
+    case 'denyRequest':
+      return isShortString(collectionId) && isDidKey(raw['member'])
+        ? { type: 'denyRequest', collectionId: collectionId as CollectionId, member: raw['member'] }
+        : 'denyRequest needs collectionId and a member key';
     case 'setVisibility':
       return isShortString(collectionId) && (raw['visibility'] === 'link' || raw['visibility'] === 'members')
         ? { type: 'setVisibility', collectionId: collectionId as CollectionId, visibility: raw['visibility'] }

@@ -196,6 +196,17 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     case 'setDisplayName':
       await ctx.identity.setDisplayName(cmd.name);
       return null;
+    case 'requestToJoin': {
+      const live = await requireCollection(ctx, cmd.collectionId);
+      const name = (await ctx.identity.view()).displayName;
+      await ctx.flush([await asCommandError(ctx.access.requestToJoin(live, name))]);
+      return null;
+    }
+    case 'denyRequest': {
+      const live = await requireCollection(ctx, cmd.collectionId);
+      await ctx.flush([await asCommandError(ctx.access.denyRequest(live, cmd.member as DidKey))]);
+      return null;
+    }
     case 'setMemberRole':
     case 'setVisibility': {
       const live = await requireCollection(ctx, cmd.collectionId);

@@ -9,7 +9,11 @@ const ED25519 = { name: 'Ed25519' } as const;
 /** A WebCrypto private key (spelled so that both the DOM and Node type libraries accept it). */
 export type SigningKey = Parameters<typeof crypto.subtle.sign>[1];
 
-export type Purpose = 'pinax/device-certificate/v1' | 'pinax/relay-session/v1' | 'pinax/access-entry/v1';
+export type Purpose =
+  | 'pinax/device-certificate/v1'
+  | 'pinax/relay-session/v1'
+  | 'pinax/access-entry/v1'
+  | 'pinax/join-request/v1';
 
 /** A new Ed25519 key pair whose private half is non-extractable: it can sign, never be read out. */
 export async function newSigningKeyPair(): Promise<{

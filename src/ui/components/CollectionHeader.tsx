@@ -55,6 +55,15 @@ export function CollectionHeader(props: {
     }
   };
 
+  const requestToJoin = async () => {
+    setPublishError(null);
+    try {
+      await engine.command({ type: 'requestToJoin', collectionId: props.collection.id });
+    } catch (err) {
+      setPublishError(errorMessage(err));
+    }
+  };
+
   const remove = async () => {
     if (!confirm(`Delete the collection "${props.collection.name}" from your collections?`)) return;
     await engine.command({ type: 'deleteCollection', collectionId: props.collection.id });
@@ -150,9 +159,21 @@ export function CollectionHeader(props: {
         </p>
       </Show>
       <Show when={props.readOnly}>
-        <p class="muted read-only-note" role="note">
-          You can view this collection but not edit it.
-        </p>
+        <div class="read-only-note">
+          <p class="muted" role="note">
+            You can view this collection but not edit it.
+          </p>
+          <Show when={props.members?.myRole === null}>
+            <Show
+              when={!props.members?.requested}
+              fallback={<p class="muted">Request sent. An owner will let you in.</p>}
+            >
+              <button class="ghost" onClick={() => void requestToJoin()}>
+                Request to join
+              </button>
+            </Show>
+          </Show>
+        </div>
       </Show>
       <p class="muted count">
         {props.collection.itemCount === 1 ? '1 item' : `${props.collection.itemCount} items`}

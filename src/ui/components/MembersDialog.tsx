@@ -128,6 +128,64 @@ export function MembersDialog(props: {
               )}
             </For>
           </ul>
+          <Show when={(props.members?.requests.length ?? 0) > 0}>
+            <h3 id="requests-title">Requests to join</h3>
+            <ul class="members" aria-labelledby="requests-title">
+              <For each={props.members?.requests ?? []}>
+                {(request) => (
+                  <li>
+                    <span class="member-name">{request.name || 'Someone'}</span>{' '}
+                    <span class="fingerprint" title={request.user}>
+                      {request.fingerprint}
+                    </span>
+                    <button
+                      onClick={() =>
+                        void run(
+                          {
+                            type: 'setMemberRole',
+                            collectionId: props.collectionId,
+                            member: request.user,
+                            role: 'editor',
+                            ...(request.name ? { name: request.name } : {}),
+                          },
+                          'Approved.',
+                        )
+                      }
+                    >
+                      Approve as editor
+                    </button>
+                    <button
+                      onClick={() =>
+                        void run(
+                          {
+                            type: 'setMemberRole',
+                            collectionId: props.collectionId,
+                            member: request.user,
+                            role: 'viewer',
+                            ...(request.name ? { name: request.name } : {}),
+                          },
+                          'Approved.',
+                        )
+                      }
+                    >
+                      Approve as viewer
+                    </button>
+                    <button
+                      class="ghost danger"
+                      onClick={() =>
+                        void run(
+                          { type: 'denyRequest', collectionId: props.collectionId, member: request.user },
+                          'Request denied.',
+                        )
+                      }
+                    >
+                      Deny
+                    </button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
           <Show when={(props.members?.unverified ?? 0) > 0}>
             <p class="muted">
               {props.members?.unverified} unverified{' '}

@@ -10,6 +10,13 @@ import { ACCESS_KIND, accessEntriesOf, type AccessDocShape } from '../../shared/
 import type { AccessChange, Role, Visibility } from '../../shared/access/entries.ts';
 import { signAccessEntry } from '../../shared/access/entries.ts';
 import type { ResolvedAccess } from '../../shared/access/resolve.ts';
+import type { JoinRequest } from '../../shared/access/join-requests.ts';
+import {
+  REQUESTS_KIND,
+  requesterOf,
+  signJoinRequest,
+  verifiedRequests,
+} from '../../shared/access/join-requests.ts';
 import { canEditAccess, canEditContent, resolveAccess } from '../../shared/access/resolve.ts';
 import type { DidKey } from '../../shared/identity/did-key.ts';
 import { fingerprintOf } from '../../shared/identity/did-key.ts';
@@ -20,6 +27,12 @@ import type { CollectionDoc } from '../domain/collection-doc.ts';
 import { readString } from '../domain/collection-doc.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
+
+interface RequestsDocShape {
+  kind: typeof REQUESTS_KIND;
+  collection: string;
+  requests: ImmutableString[];
+}
 
 export class AccessDenied extends Error {
   override name = 'AccessDenied';
@@ -35,6 +48,7 @@ export class CollectionAccess {
   #resolved = new Map<string, { key: string; access: Promise<ResolvedAccess> }>();
   /** Ready access document handles by URL: every command asks, so finding must be cheap. */
   #handles = new Map<string, DocHandle<AccessDocShape>>();
+  #requestHandles = new Map<string, DocHandle<RequestsDocShape>>();
 
   constructor(repo: Promise<Repo>, identity: Promise<DeviceIdentity>, db: PinaxDb, relayBase: string) {
     this.#repo = repo;
@@ -52,9 +66,16 @@ export class CollectionAccess {
       creator: identity.user,
       entries: [],
     });
+    // Not registered with the relay: anyone who can read the collection may ask to join it.
+    const requests = repo.create<RequestsDocShape>({
+      kind: REQUESTS_KIND,
+      collection: live.id,
+      requests: [],
+    });
     live.handle.change((doc) => {
       doc.creator = new ImmutableString(identity.user);
       doc.access = new ImmutableString(access.url);
+      doc.requests = new ImmutableString(requests.url);
     });
     void this.register({ collectionId: live.id, accessId: access.documentId });
     return access.documentId;
@@ -106,11 +127,22 @@ export class CollectionAccess {
 
   async view(live: LiveCollection): Promise<MembersView> {
     const [identity, access] = await Promise.all([this.#identity, this.resolve(live)]);
-    if (!access) return { guarded: false, visibility: 'link', myRole: null, members: [], unverified: 0 };
+    if (!access)
+      return {
+        guarded: false,
+        visibility: 'link',
+        myRole: null,
+        members: [],
+        unverified: 0,
+        requests: [],
+        requested: false,
+      };
+    const myRole = access.members.get(identity.user)?.role ?? null;
+    const pending = (await this.#requests(live)).filter((r) => !access.members.has(r.user));
     return {
       guarded: true,
       visibility: access.visibility,
-      myRole: access.members.get(identity.user)?.role ?? null,
+      myRole,
       members: [...access.members].map(([user, member]) => ({
         user,
         fingerprint: fingerprintOf(user),
@@ -119,6 +151,11 @@ export class CollectionAccess {
         isYou: user === identity.user,
       })),
       unverified: access.ignored,
+      requests:
+        myRole === 'owner'
+          ? pending.map((r) => ({ user: r.user, fingerprint: fingerprintOf(r.user), name: r.name, at: r.at }))
+          : [],
+      requested: pending.some((r) => r.user === identity.user),
     };
   }
 
@@ -155,11 +192,19 @@ export class CollectionAccess {
       send();
     });
     attach();
+    let requestsHandle: DocHandle<RequestsDocShape> | undefined;
+    void this.#requestsHandle(live).then((handle) => {
+      if (!active || !handle) return;
+      requestsHandle = handle;
+      handle.on('change', send);
+      send();
+    });
     send();
     return () => {
       active = false;
       offCollection();
       accessHandle?.off('change', send);
+      requestsHandle?.off('change', send);
     };
   }
 
@@ -180,6 +225,60 @@ export class CollectionAccess {
 
   async setVisibility(live: LiveCollection, visibility: Visibility): Promise<DocumentId> {
     return this.#write(live, { type: 'visibility', visibility });
+  }
+
+  /** Asks the owners to let this user in; returns the requests document to flush. */
+  async requestToJoin(live: LiveCollection, name: string): Promise<DocumentId> {
+    const [identity, handle] = await Promise.all([this.#identity, this.#requestsHandle(live)]);
+    if (!handle) throw new AccessDenied('This collection does not take requests to join.');
+    const signed = await signJoinRequest(identity.deviceKey, identity.device, identity.chain, {
+      collection: live.id,
+      user: identity.user,
+      name,
+      at: Date.now(),
+    });
+    handle.change((doc) => {
+      doc.requests.push(new ImmutableString(JSON.stringify(signed)));
+    });
+    return handle.documentId;
+  }
+
+  /** An owner turns a request down: it is removed from the requests document. */
+  async denyRequest(live: LiveCollection, member: DidKey): Promise<DocumentId> {
+    const [identity, access, handle] = await Promise.all([
+      this.#identity,
+      this.resolve(live),
+      this.#requestsHandle(live),
+    ]);
+    if (!access || !canEditAccess(access.members.get(identity.user)?.role))
+      throw new AccessDenied('Only owners can answer requests to join.');
+    if (!handle) throw new AccessDenied('This collection does not take requests to join.');
+    handle.change((doc) => {
+      for (let i = doc.requests.length - 1; i >= 0; i--)
+        if (requesterOf(doc.requests[i]) === member) doc.requests.splice(i, 1);
+    });
+    return handle.documentId;
+  }
+
+  async #requests(live: LiveCollection): Promise<JoinRequest[]> {
+    const handle = await this.#requestsHandle(live);
+    const doc = handle?.isReady() ? handle.doc() : undefined;
+    if (!doc || doc.kind !== REQUESTS_KIND || doc.collection !== live.id || !Array.isArray(doc.requests))
+      return [];
+    return verifiedRequests(live.id, doc.requests);
+  }
+
+  async #requestsHandle(live: LiveCollection): Promise<DocHandle<RequestsDocShape> | undefined> {
+    const url = readString(live.handle.doc().requests);
+    if (!isValidAutomergeUrl(url)) return undefined;
+    const cached = this.#requestHandles.get(url);
+    if (cached) return cached;
+    const repo = await this.#repo;
+    const handle = await repo
+      .find<RequestsDocShape>(parseAutomergeUrl(url).documentId)
+      .catch(() => undefined);
+    if (handle?.isReady()) this.#requestHandles.set(url, handle);
+    return handle?.isReady() ? handle : undefined;
   }
 
   async #write(live: LiveCollection, change: AccessChange): Promise<DocumentId> {

@@ -39,6 +39,8 @@ export interface CollectionDoc {
   creator?: ImmutableString;
   /** Automerge URL of the collection's access document (members and roles). */
   access?: ImmutableString;
+  /** Automerge URL of its requests-to-join document (anyone with the link may write it). */
+  requests?: ImmutableString;
   buckets: Record<string, Record<string, ItemRecord>>;
 }
 

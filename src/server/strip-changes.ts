@@ -20,7 +20,7 @@ export interface KnownChanges {
 export type RejectedMemory = Map<string, string[]>;
 
 export interface Stripped {
-  /** The sync message without changes, heads rewritten; undefined when there was nothing to strip. */
+  /** The sync message without changes, heads rewritten; undefined when it needed neither. */
   data: Uint8Array | undefined;
   /** How many changes were removed. */
   rejected: number;
@@ -28,7 +28,10 @@ export interface Stripped {
 
 export function stripChanges(data: Uint8Array, known: KnownChanges, memory: RejectedMemory): Stripped {
   const message = Automerge.decodeSyncMessage(data);
-  if (message.changes.length === 0) return { data: undefined, rejected: 0 };
+  // Messages without changes matter too: they still name the refused changes in their heads.
+  const mentioned = [...message.heads, ...message.have.flatMap((have) => have.lastSync)];
+  if (message.changes.length === 0 && mentioned.every((hash) => known.has(hash)))
+    return { data: undefined, rejected: 0 };
   let rejected = 0;
   for (const entry of message.changes) {
     for (const change of changesIn(entry)) {

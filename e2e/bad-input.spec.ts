@@ -246,6 +246,8 @@ test.describe('hostile sync peers', () => {
     await a.writesSettled();
     const b = await AppPage.open(await newDevice({ label: 'B' }), collectionUrl);
     await expect(b.rowTitles()).toHaveText(['Before the garbage']);
+    await a.shareForEditing(b);
+    await b.canEdit();
     const { syncUrl } = relay.current();
 
     // A frame over the limit: closed with 1009 (message too big).

@@ -11,6 +11,10 @@ async function twoDevicesWithOneItem(relay: RelayControl, newDevice: Fixtures['n
   await a.newItem({ title });
   await a.writesSettled();
   const b = await AppPage.open(await newDevice({ label: 'B' }), collectionUrl);
+  // A link alone lets B view; A makes B an editor.
+  await expect(b.rowTitles()).toHaveText([title]);
+  await a.shareForEditing(b);
+  await b.canEdit();
   await b.openItem(title);
   return { a, b };
 }

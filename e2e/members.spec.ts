@@ -57,6 +57,12 @@ test('an owner adds a viewer, then makes them an editor; a stranger cannot see a
   await b.writesSettled();
   await a.page.bringToFront();
   await expect(a.rowTitles()).toContainText(['From Bea'], { timeout: 15_000 });
+  // Items record who changed them; the owner sees the name it gave, with the key's fingerprint.
+  await members.getByRole('button', { name: 'Close' }).click();
+  await a.openItem('From Bea');
+  await expect(a.page.getByText(/^Last changed by Bea \(.{4}·.{4}\)$/)).toBeVisible();
+  await a.page.getByRole('button', { name: 'Close item' }).click();
+  await a.page.getByRole('button', { name: 'Members', exact: true }).click();
 
   // Members only: a stranger with the link gets nothing.
   await members.getByRole('radio', { name: 'Members only' }).check();

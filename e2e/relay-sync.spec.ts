@@ -18,6 +18,9 @@ test('two devices sync through the relay, and converge after it crashes and rest
   await expect(b.heading('Team reading list')).toBeVisible();
   await expect(b.rowTitles()).toHaveText(['Designing Data-Intensive Applications']);
   await expect(b.collectionLinks().filter({ hasText: 'Team reading list' })).toHaveCount(1);
+  // A link alone lets B view; A makes B an editor.
+  await a.shareForEditing(b);
+  await b.canEdit();
 
   // B's edit reaches A (A has the item open, so both the row and the editor update).
   await a.page.bringToFront();

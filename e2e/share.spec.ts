@@ -32,6 +32,10 @@ test('a shared link opens the collection on a fresh device, searchable, with edi
   ]);
   await b.page.getByRole('searchbox', { name: 'Search' }).fill('');
 
+  // The link lets B view; to edit, A adds B as an editor.
+  await expect(b.page.getByRole('note')).toHaveText('You can view this collection but not edit it.');
+  await a.shareForEditing(b);
+  await b.canEdit();
   await b.openItem('Lentil soup');
   await b.title().fill('Red lentil soup');
   await b.writesSettled();

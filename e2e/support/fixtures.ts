@@ -172,6 +172,44 @@ export class AppPage {
     return this.items().locator('.snippet');
   }
 
+  /** This profile's user key (did:key), from the "You" dialog. */
+  async userKey(): Promise<string> {
+    await this.page.getByRole('button', { name: /^You:/ }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'You' });
+    const key = await dialog.getByRole('textbox', { name: /Your key/ }).inputValue();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    return key;
+  }
+
+  /** Adds a user, by key, to the collection shown, through its Members dialog (as an owner). */
+  async addMember(key: string, role: 'owner' | 'editor' | 'viewer', name?: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Members', exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Members' });
+    await dialog.getByRole('textbox', { name: 'Member key' }).fill(key);
+    if (name) await dialog.getByRole('textbox', { name: 'Name (optional)' }).fill(name);
+    await dialog.getByRole('combobox', { name: 'Role', exact: true }).selectOption(role);
+    await dialog.getByRole('button', { name: 'Add member' }).click();
+    await expect(dialog.getByRole('status')).toHaveText('Member added.');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await this.writesSettled();
+  }
+
+  /**
+   * Makes `other` an editor of the collection this page shows (this device owns it), and waits
+   * until `other`'s engine knows it: since members and roles, a link alone only lets you view.
+   */
+  async shareForEditing(other: AppPage): Promise<void> {
+    await this.addMember(await other.userKey(), 'editor');
+    await expect(this.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+  }
+
+  /** Waits until this page may edit the collection it shows (its editing controls are there). */
+  async canEdit(): Promise<void> {
+    await expect(this.page.getByRole('button', { name: 'New item', exact: true })).toBeVisible({
+      timeout: 30_000,
+    });
+  }
+
   /** Opens an item's editor from its row and waits until the editor shows that title. */
   async openItem(title: string): Promise<void> {
     await this.items()

@@ -27,6 +27,8 @@ export interface ItemDetail extends ItemSummary {
   body: string;
   /** True once the body lives in its own collaborative document. */
   hasBodyDoc: boolean;
+  /** The user (did:key) who last changed the item, when known. */
+  author?: string;
 }
 
 export type CollectionState =

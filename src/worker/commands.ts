@@ -17,6 +17,7 @@ import {
   insertItems,
   patchItem,
   readString,
+  setAuthor,
   setBodyDoc,
   setDeleted,
 } from './domain/collection-doc.ts';
@@ -114,7 +115,8 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const fields = checkedFields(cmd);
       const live = await requireEditable(ctx, cmd.collectionId);
       const itemId = newItemId();
-      live.handle.change((doc) => insertItem(doc, itemId, fields, Date.now()));
+      const author = await authorOf(ctx);
+      live.handle.change((doc) => insertItem(doc, itemId, fields, Date.now(), author));
       await ctx.flush([live.id]);
       return { itemId };
     }
@@ -131,11 +133,13 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       });
       const live = await requireEditable(ctx, cmd.collectionId);
       const itemIds = batch.map(() => newItemId());
+      const author = await authorOf(ctx);
       live.handle.change((doc) =>
         insertItems(
           doc,
           batch.map((fields, i) => [itemIds[i]!, fields] as const),
           Date.now(),
+          author,
         ),
       );
       await ctx.flush([live.id]);
@@ -147,15 +151,20 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const touched: string[] = [live.id];
       const { body, ...plain } = fields;
       if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
+      const author = await authorOf(ctx);
       if (plain.title !== undefined || plain.tags !== undefined)
-        live.handle.change((doc) => void patchItem(doc, cmd.itemId, plain, Date.now()));
+        live.handle.change((doc) => void patchItem(doc, cmd.itemId, plain, Date.now(), author));
+      else if (body !== undefined) live.handle.change((doc) => setAuthor(doc, cmd.itemId, author));
       await ctx.flush(touched);
       return null;
     }
     case 'deleteItem':
     case 'restoreItem': {
       const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
-      live.handle.change((doc) => void setDeleted(doc, cmd.itemId, cmd.type === 'deleteItem', Date.now()));
+      const author = await authorOf(ctx);
+      live.handle.change(
+        (doc) => void setDeleted(doc, cmd.itemId, cmd.type === 'deleteItem', Date.now(), author),
+      );
       await ctx.flush([live.id]);
       return null;
     }
@@ -163,7 +172,8 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       reject(checkTitle(cmd.value));
       const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
       // Writing the chosen value supersedes every concurrent value: the conflict is gone everywhere.
-      live.handle.change((doc) => void patchItem(doc, cmd.itemId, { title: cmd.value }, Date.now()));
+      const author = await authorOf(ctx);
+      live.handle.change((doc) => void patchItem(doc, cmd.itemId, { title: cmd.value }, Date.now(), author));
       await ctx.flush([live.id]);
       return null;
     }
@@ -287,6 +297,11 @@ async function requireCollection(ctx: CommandContext, id: CollectionId): Promise
   if (!live)
     throw new CommandError({ code: ERROR_CODES.notFound, message: 'This collection could not be found.' });
   return live;
+}
+
+/** This user, recorded on the items they change. */
+async function authorOf(ctx: CommandContext): Promise<string> {
+  return (await ctx.identity.identity).user;
 }
 
 /** The collection, when this user may change its content (editors and owners). */

@@ -1,3 +1,5 @@
+import type { DidKey } from '../../shared/identity/did-key.ts';
+import { fingerprintOf } from '../../shared/identity/did-key.ts';
 import type { JSX } from 'solid-js';
 import { Match, Show, Switch, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import type { CollectionUpdate } from '../../shared/protocol.ts';
@@ -43,6 +45,13 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       },
     ),
   );
+  const nameOf = (user: string): string => {
+    const member = members()?.members.find((m) => m.user === user);
+    if (member?.isYou) return 'you';
+    return member?.name
+      ? `${member.name} (${member.fingerprint})`
+      : (member?.fingerprint ?? fingerprintOf(user as DidKey));
+  };
   const readOnly = () => {
     const m = members();
     return m !== undefined && m.guarded && m.myRole !== 'owner' && m.myRole !== 'editor';
@@ -195,6 +204,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                   collectionId={props.collectionId}
                   itemId={itemId()}
                   readOnly={readOnly()}
+                  nameOf={nameOf}
                   onClose={() => navigate(collectionHref(props.collectionId))}
                   notice={<EditingNow presence={presence()} itemId={itemId()} />}
                 />

@@ -1,3 +1,5 @@
+import type { DidKey } from '../../shared/identity/did-key.ts';
+import { fingerprintOf } from '../../shared/identity/did-key.ts';
 import type { JSX } from 'solid-js';
 import { For, Show, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import type { FieldError, FieldName } from '../../shared/limits.ts';
@@ -27,6 +29,8 @@ export function ItemEditor(props: {
   notice?: JSX.Element;
   /** A viewer: the fields show the item and cannot be changed. */
   readOnly?: boolean;
+  /** How to name a user (did:key): the name their collection's owners gave them, or a fingerprint. */
+  nameOf?: (user: string) => string;
 }): JSX.Element {
   const engine = useEngine();
   const [item, setItem] = createSignal<ItemDetail | null>(null);
@@ -169,6 +173,13 @@ export function ItemEditor(props: {
               </For>
             </ul>
           </div>
+        </Show>
+        <Show when={item()?.author}>
+          {(author) => (
+            <p class="muted item-author">
+              Last changed by {props.nameOf?.(author()) ?? fingerprintOf(author() as DidKey)}
+            </p>
+          )}
         </Show>
         <Field label="Title" field="title" error={errors().title}>
           <input

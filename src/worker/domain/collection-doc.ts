@@ -25,6 +25,11 @@ export interface ItemRecord {
   updatedAt: number;
   /** Tombstone: the item stays in the document so history keeps it. */
   deletedAt?: number;
+  /**
+   * The user (did:key) whose engine last changed the item. Written by that engine; the relay and
+   * every engine accept content changes only from editors and owners, so it names one of them.
+   */
+  author?: ImmutableString;
 }
 
 export interface CollectionDoc {
@@ -77,8 +82,14 @@ export function findItem(doc: CollectionDoc, itemId: string): ItemRecord | undef
 
 // ---- mutations: called inside handle.change(); each writes only what differs ----
 
-export function insertItem(doc: CollectionDoc, itemId: string, fields: ItemFields, now: number): void {
-  ensureBucket(doc, itemId)[itemId] = newRecord(fields, now);
+export function insertItem(
+  doc: CollectionDoc,
+  itemId: string,
+  fields: ItemFields,
+  now: number,
+  author?: string,
+): void {
+  ensureBucket(doc, itemId)[itemId] = newRecord(fields, now, author);
   doc.updatedAt = now;
 }
 
@@ -90,6 +101,7 @@ export function insertItems(
   doc: CollectionDoc,
   items: ReadonlyArray<readonly [itemId: string, fields: ItemFields]>,
   now: number,
+  author?: string,
 ): void {
   const buckets = new Map<string, Record<string, ItemRecord>>();
   for (const [itemId, fields] of items) {
@@ -99,13 +111,19 @@ export function insertItems(
       bucket = ensureBucket(doc, itemId);
       buckets.set(name, bucket);
     }
-    bucket[itemId] = newRecord(fields, now);
+    bucket[itemId] = newRecord(fields, now, author);
   }
   if (items.length > 0) doc.updatedAt = now;
 }
 
 /** Returns true when anything changed. */
-export function patchItem(doc: CollectionDoc, itemId: string, fields: ItemFields, now: number): boolean {
+export function patchItem(
+  doc: CollectionDoc,
+  itemId: string,
+  fields: ItemFields,
+  now: number,
+  author?: string,
+): boolean {
   const item = findItem(doc, itemId);
   if (!item) return false;
   let changed = false;
@@ -121,19 +139,33 @@ export function patchItem(doc: CollectionDoc, itemId: string, fields: ItemFields
   if (changed) {
     item.updatedAt = now;
     doc.updatedAt = now;
+    if (author && readString(item.author) !== author) item.author = new ImmutableString(author);
   }
   return changed;
 }
 
-export function setDeleted(doc: CollectionDoc, itemId: string, deleted: boolean, now: number): boolean {
+export function setDeleted(
+  doc: CollectionDoc,
+  itemId: string,
+  deleted: boolean,
+  now: number,
+  author?: string,
+): boolean {
   const item = findItem(doc, itemId);
   if (!item) return false;
   if (deleted === (item.deletedAt !== undefined)) return false;
   if (deleted) item.deletedAt = now;
   else delete item.deletedAt;
   item.updatedAt = now;
+  if (author && readString(item.author) !== author) item.author = new ImmutableString(author);
   doc.updatedAt = now;
   return true;
+}
+
+/** Records who changed an item when only its body document changed; nothing when already so. */
+export function setAuthor(doc: CollectionDoc, itemId: string, author: string): void {
+  const item = findItem(doc, itemId);
+  if (item && readString(item.author) !== author) item.author = new ImmutableString(author);
 }
 
 export function setBodyDoc(doc: CollectionDoc, itemId: string, url: string): void {
@@ -190,8 +222,9 @@ function setTags(item: ItemRecord, tags: readonly string[]): boolean {
   return changed;
 }
 
-function newRecord(fields: ItemFields, now: number): ItemRecord {
+function newRecord(fields: ItemFields, now: number, author?: string): ItemRecord {
   return {
+    ...(author ? { author: new ImmutableString(author) } : {}),
     title: new ImmutableString(fields.title ?? ''),
     body: new ImmutableString(fields.body ?? ''),
     tags: Object.fromEntries((fields.tags ?? []).map((t) => [t, true as const])),

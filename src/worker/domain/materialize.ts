@@ -85,10 +85,12 @@ export function detailOf(
 ): ItemDetail | undefined {
   const summary = summarizeItem(id, record);
   if (!summary || !record) return undefined;
+  const author = readString(record.author);
   return {
     ...summary,
     body: body ?? readString(record.body),
     hasBodyDoc: readString(record.bodyDoc) !== '',
+    ...(author ? { author } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
 //
 // Flags:
 //   --quick            fewer items and iterations; results go to the OS temp dir unless --out is given
-//   --only a,b         run only these measures: bundle, micro, tabs, commit, cold, fresh, search,
+//   --only a,b         run only these measures: bundle, micro, identity, tabs, commit, cold, fresh, search,
 //                      devices (tabs/commit/cold/fresh/search/devices share one seeded device;
 //                      seeding runs when any is on). search = search latency in the engine and the
 //                      UI, the search index in Node at 10k/100k items (20k with --quick), cold start
@@ -50,6 +50,7 @@ import { fmtBytes, fmtMs, round, roundAll, roundSummary } from './lib/stats.mjs'
 import { measureBundle } from './measures/bundle.mjs';
 import { measureColdCollection, measureColdHome } from './measures/cold-start.mjs';
 import { measureCommit, measureIdbFloor, profileCommit } from './measures/commit.mjs';
+import { measureIdentity } from './measures/identity.mjs';
 import { measureCrossDevice } from './measures/cross-device.mjs';
 import { makeRewarm, measureFreshSync } from './measures/fresh-sync.mjs';
 import {
@@ -67,7 +68,7 @@ import { clockSkew, measureTabToTab, openPair } from './measures/tab-to-tab.mjs'
 const execFile = promisify(execFileCb);
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
-const ALL_MEASURES = ['bundle', 'micro', 'tabs', 'commit', 'cold', 'fresh', 'search', 'devices'];
+const ALL_MEASURES = ['bundle', 'micro', 'identity', 'tabs', 'commit', 'cold', 'fresh', 'search', 'devices'];
 const WATCHDOG_MS = 60 * 60 * 1000;
 
 // ---- options ----
@@ -351,6 +352,23 @@ async function main() {
       } catch (error) {
         fail(`search micro ${items}`, error);
       }
+    }
+  }
+
+  // 5. Identity and access control: relay handshakes, signature checks, the access guard's cost
+  // (Node and a relay child process, before any browser).
+  if (want('identity')) {
+    log('== identity: handshake, signature verification, access guard on vs off ==');
+    try {
+      const gate = await quietGate(opts.quietWait);
+      const identity = await withTimeout(
+        measureIdentity({ quick: opts.quick, log }),
+        15 * 60_000,
+        'identity',
+      );
+      record('identity', { ...identity, load: { ...gate, loadavgAfter: loadavg() } });
+    } catch (error) {
+      fail('identity', error);
     }
   }
 
@@ -1095,6 +1113,38 @@ function table(results, opts) {
       verdict: '',
       note: 'ms since B navigated, before the edits',
     });
+  }
+  if (m.identity) {
+    const { handshake, verification, guardOverhead } = m.identity;
+    if (handshake?.summary)
+      ms(
+        '5 handshake, connect -> authenticated (localhost)',
+        20,
+        handshake.summary.totalMs,
+        `p50 challenge ${fmtMs(handshake.summary.challengeMs.p50)}, session ${fmtMs(handshake.summary.sessionMs.p50)}, socket ${fmtMs(handshake.summary.socketOpenMs.p50)}, join ${fmtMs(handshake.summary.joinMs.p50)}`,
+      );
+    if (verification?.entriesPerSecond)
+      rows.push({
+        measure: '5 signed access entries verified in the engine',
+        goal: 'report',
+        p50: `${Math.round(verification.entriesPerSecond)}/s`,
+        p95: '',
+        max: '',
+        n: verification.entries,
+        verdict: '',
+        note: `verifyStatement ${Math.round(verification.verifyStatementPerSecond)}/s; cached ${Math.round(verification.cachedEntriesPerSecond)} entries/s`,
+      });
+    if (guardOverhead?.ratio !== undefined)
+      rows.push({
+        measure: '5 relay sync, access guard on vs off (same run)',
+        goal: '<= 10%',
+        p50: `${guardOverhead.overheadPercent.toFixed(1)}%`,
+        p95: '',
+        max: '',
+        n: guardOverhead.rounds,
+        verdict: guardOverhead.overheadPercent <= 10 ? 'PASS (median)' : 'FAIL (median)',
+        note: `guarded ${fmtMs(guardOverhead.guardedMedianMs)} vs ${fmtMs(guardOverhead.unguardedMedianMs)}; raw sync ratio ${guardOverhead.rawSync?.ratio?.toFixed(2) ?? '-'}; in-process ${guardOverhead.inProcess?.extraUsPerMessage?.toFixed(1) ?? '-'} us/message`,
+      });
   }
   if (m.reopenAfterEdits)
     rows.push({

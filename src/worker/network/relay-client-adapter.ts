@@ -54,7 +54,8 @@ export class RelayClientAdapter extends NetworkAdapter {
     super();
     this.url = url;
     const { beforeConnect, createSocket, ...timing } = options;
-    this.#options = { minDelayMs: 500, maxDelayMs: 30_000, readyTimeoutMs: 1_000, ...timing };
+    // At most 15 s between attempts: one HTTP request each, and a relay back from a restart is found soon.
+    this.#options = { minDelayMs: 500, maxDelayMs: 15_000, readyTimeoutMs: 1_000, ...timing };
     this.#beforeConnect = beforeConnect;
     this.#createSocket = createSocket ?? ((url) => new WebSocket(url));
   }

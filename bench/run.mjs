@@ -13,7 +13,10 @@
 //                      to the first search result (persisted vs rebuilt index), import until
 //                      searchable, engine memory. fresh = a new profile opens the large collection
 //                      and a 1,000-item one through the relay (shown, stored, searchable). devices =
-//                      an edit on device A until device B's list shows it, through the relay
+//                      an edit on device A until device B's list shows it, through the relay.
+//                      identity = relay handshakes, signature checks, the access guard on vs off.
+//                      compare = the same items through other designs (one Automerge document per
+//                      item with stock adapters, Yjs, a no-CRDT floor; about 10 minutes at 10k)
 //   --items N          items in the large collection (default 10000; 1000 with --quick)
 //   --seed MODE        batch (addItems, 1,000 per command), single (one addItem per item, 32 in
 //                      flight), or auto (batch when the engine has addItems; the default)
@@ -51,6 +54,7 @@ import { measureBundle } from './measures/bundle.mjs';
 import { measureColdCollection, measureColdHome } from './measures/cold-start.mjs';
 import { measureCommit, measureIdbFloor, profileCommit } from './measures/commit.mjs';
 import { measureIdentity } from './measures/identity.mjs';
+import { measureComparisons } from './measures/compare/index.mjs';
 import { measureCrossDevice } from './measures/cross-device.mjs';
 import { makeRewarm, measureFreshSync } from './measures/fresh-sync.mjs';
 import {
@@ -68,7 +72,18 @@ import { clockSkew, measureTabToTab, openPair } from './measures/tab-to-tab.mjs'
 const execFile = promisify(execFileCb);
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
-const ALL_MEASURES = ['bundle', 'micro', 'identity', 'tabs', 'commit', 'cold', 'fresh', 'search', 'devices'];
+const ALL_MEASURES = [
+  'bundle',
+  'micro',
+  'identity',
+  'tabs',
+  'commit',
+  'cold',
+  'fresh',
+  'search',
+  'devices',
+  'compare',
+];
 const WATCHDOG_MS = 60 * 60 * 1000;
 
 // ---- options ----
@@ -374,6 +389,23 @@ async function main() {
 
   const browserMeasures = ['tabs', 'commit', 'cold', 'fresh', 'search', 'devices'].filter(want);
   if (browserMeasures.length > 0) await runBrowserMeasures(opts, results, record, fail);
+
+  // 8. The same items through other designs, in this run (after ours, with our browsers closed):
+  // one document per item (stock automerge-repo), the Yjs stack, and the no-CRDT floor.
+  if (want('compare')) {
+    log(`== compare: ${opts.items} items through other designs (about 10 minutes at 10k) ==`);
+    try {
+      const gate = await quietGate(opts.quietWait);
+      const compare = await withTimeout(
+        measureComparisons({ items: opts.items, runs: opts.quick ? 1 : 3, log }),
+        45 * 60_000,
+        'compare',
+      );
+      record('compare', { ...compare, load: { ...gate, loadavgAfter: loadavg() } });
+    } catch (error) {
+      fail('compare', error);
+    }
+  }
 
   results.finishedAt = new Date().toISOString();
   results.machine.loadavgAtEnd = loadavg();
@@ -1113,6 +1145,33 @@ function table(results, opts) {
       verdict: '',
       note: 'ms since B navigated, before the edits',
     });
+  }
+  if (m.compare) {
+    const ours = m.freshSync?.storedMs?.p50;
+    for (const [key, label, goal] of [
+      ['automergePerItem', 'one Automerge document per item, stock adapters', 'ours >= 20x faster'],
+      ['yjs', 'Yjs (y-websocket server, y-indexeddb)', 'report'],
+      ['floor', 'floor: JSON over a WebSocket + IndexedDB', 'report'],
+    ]) {
+      const d = m.compare.designs?.[key];
+      if (!d) continue;
+      const p50 = d.ms?.p50;
+      const ratio = ours && p50 ? p50 / ours : undefined;
+      rows.push({
+        measure: `4b fresh profile, ${m.compare.items} items stored: ${label}`,
+        goal,
+        p50: d.error ? 'error' : fmtMs(p50),
+        p95: '',
+        max: fmtMs(d.ms?.max),
+        n: d.ms?.n ?? 0,
+        verdict: key === 'automergePerItem' && ratio !== undefined ? (ratio >= 20 ? 'PASS' : 'FAIL') : '',
+        note: d.error
+          ? String(d.error).slice(0, 80)
+          : ratio === undefined
+            ? ''
+            : `ours (stored, p50 ${fmtMs(ours)}) is ${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`}`,
+      });
+    }
   }
   if (m.identity) {
     const { handshake, verification, guardOverhead } = m.identity;

@@ -151,15 +151,28 @@ export class CollectionStore {
     return () => this.#loadedListeners.delete(listener);
   }
 
-  /** Retries collections that could not be found, e.g. once the relay connection is back. */
-  retryUnavailable(): void {
+  /**
+   * Retries collections that could not be found, e.g. once the relay connection is back. Just after
+   * a reconnection the relay may not answer yet: while connected, a failed retry is tried again a
+   * few times, 2 s apart, before the collection is left unavailable until the next reconnection.
+   */
+  retryUnavailable(attempt = 0): void {
+    let failed = false;
+    const retries: Array<Promise<void>> = [];
     for (const id of this.#unavailable.keys()) {
       this.#unavailable.delete(id);
       this.#live.delete(id);
-      void this.get(id).then((live) => {
-        if (live) for (const listener of this.#loadedListeners) listener(id);
-      });
+      retries.push(
+        this.get(id).then((live) => {
+          if (live) for (const listener of this.#loadedListeners) listener(id);
+          else failed = true;
+        }),
+      );
     }
+    void Promise.all(retries).then(() => {
+      if (failed && attempt < MAX_QUICK_RETRIES && this.#connected())
+        setTimeout(() => this.retryUnavailable(attempt + 1), 2_000);
+    });
   }
 
   async forget(id: CollectionId): Promise<void> {
@@ -302,3 +315,4 @@ export class CollectionStore {
 }
 
 const log = makeLogger('pinax:collections');
+const MAX_QUICK_RETRIES = 10;

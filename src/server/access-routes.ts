@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Repo } from '@automerge/automerge-repo';
 import { isValidDocumentId } from '@automerge/automerge-repo';
 import { canEditContent, resolveAccess } from '../shared/access/resolve.ts';
-import { accessEntriesOf } from '../shared/access/access-doc.ts';
+import { accessEntriesOf, textOf } from '../shared/access/access-doc.ts';
 import type { Logger } from '../shared/log.ts';
 import type { AccessRegistry } from './access-registry.ts';
 import type { Identity } from './auth.ts';
@@ -87,11 +87,4 @@ function answer(res: ServerResponse, outcome: 'registered' | 'conflict', log: Lo
     sendText(res, 409, 'Already registered differently');
   } else sendText(res, 200, 'Registered');
   return true;
-}
-
-function textOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as { val?: unknown }).val === 'string')
-    return (value as { val: string }).val;
-  return undefined;
 }

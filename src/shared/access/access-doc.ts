@@ -32,7 +32,8 @@ export function accessEntriesOf(doc: unknown): unknown[] {
   return out;
 }
 
-function textOf(value: unknown): string | undefined {
+/** A string stored as an Automerge ImmutableString (or a plain string), or undefined. */
+export function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && typeof (value as { val?: unknown }).val === 'string')
     return (value as { val: string }).val;

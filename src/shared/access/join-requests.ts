@@ -4,6 +4,7 @@
 // an access entry (approve) or by removing them (deny). Membership itself lives only in the access
 // document: a request grants nothing.
 
+import { textOf } from './access-doc.ts';
 import type { DeviceCertificate } from '../identity/certificates.ts';
 import { verifyChain } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
@@ -62,7 +63,7 @@ export function requesterOf(text: unknown): string | undefined {
 }
 
 function parse(text: unknown): SignedJoinRequest | undefined {
-  const raw = typeof text === 'string' ? text : (text as { val?: unknown } | null)?.val;
+  const raw = textOf(text);
   if (typeof raw !== 'string' || raw.length > 64 * 1024) return undefined;
   let value: unknown;
   try {

@@ -2,7 +2,7 @@
 // served from IndexedDB before Automerge has even loaded, so the first frame never waits on wasm or
 // on replaying documents.
 
-import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
+import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim';
 import { Automerge, isValidDocumentId, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { liveQuery } from 'dexie';
 import { makeLogger } from '../shared/log.ts';
@@ -24,7 +24,9 @@ export class CollectionStore {
   #live = new Map<CollectionId, Promise<LiveCollection | undefined>>();
   #unavailable = new Map<CollectionId, string>();
   #rowWrites = new Map<CollectionId, ReturnType<typeof setTimeout>>();
-  #loadedListeners = new Set<(id: CollectionId) => void>();
+  #retriedListeners = new Set<(id: CollectionId) => void>();
+  /** Unavailable collections whose document handle is watched for a late arrival. */
+  #watched = new Set<CollectionId>();
   #bootstrap: Bootstrap;
   #readModels: ReadModels | undefined;
   #connected: () => boolean;
@@ -145,32 +147,27 @@ export class CollectionStore {
     return { status: 'ready', collection: live.summary, items: live.items };
   }
 
-  /** Called when a collection that was unavailable has loaded after all; returns the unsubscribe. */
-  onLoaded(listener: (id: CollectionId) => void): () => void {
-    this.#loadedListeners.add(listener);
-    return () => this.#loadedListeners.delete(listener);
+  /**
+   * Called after a collection that was unavailable was tried again, whether it loaded or not, so
+   * subscribers can show its state now (say, "could not be found" instead of a download that ended).
+   * Returns the unsubscribe.
+   */
+  onRetried(listener: (id: CollectionId) => void): () => void {
+    this.#retriedListeners.add(listener);
+    return () => this.#retriedListeners.delete(listener);
   }
 
   /**
    * Retries collections that could not be found, e.g. once the relay connection is back. Just after
    * a reconnection the relay may not answer yet: while connected, a failed retry is tried again a
-   * few times, 2 s apart, before the collection is left unavailable until the next reconnection.
+   * few times, 2 s apart, before the collection is left unavailable until the next reconnection (or
+   * until its document arrives by sync anyway, see #watchForArrival).
    */
   retryUnavailable(attempt = 0): void {
-    let failed = false;
-    const retries: Array<Promise<void>> = [];
-    for (const id of this.#unavailable.keys()) {
-      this.#unavailable.delete(id);
-      this.#live.delete(id);
-      retries.push(
-        this.get(id).then((live) => {
-          if (live) for (const listener of this.#loadedListeners) listener(id);
-          else failed = true;
-        }),
-      );
-    }
-    void Promise.all(retries).then(() => {
-      if (failed && attempt < MAX_QUICK_RETRIES && this.#connected())
+    const ids = [...this.#unavailable.keys()];
+    if (ids.length === 0) return;
+    void Promise.all(ids.map((id) => this.#retry(id))).then((loaded) => {
+      if (loaded.includes(false) && attempt < MAX_QUICK_RETRIES && this.#connected())
         setTimeout(() => this.retryUnavailable(attempt + 1), 2_000);
     });
   }
@@ -272,6 +269,7 @@ export class CollectionStore {
           id,
           this.#connected() ? 'This collection could not be found.' : 'Waiting for connection…',
         );
+        this.#watchForArrival(id, repo.handles[id as string as DocumentId]);
       } else {
         // Not "nobody has it": something failed while loading what we have. Say so, loudly.
         log.error('collection failed to load', id, error);
@@ -279,6 +277,31 @@ export class CollectionStore {
       }
       return undefined;
     }
+  }
+
+  /** Loads an unavailable collection again; true when it loaded (or is already being loaded). */
+  async #retry(id: CollectionId): Promise<boolean> {
+    if (!this.#unavailable.has(id)) return true;
+    this.#unavailable.delete(id);
+    this.#live.delete(id);
+    const live = await this.get(id);
+    for (const listener of this.#retriedListeners) listener(id);
+    return live !== undefined;
+  }
+
+  /**
+   * An unavailable document can still arrive later by sync (a peer that answered late, a relay
+   * that was restarting): its handle then turns ready on its own. Load the collection when it does,
+   * instead of leaving it "not found" until the next reconnection.
+   */
+  #watchForArrival(id: CollectionId, handle: DocHandle<unknown> | undefined): void {
+    if (!handle || this.#watched.has(id)) return;
+    this.#watched.add(id);
+    void handle.whenReady(['ready']).then(() => {
+      this.#watched.delete(id);
+      log.info('an unavailable collection arrived; loading it', id);
+      return this.#retry(id);
+    });
   }
 
   #track(live: LiveCollection): void {

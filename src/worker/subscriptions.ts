@@ -50,13 +50,14 @@ export function subscribeCollection(
       push({ kind: 'state', state: { status: 'loading', id, received } });
   });
   void attach().catch((error: unknown) => log.error('collection subscription failed', error));
-  // A collection that was unavailable (say, opened before the relay answered) may arrive later.
-  const offLoaded = collections.onLoaded((loadedId) => {
-    if (loadedId === id) void attachLive(true);
+  // A collection that was unavailable (say, opened before the relay answered) may arrive later;
+  // whether a retry loaded it or not, show its state now.
+  const offRetried = collections.onRetried((retriedId) => {
+    if (retriedId === id) void attachLive(true);
   });
   return () => {
     active = false;
-    offLoaded();
+    offRetried();
     offProgress();
     unsubscribe?.();
   };

@@ -18,6 +18,7 @@ import { createAuth, type Identity } from './auth.ts';
 import { AccessRegistry } from './access-registry.ts';
 import { createAccessGuard, type AccessGuard } from './access-guard.ts';
 import { createAccessRoutes } from './access-routes.ts';
+import { createPairingRoutes } from './pairing.ts';
 import { DIRECTORY_PATH, ensureDirectory } from './directory.ts';
 import { evictIdleDocuments } from './eviction.ts';
 import { GuardedWebSocketServerAdapter } from './guarded-adapter.ts';
@@ -116,6 +117,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   });
   guard.current = createAccessGuard(repo, registry, log);
   const accessRoutes = createAccessRoutes(repo, registry, (req) => auth.identityOf(req), log);
+  const pairingRoutes = createPairingRoutes({ log, identityOf: (req) => auth.identityOf(req) });
   // Saving a whole document on the sync path (upstream's compaction) would stall every peer.
   const compaction = compactWhenIdle(repo);
   // Fails here, with the reason, when the data dir is not writable (the id is stored on first run).
@@ -154,6 +156,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     const handle = async (): Promise<void> => {
       if (await auth.handle(req, res)) return;
       if (await accessRoutes(req, res)) return;
+      if (await pairingRoutes(req, res)) return;
       if (pathOf(req.url) === SNAPSHOT_PATH) return serveSnapshot(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');

@@ -6,6 +6,7 @@
 import type { CollectionId, ItemId } from './types.ts';
 import { ROLES, type Role, type Visibility } from './access/entries.ts';
 import { isDidKey } from './identity/did-key.ts';
+import { isPairingSecret } from './identity/pairing.ts';
 
 // ---- search ----
 
@@ -97,6 +98,15 @@ export interface ImportProgress {
 
 export const MAX_IMPORT_FILES = 1_000;
 
+/** A pairing shown on this device, for linking another one (src/worker/identity/device-linking.ts). */
+export type DeviceLinkState =
+  | { status: 'opening' }
+  | { status: 'waiting'; link: string; expiresAt: number }
+  | { status: 'certifying'; label: string }
+  | { status: 'linked'; label: string }
+  | { status: 'expired' }
+  | { status: 'failed'; reason: string };
+
 export type QueryCommand =
   | { type: 'itemHistory'; collectionId: CollectionId; itemId: ItemId }
   | { type: 'itemVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
@@ -109,7 +119,8 @@ export type QueryCommand =
   | { type: 'setMemberRole'; collectionId: CollectionId; member: string; role: Role | null; name?: string }
   | { type: 'setVisibility'; collectionId: CollectionId; visibility: Visibility }
   | { type: 'requestToJoin'; collectionId: CollectionId }
-  | { type: 'denyRequest'; collectionId: CollectionId; member: string };
+  | { type: 'denyRequest'; collectionId: CollectionId; member: string }
+  | { type: 'acceptDeviceLink'; secret: string };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -124,6 +135,7 @@ export interface QueryCommandResults {
   setVisibility: null;
   requestToJoin: null;
   denyRequest: null;
+  acceptDeviceLink: { user: string };
 }
 
 /** Who may do what in a collection, as this device resolved it from the signed access entries. */
@@ -194,10 +206,12 @@ export type QuerySubscription =
   | { type: 'import'; collectionId: CollectionId; files: ImportFileData[] }
   | { type: 'readModelProgress' }
   | { type: 'identity' }
+  | { type: 'deviceLink' }
   | { type: 'members'; collectionId: CollectionId };
 
 export interface QuerySubscriptionPayloads {
   identity: IdentityView;
+  deviceLink: DeviceLinkState;
   members: MembersView;
   search: SearchResults;
   presence: PresenceState;
@@ -246,6 +260,10 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
       return isShortString(collectionId)
         ? { type: raw['type'], collectionId: collectionId as CollectionId }
         : `${raw['type']} needs collectionId`;
+    case 'acceptDeviceLink':
+      return isPairingSecret(raw['secret'])
+        ? { type: 'acceptDeviceLink', secret: raw['secret'] }
+        : 'acceptDeviceLink needs a pairing code';
     case 'setDisplayName': {
       const name = raw['name'];
       return typeof name === 'string' && name.trim().length <= MAX_DISPLAY_NAME_CHARS
@@ -330,6 +348,8 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
       return { type: 'readModelProgress' };
     case 'identity':
       return { type: 'identity' };
+    case 'deviceLink':
+      return { type: 'deviceLink' };
     case 'members':
       return isShortString(raw['collectionId'])
         ? { type: 'members', collectionId: raw['collectionId'] as CollectionId }

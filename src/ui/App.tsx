@@ -13,6 +13,7 @@ import { useEngine } from './engine-context.tsx';
 import type { CollectionSummary } from '../shared/types.ts';
 import { createRoute } from './router.ts';
 import { variant } from './variant.ts';
+import { LinkThisDevicePage } from './components/LinkDevice.tsx';
 
 export function App(): JSX.Element {
   const route = createRoute();
@@ -100,6 +101,10 @@ export function App(): JSX.Element {
                   <a href="#/">Back to your collections</a>
                 </section>
               )}
+            </Match>
+            {/* Keyed: another pairing link opened in this tab is a new page, with its own code. */}
+            <Match when={variant(route(), 'page', 'pair')} keyed>
+              {(pair) => <LinkThisDevicePage secret={pair.secret} />}
             </Match>
             <Match when={variant(route(), 'page', 'collection')}>
               {(r) => <CollectionView collectionId={r().collectionId} itemId={r().itemId} />}

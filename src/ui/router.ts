@@ -2,12 +2,14 @@
 // there: #/c/<documentId> and #/c/<documentId>/i/<itemId>.
 
 import { createSignal } from 'solid-js';
+import { isPairingSecret } from '../shared/identity/pairing.ts';
 import type { CollectionId, ItemId } from '../shared/types.ts';
 
 export type Route =
   | { page: 'home' }
   | { page: 'discover' }
   | { page: 'collection'; collectionId: CollectionId; itemId: ItemId | null }
+  | { page: 'pair'; secret: string | null }
   | { page: 'invalid'; reason: string };
 
 const DOCUMENT_ID = /^[1-9A-HJ-NP-Za-km-z]{20,64}$/;
@@ -17,6 +19,9 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/') return { page: 'home' };
   if (path === '/discover') return { page: 'discover' };
+  // A pairing link: #/pair/<one-time code>. The page takes the code and clears it from the address.
+  const pair = /^\/pair(?:\/([^/]*))?\/?$/.exec(path);
+  if (pair) return { page: 'pair', secret: isPairingSecret(pair[1]) ? pair[1] : null };
   const match = /^\/c\/([^/]+)(?:\/i\/([^/]+))?\/?$/.exec(path);
   if (!match?.[1]) return { page: 'invalid', reason: 'This link is not a Pinax collection link.' };
   const collectionId = safeDecode(match[1]);

@@ -30,6 +30,8 @@ import type { CollectionAccess } from './access/collection-access.ts';
 import { AccessDenied } from './access/collection-access.ts';
 import type { DidKey } from '../shared/identity/did-key.ts';
 import type { IdentityService } from './identity/identity-service.ts';
+import type { DeviceLinking } from './identity/device-linking.ts';
+import { LinkRefused } from './identity/device-linking.ts';
 import type { HistoryQueries } from './queries/history.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import { exportCollection } from './queries/transfer.ts';
@@ -50,6 +52,9 @@ export interface CommandContext {
   history: HistoryQueries;
   directory: Directory;
   readModels: ReadModels;
+  linking: DeviceLinking;
+  /** Restarts the engine (after linking, it must act as the new user from its first line). */
+  restart(): void;
 }
 
 export async function runCommand<C extends Command>(
@@ -206,6 +211,17 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     case 'setDisplayName':
       await ctx.identity.setDisplayName(cmd.name);
       return null;
+    case 'acceptDeviceLink': {
+      try {
+        const linked = await ctx.linking.acceptLink(cmd.secret);
+        ctx.restart();
+        return linked;
+      } catch (error) {
+        if (error instanceof LinkRefused)
+          throw new CommandError({ code: ERROR_CODES.invalid, message: error.message });
+        throw error;
+      }
+    }
     case 'requestToJoin': {
       const live = await requireCollection(ctx, cmd.collectionId);
       const name = (await ctx.identity.view()).displayName;

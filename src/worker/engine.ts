@@ -24,6 +24,7 @@ import { snapshotBootstrap, snapshotUrlFor } from './network/snapshot-bootstrap.
 import { createRepo } from './repo.ts';
 import { loadOrCreateIdentity } from './identity/keystore.ts';
 import { IdentityService } from './identity/identity-service.ts';
+import { DeviceLinking } from './identity/device-linking.ts';
 import { CollectionAccess } from './access/collection-access.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
@@ -38,7 +39,8 @@ export interface Engine {
   attachPort(port: PortLike): void;
 }
 
-export function startEngine(mode: EngineMode): Engine {
+/** `restart` ends this engine so the next tab starts a fresh one (the SharedWorker closes itself). */
+export function startEngine(mode: EngineMode, restart: () => void = () => undefined): Engine {
   const ports = new Set<PortLike>();
   addLogSink((level, namespace, args) => {
     const text = args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
@@ -68,11 +70,12 @@ export function startEngine(mode: EngineMode): Engine {
     (id, bytes, totalBytes) => collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
   );
   const readModels = new ReadModels(db);
+  const home = new Home(repo, db);
   const collections = new CollectionStore(db, repo, {
     bootstrap,
     readModels,
     connected: () => relay.info.state === 'connected',
-    home: new Home(repo, db),
+    home,
   });
   const bodies = repo.then(
     (r) =>
@@ -115,6 +118,15 @@ export function startEngine(mode: EngineMode): Engine {
     history: new HistoryQueries(collections, bodies),
     directory,
     readModels,
+    linking: new DeviceLinking(identity, db, home, httpBaseOf(relayUrl)),
+    restart: () => {
+      log.info('restarting the engine');
+      // After the command's answer has been posted to the tab.
+      setTimeout(() => {
+        relay.disconnect();
+        restart();
+      }, 100);
+    },
   };
   const handlers = {
     mode,
@@ -146,6 +158,8 @@ export function startEngine(mode: EngineMode): Engine {
         return directory.subscribe(push);
       case 'identity':
         return identityService.subscribe(push);
+      case 'deviceLink':
+        return ctx.linking.offerLink(push);
       case 'members':
         return later(
           collections

@@ -80,6 +80,9 @@ export class Home {
       try {
         return await repo.find<HomeDoc>(saved.value);
       } catch (error) {
+        // Not stored here yet (a device just linked to its user): it arrives from the relay.
+        const arriving: DocHandle<HomeDoc> | undefined = repo.handles[saved.value];
+        if (arriving && (await readyWithin(arriving, ARRIVAL_WAIT_MS))) return arriving;
         // Its storage is gone (cleared site data, say): start a new one rather than lose the app.
         log.error('home document could not be loaded; starting a new one', error);
       }
@@ -100,4 +103,17 @@ function joinedIds(doc: HomeDoc | undefined): string[] {
     .map(([id]) => id);
 }
 
+/** Whether the handle becomes ready within `ms`. */
+function readyWithin(handle: DocHandle<HomeDoc>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void handle.whenReady(['ready']).then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** How long a home document that is not stored here may take to arrive before a new one is made. */
+const ARRIVAL_WAIT_MS = 30_000;
 const log = makeLogger('pinax:home');

@@ -16,6 +16,6 @@ scope.onconnect = (event: MessageEvent) => {
 };
 
 void import('./engine.ts').then(({ startEngine }) => {
-  engine = startEngine('shared-worker');
+  engine = startEngine('shared-worker', () => scope.close());
   for (const port of waiting.splice(0)) engine.attachPort(port);
 });

@@ -3,6 +3,7 @@ import { Show, createSignal } from 'solid-js';
 import { MAX_DISPLAY_NAME_CHARS } from '../../shared/queries.ts';
 import { createEngineSubscription, useEngine } from '../engine-context.tsx';
 import { errorMessage } from '../engine-client.ts';
+import { LinkDeviceSection } from './LinkDevice.tsx';
 
 /**
  * "You": this profile's display name (self-asserted, so always shown with the key's fingerprint)
@@ -15,8 +16,10 @@ export function IdentityDialog(): JSX.Element {
   let input: HTMLInputElement | undefined;
   const [status, setStatus] = createSignal<string | null>(null);
   const [error, setError] = createSignal<string | null>(null);
+  const [linking, setLinking] = createSignal(false);
 
   const open = () => {
+    setLinking(false);
     setStatus(null);
     setError(null);
     dialog?.showModal();
@@ -44,7 +47,12 @@ export function IdentityDialog(): JSX.Element {
         <span>{identity()?.displayName || 'Set your name'}</span>
         <Show when={identity()}>{(id) => <span class="fingerprint">{id().fingerprint}</span>}</Show>
       </button>
-      <dialog ref={(el) => (dialog = el)} aria-labelledby="identity-title" class="dialog identity-dialog">
+      <dialog
+        ref={(el) => (dialog = el)}
+        aria-labelledby="identity-title"
+        class="dialog identity-dialog"
+        onClose={() => setLinking(false)}
+      >
         <h2 id="identity-title">You</h2>
         <form onSubmit={(event) => void save(event)}>
           <label for="display-name">Display name</label>
@@ -88,7 +96,16 @@ export function IdentityDialog(): JSX.Element {
           Names are chosen by each person, so Pinax shows the fingerprint of their key beside them. Your keys
           never leave this device.
         </p>
+        {/* Mounted only while shown: the pairing code lives as long as this section. */}
+        <Show when={linking()}>
+          <LinkDeviceSection />
+        </Show>
         <div class="actions">
+          <Show when={!linking()}>
+            <button class="ghost" onClick={() => setLinking(true)}>
+              Link a device
+            </button>
+          </Show>
           <button class="ghost" onClick={() => dialog?.close()}>
             Close
           </button>

@@ -2,6 +2,7 @@ import type { JSX } from 'solid-js';
 import { Show, createSignal } from 'solid-js';
 import type { CollectionId } from '../../shared/types.ts';
 import { collectionHref } from '../router.ts';
+import { qrDataUrl } from '../qr.ts';
 
 /**
  * "Share": the collection's link (origin plus a fragment naming its document; nothing in the path
@@ -72,14 +73,4 @@ export function ShareDialog(props: {
       </dialog>
     </>
   );
-}
-
-async function qrDataUrl(text: string): Promise<string> {
-  const { default: qrcode } = await import('qrcode-generator');
-  const code = qrcode(0, 'M');
-  code.addData(text);
-  code.make();
-  // An SVG scales crisply at any size and is far smaller than a GIF of the same code.
-  const svg = code.createSvgTag({ cellSize: 4, margin: 4, scalable: true });
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }

@@ -1,0 +1,66 @@
+// Linking a second device (A2) to a user, in real browsers against a real relay: A shows a pairing
+// link, A2 opens it and confirms, and from then on A2 acts as A: same key, A's collections (from
+// the home document), and edits as an owner. A spent or unknown code is refused with a reason.
+
+import { newPairingSecret } from '../src/shared/identity/pairing.ts';
+import { AppPage, expect, test } from './support/fixtures.ts';
+
+test('a second device linked by its pairing code acts as the same user, with the same collections', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  await a.createCollection('Linked shelf');
+  await a.newItem({ title: 'From the first device' });
+  await a.writesSettled();
+  const aKey = await a.userKey();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+
+  await a.page.getByRole('button', { name: /^You:/ }).click();
+  const you = a.page.getByRole('dialog', { name: 'You' });
+  await you.getByRole('button', { name: 'Link a device' }).click();
+  const link = await you.getByRole('textbox', { name: 'Pairing link' }).inputValue();
+  expect(link).toMatch(/#\/pair\/[A-Za-z0-9_-]{43}$/);
+  await expect(you.getByRole('img', { name: 'Pairing QR code' })).toBeVisible();
+
+  const a2 = await AppPage.open(await newDevice({ label: 'A2' }), relay.appUrl);
+  await expect(a2.syncStatus()).toHaveText(/^Synced$/);
+  expect(await a2.userKey()).not.toBe(aKey);
+  await a2.page.goto(link);
+  await expect(a2.heading('Link this device')).toBeVisible();
+  // The one-time code does not stay in the address bar or the history.
+  await expect(a2.page).toHaveURL(/#\/pair$/);
+  await a2.page.getByRole('button', { name: 'Link this device' }).click();
+
+  await expect(you.getByRole('region', { name: 'Link a device' }).getByRole('status')).toContainText(
+    'is linked',
+    { timeout: 30_000 },
+  );
+  // A2 restarts as A: A's key, and A's collections arrive through the home document.
+  await expect(a2.collectionLinks().filter({ hasText: 'Linked shelf' })).toBeVisible({ timeout: 30_000 });
+  expect(await a2.userKey()).toBe(aKey);
+  await a2.collectionLinks().filter({ hasText: 'Linked shelf' }).click();
+  await expect(a2.rowTitles()).toHaveText(['From the first device'], { timeout: 30_000 });
+  await a2.canEdit();
+  await a2.newItem({ title: 'From the linked device' });
+  await a2.writesSettled();
+  // Newest first.
+  await expect(a.rowTitles()).toHaveText(['From the linked device', 'From the first device'], {
+    timeout: 30_000,
+  });
+});
+
+test('a pairing code that is unknown, expired or already used is refused with a reason', async ({
+  relay,
+  newDevice,
+}) => {
+  const stranger = await AppPage.open(await newDevice({ label: 'C' }), relay.appUrl);
+  await expect(stranger.syncStatus()).toHaveText(/^Synced$/);
+  await stranger.page.goto(`${relay.appUrl}/#/pair/${newPairingSecret()}`);
+  await stranger.page.getByRole('button', { name: 'Link this device' }).click();
+  await expect(stranger.page.getByRole('alert')).toContainText('invalid or has expired');
+
+  await stranger.page.goto(`${relay.appUrl}/#/pair/not-a-code`);
+  await expect(stranger.page.getByRole('alert')).toContainText('This pairing link is incomplete');
+  await expect(stranger.page.getByRole('button', { name: 'Link this device' })).toHaveCount(0);
+});

@@ -3,6 +3,7 @@
 // the home document), and edits as an owner. A spent or unknown code is refused with a reason.
 
 import { newPairingSecret } from '../src/shared/identity/pairing.ts';
+import type { BrowserContext } from '@playwright/test';
 import { AppPage, expect, test } from './support/fixtures.ts';
 
 test('a second device linked by its pairing code acts as the same user, with the same collections', async ({
@@ -64,3 +65,65 @@ test('a pairing code that is unknown, expired or already used is refused with a 
   await expect(stranger.page.getByRole('alert')).toContainText('This pairing link is incomplete');
   await expect(stranger.page.getByRole('button', { name: 'Link this device' })).toHaveCount(0);
 });
+
+test('a revoked device is cut off: the relay refuses it, and its later edits reach no one', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  await a.createCollection('Guarded shelf');
+  await a.writesSettled();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+  const a2 = await linkSecondDevice(a, await newDevice({ label: 'A2' }));
+  await a2.collectionLinks().filter({ hasText: 'Guarded shelf' }).click();
+  await a2.canEdit();
+
+  await a.page.getByRole('button', { name: /^You:/ }).click();
+  const devices = a.page.getByRole('list', { name: 'Your devices' }).getByRole('listitem');
+  await expect(devices).toHaveCount(2);
+  await expect(devices.first()).toContainText('(this device)');
+  const other = devices.nth(1);
+  await other.getByRole('button', { name: /^Revoke / }).click();
+  await other.getByRole('button', { name: /^Yes, revoke / }).click();
+  await expect(a.page.getByRole('region', { name: 'Your devices' }).getByRole('status')).toContainText(
+    'is revoked',
+  );
+  await expect(other).toContainText('(revoked)');
+  await a.page.getByRole('dialog', { name: 'You' }).getByRole('button', { name: 'Close' }).click();
+
+  // A2 is cut off at once and cannot reconnect; what it writes now stays with it.
+  await expect(a2.syncStatus()).not.toHaveText('Synced', { timeout: 20_000 });
+  await a2.page.getByRole('button', { name: 'Sync details' }).click();
+  await expect(a2.page.getByRole('definition').filter({ hasText: 'refused' })).toContainText(
+    'device revoked',
+    {
+      timeout: 20_000,
+    },
+  );
+  await a2.newItem({ title: 'Written after revocation' });
+  await a2.writesSettled();
+  await a.newItem({ title: 'Written by A' });
+  await a.writesSettled();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+  await a.page.waitForTimeout(1_000);
+  await expect(a.rowTitles()).toHaveText(['Written by A']);
+});
+
+/** Links a new device to A's user through the You dialog's pairing link; returns it, restarted. */
+async function linkSecondDevice(a: AppPage, context: BrowserContext): Promise<AppPage> {
+  await a.page.getByRole('button', { name: /^You:/ }).click();
+  const you = a.page.getByRole('dialog', { name: 'You' });
+  await you.getByRole('button', { name: 'Link a device' }).click();
+  const link = await you.getByRole('textbox', { name: 'Pairing link' }).inputValue();
+  const a2 = await AppPage.open(context, link);
+  await a2.page.getByRole('button', { name: 'Link this device' }).click();
+  await expect(you.getByRole('region', { name: 'Link a device' }).getByRole('status')).toContainText(
+    'is linked',
+    {
+      timeout: 30_000,
+    },
+  );
+  await you.getByRole('button', { name: 'Close' }).click();
+  await expect(a2.page.getByRole('heading', { name: 'Your collections' })).toBeVisible({ timeout: 30_000 });
+  return a2;
+}

@@ -22,7 +22,14 @@ import { readSmallBody } from './request-body.ts';
 import { sendText } from './static.ts';
 
 export type Identity =
-  { kind: 'device'; user: DidKey; device: DidKey; peerId: string } | { kind: 'anonymous' };
+  | {
+      kind: 'device';
+      user: DidKey;
+      device: DidKey;
+      peerId: string;
+      /** Devices its chain runs through. */ via?: DidKey[];
+    }
+  | { kind: 'anonymous' };
 
 export type UpgradeCheck = { ok: true; identity: Identity } | { ok: false; status: number; reason: string };
 
@@ -35,6 +42,8 @@ export interface Auth {
   identityOf(req: IncomingMessage): Identity | undefined;
   /** Counters for /metrics. */
   readonly stats: { sessions: number; refused: number };
+  /** Ends the sessions of a revoked device and of every device certified through it. */
+  endSessions(user: DidKey, device: DidKey): void;
 }
 
 export interface AuthOptions {
@@ -109,6 +118,7 @@ export function createAuth(options: AuthOptions): Auth {
       user: checked.user,
       device: statement.device,
       peerId: statement.peerId,
+      via: chain.map((certificate) => certificate.device),
     };
     sessions.set(token, { identity, expiresAt: now() + sessionTtlMs });
     if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
@@ -123,6 +133,10 @@ export function createAuth(options: AuthOptions): Auth {
 
   return {
     stats,
+    endSessions(user, device) {
+      for (const [token, session] of sessions)
+        if (session.identity.user === user && isThrough(session.identity, device)) sessions.delete(token);
+    },
     async handle(req, res) {
       const path = (req.url ?? '').split('?')[0];
       if (path !== CHALLENGE_PATH && path !== SESSION_PATH) return false;
@@ -153,6 +167,11 @@ export function createAuth(options: AuthOptions): Auth {
       return { ok: true, identity: session.identity };
     },
   };
+}
+
+/** Whether an identity is the device, or certified through it. */
+export function isThrough(identity: Identity & { kind: 'device' }, device: DidKey): boolean {
+  return identity.device === device || (identity.via?.includes(device) ?? false);
 }
 
 /** The Origin header, when a browser sent one, names this very host. */

@@ -14,7 +14,8 @@ import { makeLogger, type Logger } from '../shared/log.ts';
 import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import type { RelayConfig } from './config.ts';
 import { createConnectionGuard } from './connection-guard.ts';
-import { createAuth, type Identity } from './auth.ts';
+import { createAuth, isThrough, type Identity } from './auth.ts';
+import { RevocationList, createRevokeRoute } from './revocations.ts';
 import { AccessRegistry } from './access-registry.ts';
 import { createAccessGuard, type AccessGuard } from './access-guard.ts';
 import { createAccessRoutes } from './access-routes.ts';
@@ -81,7 +82,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
 
   const traffic = new TrafficCounters();
   const connectionGuard = createConnectionGuard(traffic, config.maxMessagesPerSecond, log);
-  const auth = createAuth({ log });
+  const revocations = await RevocationList.open(config.dataDir, log);
+  const auth = createAuth({ log, isRevoked: revocations.isRevoked });
   const identities = new WeakMap<object, Identity>();
   const registry = await AccessRegistry.open(config.dataDir, log);
   // Bound once the repo exists; no sync message arrives before that.
@@ -118,6 +120,18 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   guard.current = createAccessGuard(repo, registry, log);
   const accessRoutes = createAccessRoutes(repo, registry, (req) => auth.identityOf(req), log);
   const pairingRoutes = createPairingRoutes({ log, identityOf: (req) => auth.identityOf(req) });
+  const revokeRoute = createRevokeRoute(
+    revocations,
+    (user, device) => {
+      auth.endSessions(user, device);
+      for (const socket of wss.clients) {
+        const identity = identities.get(socket);
+        if (identity?.kind === 'device' && identity.user === user && isThrough(identity, device))
+          socket.close(1008, 'device revoked');
+      }
+    },
+    log,
+  );
   // Saving a whole document on the sync path (upstream's compaction) would stall every peer.
   const compaction = compactWhenIdle(repo);
   // Fails here, with the reason, when the data dir is not writable (the id is stored on first run).
@@ -155,6 +169,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const server = http.createServer((req, res) => {
     const handle = async (): Promise<void> => {
       if (await auth.handle(req, res)) return;
+      if (await revokeRoute(req, res)) return;
       if (await accessRoutes(req, res)) return;
       if (await pairingRoutes(req, res)) return;
       if (pathOf(req.url) === SNAPSHOT_PATH) return serveSnapshot(req, res);

@@ -107,6 +107,16 @@ export type DeviceLinkState =
   | { status: 'expired' }
   | { status: 'failed'; reason: string };
 
+/** One of the user's devices, from the home document. */
+export interface DeviceView {
+  device: string;
+  label: string;
+  linkedAt: number;
+  /** The device this engine runs on. */
+  current: boolean;
+  revoked: boolean;
+}
+
 export type QueryCommand =
   | { type: 'itemHistory'; collectionId: CollectionId; itemId: ItemId }
   | { type: 'itemVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
@@ -120,7 +130,8 @@ export type QueryCommand =
   | { type: 'setVisibility'; collectionId: CollectionId; visibility: Visibility }
   | { type: 'requestToJoin'; collectionId: CollectionId }
   | { type: 'denyRequest'; collectionId: CollectionId; member: string }
-  | { type: 'acceptDeviceLink'; secret: string };
+  | { type: 'acceptDeviceLink'; secret: string }
+  | { type: 'revokeDevice'; device: string };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -136,6 +147,7 @@ export interface QueryCommandResults {
   requestToJoin: null;
   denyRequest: null;
   acceptDeviceLink: { user: string };
+  revokeDevice: null;
 }
 
 /** Who may do what in a collection, as this device resolved it from the signed access entries. */
@@ -207,11 +219,13 @@ export type QuerySubscription =
   | { type: 'readModelProgress' }
   | { type: 'identity' }
   | { type: 'deviceLink' }
+  | { type: 'devices' }
   | { type: 'members'; collectionId: CollectionId };
 
 export interface QuerySubscriptionPayloads {
   identity: IdentityView;
   deviceLink: DeviceLinkState;
+  devices: DeviceView[];
   members: MembersView;
   search: SearchResults;
   presence: PresenceState;
@@ -260,6 +274,10 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
       return isShortString(collectionId)
         ? { type: raw['type'], collectionId: collectionId as CollectionId }
         : `${raw['type']} needs collectionId`;
+    case 'revokeDevice':
+      return isDidKey(raw['device'])
+        ? { type: 'revokeDevice', device: raw['device'] }
+        : 'revokeDevice needs a device key';
     case 'acceptDeviceLink':
       return isPairingSecret(raw['secret'])
         ? { type: 'acceptDeviceLink', secret: raw['secret'] }
@@ -350,6 +368,8 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
       return { type: 'identity' };
     case 'deviceLink':
       return { type: 'deviceLink' };
+    case 'devices':
+      return { type: 'devices' };
     case 'members':
       return isShortString(raw['collectionId'])
         ? { type: 'members', collectionId: raw['collectionId'] as CollectionId }

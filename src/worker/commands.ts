@@ -32,6 +32,8 @@ import type { DidKey } from '../shared/identity/did-key.ts';
 import type { IdentityService } from './identity/identity-service.ts';
 import type { DeviceLinking } from './identity/device-linking.ts';
 import { LinkRefused } from './identity/device-linking.ts';
+import type { Devices } from './identity/devices.ts';
+import { RevokeRefused } from './identity/devices.ts';
 import type { HistoryQueries } from './queries/history.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import { exportCollection } from './queries/transfer.ts';
@@ -53,6 +55,7 @@ export interface CommandContext {
   directory: Directory;
   readModels: ReadModels;
   linking: DeviceLinking;
+  devices: Devices;
   /** Restarts the engine (after linking, it must act as the new user from its first line). */
   restart(): void;
 }
@@ -211,6 +214,15 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     case 'setDisplayName':
       await ctx.identity.setDisplayName(cmd.name);
       return null;
+    case 'revokeDevice':
+      try {
+        await ctx.collections.flush([await ctx.devices.revoke(cmd.device as DidKey)]);
+        return null;
+      } catch (error) {
+        if (error instanceof RevokeRefused)
+          throw new CommandError({ code: ERROR_CODES.invalid, message: error.message });
+        throw error;
+      }
     case 'acceptDeviceLink': {
       try {
         const linked = await ctx.linking.acceptLink(cmd.secret);

@@ -25,6 +25,7 @@ import { createRepo } from './repo.ts';
 import { loadOrCreateIdentity } from './identity/keystore.ts';
 import { IdentityService } from './identity/identity-service.ts';
 import { DeviceLinking } from './identity/device-linking.ts';
+import { Devices } from './identity/devices.ts';
 import { CollectionAccess } from './access/collection-access.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
@@ -108,6 +109,11 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const names = collectionNames(collections);
   const directory = new Directory(repo, db, directoryLocator(relayUrl));
   const identityService = new IdentityService(db, identity);
+  const devices = new Devices(identity, home, httpBaseOf(relayUrl));
+  void devices
+    .recordSelf()
+    .then((homeId) => collections.flush([homeId]))
+    .catch((error: unknown) => log.warn('could not list this device in the home document', error));
   const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   const presence = new PresenceHub(db, collections, () => identityService.displayName);
   const ctx = {
@@ -118,7 +124,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     history: new HistoryQueries(collections, bodies),
     directory,
     readModels,
-    linking: new DeviceLinking(identity, db, home, httpBaseOf(relayUrl)),
+    linking: new DeviceLinking(identity, db, home, httpBaseOf(relayUrl), devices),
+    devices,
     restart: () => {
       log.info('restarting the engine');
       // After the command's answer has been posted to the tab.
@@ -160,6 +167,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
         return identityService.subscribe(push);
       case 'deviceLink':
         return ctx.linking.offerLink(push);
+      case 'devices':
+        return devices.subscribe(push);
       case 'members':
         return later(
           collections

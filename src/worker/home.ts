@@ -13,6 +13,14 @@ export interface HomeDoc {
   schema: 1;
   /** Joined collection id -> when it was joined. A map, so joins on two engines merge as a set. */
   collections: Record<string, { joinedAt: number }>;
+  /** The user's devices (src/worker/identity/devices.ts), by device key. */
+  devices?: Record<string, HomeDevice>;
+}
+
+export interface HomeDevice {
+  label: string;
+  linkedAt: number;
+  revokedAt?: number;
 }
 
 const META_KEY = 'home';
@@ -59,13 +67,45 @@ export class Home {
 
   /** Calls `listener` with the joined ids whenever the home document changes; returns the unsubscribe. */
   subscribe(listener: (ids: string[]) => void): () => void {
+    return this.#watch((doc) => listener(joinedIds(doc)), false);
+  }
+
+  /** The user's devices now and on every change of the home document; returns the unsubscribe. */
+  subscribeDevices(listener: (devices: Record<string, HomeDevice>) => void): () => void {
+    return this.#watch((doc) => listener({ ...(doc?.devices ?? {}) }), true);
+  }
+
+  /** Lists a device of the user, once (its entry is never overwritten). Returns the document id. */
+  async recordDevice(device: string, label: string, linkedAt: number): Promise<string> {
+    const handle = await this.handle();
+    if (!handle.doc().devices?.[device])
+      handle.change((doc) => {
+        doc.devices ??= {};
+        doc.devices[device] = { label, linkedAt };
+      });
+    return handle.documentId;
+  }
+
+  async markRevoked(device: string, revokedAt: number): Promise<string> {
+    const handle = await this.handle();
+    handle.change((doc) => {
+      doc.devices ??= {};
+      const entry = doc.devices[device];
+      if (entry) entry.revokedAt = revokedAt;
+      else doc.devices[device] = { label: 'Unknown device', linkedAt: revokedAt, revokedAt };
+    });
+    return handle.documentId;
+  }
+
+  #watch(send: (doc: HomeDoc | undefined) => void, now: boolean): () => void {
     let off: (() => void) | undefined;
     let active = true;
     void this.handle().then((handle) => {
       if (!active) return;
-      const send = () => listener(joinedIds(handle.doc()));
-      handle.on('change', send);
-      off = () => handle.off('change', send);
+      const onChange = () => send(handle.doc());
+      handle.on('change', onChange);
+      off = () => handle.off('change', onChange);
+      if (now) onChange();
     });
     return () => {
       active = false;

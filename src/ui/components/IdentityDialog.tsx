@@ -3,6 +3,7 @@ import { Show, createSignal } from 'solid-js';
 import { MAX_DISPLAY_NAME_CHARS } from '../../shared/queries.ts';
 import { createEngineSubscription, useEngine } from '../engine-context.tsx';
 import { errorMessage } from '../engine-client.ts';
+import { DevicesSection } from './DevicesSection.tsx';
 import { LinkDeviceSection } from './LinkDevice.tsx';
 
 /**
@@ -96,6 +97,7 @@ export function IdentityDialog(): JSX.Element {
           Names are chosen by each person, so Pinax shows the fingerprint of their key beside them. Your keys
           never leave this device.
         </p>
+        <DevicesSection />
         {/* Mounted only while shown: the pairing code lives as long as this section. */}
         <Show when={linking()}>
           <LinkDeviceSection />

@@ -28,6 +28,7 @@ import { makeLogger } from '../../shared/log.ts';
 import type { DeviceLinkState } from '../../shared/queries.ts';
 import type { PinaxDb } from '../db.ts';
 import type { Home } from '../home.ts';
+import type { Devices } from './devices.ts';
 import type { DeviceIdentity } from './keystore.ts';
 
 const POLL_MS = 1_000;
@@ -37,9 +38,17 @@ export class DeviceLinking {
   #db: PinaxDb;
   #home: Home;
   #httpBase: string;
+  #devices: Devices;
 
   /** `httpBase` is the relay's origin, which also serves the app. */
-  constructor(identity: Promise<DeviceIdentity>, db: PinaxDb, home: Home, httpBase: string) {
+  constructor(
+    identity: Promise<DeviceIdentity>,
+    db: PinaxDb,
+    home: Home,
+    httpBase: string,
+    devices: Devices,
+  ) {
+    this.#devices = devices;
     this.#identity = identity;
     this.#db = db;
     this.#home = home;
@@ -142,6 +151,7 @@ export class DeviceLinking {
       answer: await sealAnswer(secret, answer),
     });
     if (answered.status !== 204) throw new Error(await reasonOf(answered));
+    await this.#devices.recordLinked(device, label);
   }
 
   /** Acts as `user` from now on: its certificate chain, name and home document. */

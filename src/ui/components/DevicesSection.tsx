@@ -63,9 +63,12 @@ export function DevicesSection(): JSX.Element {
           )}
         </For>
       </ul>
-      <p role="status" class="muted">
-        {status()}
-      </p>
+      {/* Only while there is news: the dialog's own status line stays the one status at rest. */}
+      <Show when={status()}>
+        <p role="status" class="muted">
+          {status()}
+        </p>
+      </Show>
       <Show when={error()}>
         <p role="alert" class="field-error">
           {error()}

@@ -7,6 +7,8 @@ import type { CollectionId, ItemId } from './types.ts';
 import { ROLES, type Role, type Visibility } from './access/entries.ts';
 import { isDidKey } from './identity/did-key.ts';
 import { isPairingSecret } from './identity/pairing.ts';
+import type { CommentView } from './social/reactions.ts';
+import { MAX_COMMENT_CHARS } from './social/reactions.ts';
 
 // ---- search ----
 
@@ -117,6 +119,17 @@ export interface DeviceView {
   revoked: boolean;
 }
 
+/** An item's comments and likes, as this device verified them. */
+export interface ItemSocialView {
+  /** This user is a member (any role), so may comment and like. */
+  canReact: boolean;
+  likes: number;
+  likedByMe: boolean;
+  comments: Array<CommentView & { fingerprint: string }>;
+  /** Entries that did not verify: shown as such, never counted. */
+  unverified: number;
+}
+
 export type QueryCommand =
   | { type: 'itemHistory'; collectionId: CollectionId; itemId: ItemId }
   | { type: 'itemVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
@@ -131,7 +144,9 @@ export type QueryCommand =
   | { type: 'requestToJoin'; collectionId: CollectionId }
   | { type: 'denyRequest'; collectionId: CollectionId; member: string }
   | { type: 'acceptDeviceLink'; secret: string }
-  | { type: 'revokeDevice'; device: string };
+  | { type: 'revokeDevice'; device: string }
+  | { type: 'addComment'; collectionId: CollectionId; itemId: ItemId; text: string }
+  | { type: 'setLike'; collectionId: CollectionId; itemId: ItemId; on: boolean };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -148,6 +163,8 @@ export interface QueryCommandResults {
   denyRequest: null;
   acceptDeviceLink: { user: string };
   revokeDevice: null;
+  addComment: null;
+  setLike: null;
 }
 
 /** Who may do what in a collection, as this device resolved it from the signed access entries. */
@@ -220,12 +237,14 @@ export type QuerySubscription =
   | { type: 'identity' }
   | { type: 'deviceLink' }
   | { type: 'devices' }
+  | { type: 'itemSocial'; collectionId: CollectionId; itemId: ItemId }
   | { type: 'members'; collectionId: CollectionId };
 
 export interface QuerySubscriptionPayloads {
   identity: IdentityView;
   deviceLink: DeviceLinkState;
   devices: DeviceView[];
+  itemSocial: ItemSocialView;
   members: MembersView;
   search: SearchResults;
   presence: PresenceState;
@@ -274,6 +293,27 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
       return isShortString(collectionId)
         ? { type: raw['type'], collectionId: collectionId as CollectionId }
         : `${raw['type']} needs collectionId`;
+    case 'addComment': {
+      const { itemId, text } = raw;
+      return isShortString(collectionId) &&
+        isShortString(itemId) &&
+        typeof text === 'string' &&
+        text.trim().length > 0 &&
+        text.length <= MAX_COMMENT_CHARS
+        ? {
+            type: 'addComment',
+            collectionId: collectionId as CollectionId,
+            itemId: itemId as ItemId,
+            text: text.trim(),
+          }
+        : `addComment needs collectionId, itemId and a comment of 1 to ${MAX_COMMENT_CHARS} characters`;
+    }
+    case 'setLike': {
+      const { itemId, on } = raw;
+      return isShortString(collectionId) && isShortString(itemId) && typeof on === 'boolean'
+        ? { type: 'setLike', collectionId: collectionId as CollectionId, itemId: itemId as ItemId, on }
+        : 'setLike needs collectionId, itemId and on';
+    }
     case 'revokeDevice':
       return isDidKey(raw['device'])
         ? { type: 'revokeDevice', device: raw['device'] }
@@ -370,6 +410,14 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
       return { type: 'deviceLink' };
     case 'devices':
       return { type: 'devices' };
+    case 'itemSocial':
+      return isShortString(raw['collectionId']) && isShortString(raw['itemId'])
+        ? {
+            type: 'itemSocial',
+            collectionId: raw['collectionId'] as CollectionId,
+            itemId: raw['itemId'] as ItemId,
+          }
+        : 'itemSocial needs collectionId and itemId';
     case 'members':
       return isShortString(raw['collectionId'])
         ? { type: 'members', collectionId: raw['collectionId'] as CollectionId }

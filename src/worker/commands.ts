@@ -34,6 +34,7 @@ import type { DeviceLinking } from './identity/device-linking.ts';
 import { LinkRefused } from './identity/device-linking.ts';
 import type { Devices } from './identity/devices.ts';
 import { RevokeRefused } from './identity/devices.ts';
+import type { ReactionInput, SocialService } from './social/social-service.ts';
 import type { HistoryQueries } from './queries/history.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import { exportCollection } from './queries/transfer.ts';
@@ -56,6 +57,7 @@ export interface CommandContext {
   readModels: ReadModels;
   linking: DeviceLinking;
   devices: Devices;
+  social: SocialService;
   /** Restarts the engine (after linking, it must act as the new user from its first line). */
   restart(): void;
 }
@@ -86,7 +88,8 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       reject(checkName(name) ?? checkDescription(description));
       const live = await ctx.collections.create(name, description);
       const accessId = await ctx.access.establish(live);
-      await ctx.flush([live.id, accessId]);
+      const socialId = await ctx.social.establish(live);
+      await ctx.flush([live.id, accessId, socialId]);
       return { collectionId: live.id };
     }
     case 'openCollection':
@@ -214,6 +217,14 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
     case 'setDisplayName':
       await ctx.identity.setDisplayName(cmd.name);
       return null;
+    case 'addComment':
+    case 'setLike': {
+      const live = await requireCollection(ctx, cmd.collectionId);
+      const input: ReactionInput =
+        cmd.type === 'addComment' ? { kind: 'comment', text: cmd.text } : { kind: 'like', on: cmd.on };
+      await ctx.flush(await asCommandError(ctx.social.react(live, cmd.itemId, input)));
+      return null;
+    }
     case 'revokeDevice':
       try {
         await ctx.collections.flush([await ctx.devices.revoke(cmd.device as DidKey)]);

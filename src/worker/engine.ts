@@ -26,6 +26,7 @@ import { loadOrCreateIdentity } from './identity/keystore.ts';
 import { IdentityService } from './identity/identity-service.ts';
 import { DeviceLinking } from './identity/device-linking.ts';
 import { Devices } from './identity/devices.ts';
+import { SocialService } from './social/social-service.ts';
 import { CollectionAccess } from './access/collection-access.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
@@ -126,6 +127,7 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     readModels,
     linking: new DeviceLinking(identity, db, home, httpBaseOf(relayUrl), devices),
     devices,
+    social: new SocialService(repo, identity, access, () => identityService.displayName),
     restart: () => {
       log.info('restarting the engine');
       // After the command's answer has been posted to the tab.
@@ -169,6 +171,12 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
         return ctx.linking.offerLink(push);
       case 'devices':
         return devices.subscribe(push);
+      case 'itemSocial':
+        return later(
+          collections
+            .get(sub.collectionId)
+            .then((live) => (live ? ctx.social.subscribe(live, sub.itemId, push) : () => undefined)),
+        );
       case 'members':
         return later(
           collections

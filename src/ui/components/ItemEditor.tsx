@@ -11,6 +11,7 @@ import { EngineRequestError } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { replacePreservingCaret } from '../caret.ts';
 import { ItemHistory } from './ItemHistory.tsx';
+import { ItemReactions } from './ItemReactions.tsx';
 
 type EditableField = Extract<FieldName, 'title' | 'body' | 'tags'>;
 
@@ -222,6 +223,7 @@ export function ItemEditor(props: {
             </button>
           </Show>
         </div>
+        <ItemReactions collectionId={props.collectionId} itemId={props.itemId} />
         <Show when={showHistory()}>
           <ItemHistory
             collectionId={props.collectionId}

@@ -46,6 +46,8 @@ export interface CollectionDoc {
   access?: ImmutableString;
   /** Automerge URL of its requests-to-join document (anyone with the link may write it). */
   requests?: ImmutableString;
+  /** Automerge URL of its social document: signed comments and likes (any member may write it). */
+  social?: ImmutableString;
   buckets: Record<string, Record<string, ItemRecord>>;
 }
 

@@ -1,0 +1,159 @@
+// Comments and likes in the engine (src/shared/social/reactions.ts). The social document is made
+// with the collection, or on first use by an editor for collections from before it; it is not
+// registered with the relay (so viewers can write it too): every entry is signed, and only those
+// that verify, by members, count.
+
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { ImmutableString, isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
+import type { DidKey } from '../../shared/identity/did-key.ts';
+import { fingerprintOf } from '../../shared/identity/did-key.ts';
+import type { ItemSocialView } from '../../shared/queries.ts';
+import type { Reaction } from '../../shared/social/reactions.ts';
+import { SOCIAL_KIND, itemReactions, signReaction } from '../../shared/social/reactions.ts';
+import { makeLogger } from '../../shared/log.ts';
+import type { CollectionAccess } from '../access/collection-access.ts';
+import { AccessDenied } from '../access/collection-access.ts';
+import { readString } from '../domain/collection-doc.ts';
+import type { DeviceIdentity } from '../identity/keystore.ts';
+import type { LiveCollection } from '../live-collection.ts';
+
+interface SocialDoc {
+  kind: typeof SOCIAL_KIND;
+  collection: string;
+  entries: ImmutableString[];
+}
+
+export type ReactionInput = { kind: 'comment'; text: string } | { kind: 'like'; on: boolean };
+
+export class SocialService {
+  #repo: Promise<Repo>;
+  #identity: Promise<DeviceIdentity>;
+  #access: CollectionAccess;
+  #displayName: () => string;
+  #verified = new Map<string, boolean>();
+
+  constructor(
+    repo: Promise<Repo>,
+    identity: Promise<DeviceIdentity>,
+    access: CollectionAccess,
+    displayName: () => string,
+  ) {
+    this.#repo = repo;
+    this.#identity = identity;
+    this.#access = access;
+    this.#displayName = displayName;
+  }
+
+  /** Gives a collection just created here its social document; returns that document's id. */
+  async establish(live: LiveCollection): Promise<string> {
+    return (await this.#make(live)).documentId;
+  }
+
+  /** An item's comments and likes, now and on every change; returns the unsubscribe. */
+  subscribe(live: LiveCollection, itemId: string, push: (view: ItemSocialView) => void): () => void {
+    let active = true;
+    let handle: DocHandle<SocialDoc> | undefined;
+    let computing = Promise.resolve();
+    const send = () => {
+      computing = computing
+        .then(async () => {
+          if (active) push(await this.#view(live, itemId, handle));
+        })
+        .catch((error: unknown) => log.error('could not read comments and likes', error));
+    };
+    const offCollection = live.subscribe(() => {
+      if (!handle) void attach();
+    });
+    const attach = async () => {
+      const found = await this.#handle(live);
+      if (!active || !found || handle) return;
+      handle = found;
+      handle.on('change', send);
+      send();
+    };
+    send();
+    void attach();
+    return () => {
+      active = false;
+      offCollection();
+      handle?.off('change', send);
+    };
+  }
+
+  /** Adds this user's signed comment or like; returns the documents to flush. */
+  async react(live: LiveCollection, itemId: string, input: ReactionInput): Promise<string[]> {
+    const [identity, access] = await Promise.all([this.#identity, this.#access.resolve(live)]);
+    if (access && !access.members.has(identity.user))
+      throw new AccessDenied('Only members can comment and like. Ask an owner to add you.');
+    const touched: string[] = [];
+    let handle = await this.#handle(live);
+    if (!handle) {
+      handle = await this.#create(live);
+      touched.push(live.id);
+    }
+    const at = Date.now();
+    const base = { collection: live.id, item: itemId, user: identity.user, at };
+    const reaction: Reaction =
+      input.kind === 'comment'
+        ? { kind: 'comment', id: crypto.randomUUID(), name: this.#displayName(), text: input.text, ...base }
+        : { kind: 'like', on: input.on, ...base };
+    const signed = await signReaction(identity.deviceKey, identity.device, identity.chain, reaction);
+    handle.change((doc) => {
+      doc.entries.push(new ImmutableString(JSON.stringify(signed)));
+    });
+    touched.push(handle.documentId);
+    return touched;
+  }
+
+  async #view(
+    live: LiveCollection,
+    itemId: string,
+    handle: DocHandle<SocialDoc> | undefined,
+  ): Promise<ItemSocialView> {
+    const [identity, access] = await Promise.all([this.#identity, this.#access.resolve(live)]);
+    const isMember = (user: DidKey) => !access || access.members.has(user);
+    const doc = handle?.isReady() ? handle.doc() : undefined;
+    const entries = doc?.kind === SOCIAL_KIND && doc.collection === live.id ? doc.entries : [];
+    const reactions = await itemReactions(live.id, itemId, entries, isMember, this.#verified);
+    return {
+      canReact: isMember(identity.user),
+      likes: reactions.likes.length,
+      likedByMe: reactions.likes.includes(identity.user),
+      comments: reactions.comments.map((comment) => ({
+        ...comment,
+        fingerprint: fingerprintOf(comment.user),
+      })),
+      unverified: reactions.unverified,
+    };
+  }
+
+  /** The collection's social document, if it names one that has arrived. */
+  async #handle(live: LiveCollection): Promise<DocHandle<SocialDoc> | undefined> {
+    const url = readString(live.handle.doc().social);
+    if (!isValidAutomergeUrl(url)) return undefined;
+    const repo = await this.#repo;
+    const handle = await repo
+      .find<SocialDoc>(parseAutomergeUrl(url).documentId, { allowableStates: ['ready', 'unavailable'] })
+      .catch(() => undefined);
+    return handle?.isReady() ? handle : undefined;
+  }
+
+  /** Makes the social document of a collection from before it (only editors can name it there). */
+  async #create(live: LiveCollection): Promise<DocHandle<SocialDoc>> {
+    await this.#access.requireEditor(live).catch(() => {
+      throw new AccessDenied('Comments are not open on this collection yet: an editor must comment first.');
+    });
+    return this.#make(live);
+  }
+
+  async #make(live: LiveCollection): Promise<DocHandle<SocialDoc>> {
+    const repo = await this.#repo;
+    const handle = repo.create<SocialDoc>({ kind: SOCIAL_KIND, collection: live.id, entries: [] });
+    live.handle.change((doc) => {
+      doc.social = new ImmutableString(handle.url);
+    });
+    return handle;
+  }
+}
+
+const log = makeLogger('pinax:social');

@@ -168,6 +168,23 @@ describe('resolveAccess', () => {
     expect(resolved.ignored).toBe(5);
   });
 
+  it('checks a tampered copy of an entry it has verified before, instead of trusting its cache', async () => {
+    const [owner, other] = [users[0]!, users[1]!];
+    const grant = await entryBy(owner, { type: 'role', member: other.did, role: 'viewer' }, 5);
+    // Same signature, other words: "make them an owner", written after the genuine entry was seen.
+    const tampered = {
+      ...grant,
+      entry: { ...grant.entry, change: { type: 'role', member: other.did, role: 'owner' }, at: 6 },
+    };
+    const cache = new Map<string, boolean>();
+    expect(
+      (await resolveAccess(COLLECTION, owner.did, [grant], { cache })).members.get(other.did)?.role,
+    ).toBe('viewer');
+    const resolved = await resolveAccess(COLLECTION, owner.did, [grant, tampered], { cache });
+    expect(resolved.members.get(other.did)?.role).toBe('viewer');
+    expect(resolved.ignored).toBe(1);
+  });
+
   it('keeps the last owner, and lets an owner hand ownership over', async () => {
     const [a, b] = [users[0]!, users[1]!];
     const selfRemoval = await entryBy(a, { type: 'role', member: a.did, role: null }, 1);

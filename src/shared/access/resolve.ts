@@ -10,7 +10,7 @@
 
 import { verifyChain } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
-import { verifyStatement } from '../identity/signatures.ts';
+import { canonicalJson, verifyStatement } from '../identity/signatures.ts';
 import type { Role, SignedAccessEntry, Visibility } from './entries.ts';
 import { ACCESS_PURPOSE, asSignedAccessEntry } from './entries.ts';
 
@@ -101,7 +101,10 @@ export function canRead(access: ResolvedAccess, user: DidKey | undefined): boole
 }
 
 async function isAuthentic(signed: SignedAccessEntry, options: ResolveOptions): Promise<boolean> {
-  const cached = options.cache?.get(signed.signature);
+  // Keyed by everything signed and claimed, not the signature alone: a copy of a genuine entry with
+  // other words and the same signature must be checked (and fail), not found in the cache.
+  const key = canonicalJson(signed);
+  const cached = options.cache?.get(key);
   if (cached !== undefined) return cached;
   const chain = await verifyChain(
     signed.chain,
@@ -112,7 +115,7 @@ async function isAuthentic(signed: SignedAccessEntry, options: ResolveOptions): 
     chain.ok &&
     chain.user === signed.entry.by &&
     (await verifyStatement(signed.device, ACCESS_PURPOSE, signed.entry, signed.signature));
-  options.cache?.set(signed.signature, ok);
+  options.cache?.set(key, ok);
   return ok;
 }
 

@@ -1,6 +1,8 @@
 // Comments and likes in real browsers against a real relay: a viewer (a member) likes and comments,
 // the owner sees both and likes too; a stranger with the link sees them but cannot react.
 
+import { ImmutableString, type AutomergeUrl } from '@automerge/automerge-repo';
+import { connectClient, waitForRelayToHave } from '../src/server/testing/clients.ts';
 import { AppPage, expect, test } from './support/fixtures.ts';
 
 test('members like and comment on an item; everyone sees it; a stranger cannot react', async ({
@@ -19,6 +21,7 @@ test('members like and comment on an item; everyone sees it; a stranger cannot r
   await you.getByRole('button', { name: 'Save' }).click();
   await expect(you.getByRole('status')).toHaveText('Saved.');
   await you.getByRole('button', { name: 'Close' }).click();
+  await expect(b.page.getByRole('button', { name: /^You: Bo,/ })).toBeVisible();
   await a.addMember(await b.userKey(), 'viewer');
   await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
 
@@ -51,4 +54,72 @@ test('members like and comment on an item; everyone sees it; a stranger cannot r
   });
   await expect(cReactions.getByRole('button', { name: 'Like (2)' })).toBeDisabled();
   await expect(cReactions.getByRole('textbox', { name: 'Add a comment' })).toHaveCount(0);
+});
+
+test('following a commenter puts their activity in the Feed, newest first; a tampered entry shows unverified', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  const url = await a.createCollection('Reading list');
+  await a.newItem({ title: 'Solaris' });
+  await a.writesSettled();
+  const b = await AppPage.open(await newDevice({ label: 'B' }), relay.appUrl);
+  await a.shareForEditing(b);
+  await b.page.evaluate((hash) => (location.hash = hash), new URL(url).hash);
+  await b.openItem('Solaris');
+  const bReactions = b.page.getByRole('region', { name: 'Comments and likes' });
+  await bReactions.getByRole('button', { name: 'Like (0)' }).click();
+  await expect(bReactions.getByRole('button', { name: 'Liked (1)' })).toBeVisible();
+  await bReactions.getByRole('textbox', { name: 'Add a comment' }).fill('Strange and wonderful.');
+  await bReactions.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(bReactions.getByRole('list', { name: 'Comments' }).getByRole('listitem')).toHaveCount(1);
+  await expect(b.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+
+  await a.openItem('Solaris');
+  const aComment = a.page
+    .getByRole('region', { name: 'Comments and likes' })
+    .getByRole('list', { name: 'Comments' })
+    .getByRole('listitem');
+  await expect(aComment).toHaveCount(1, { timeout: 30_000 });
+  await aComment.getByRole('button', { name: /^Follow / }).click();
+  await expect(aComment).toContainText('Following');
+
+  await a.page.getByRole('link', { name: 'Feed', exact: true }).click();
+  const feed = a.page.getByRole('list', { name: 'Feed' }).getByRole('listitem');
+  await expect(feed).toHaveCount(2, { timeout: 30_000 });
+  await expect(feed.nth(0)).toContainText('commented on Solaris: “Strange and wonderful.”');
+  await expect(feed.nth(1)).toContainText('liked Solaris');
+  await expect(a.page.getByRole('list', { name: 'Feed' })).not.toContainText('unverified');
+
+  // A hostile client (stock automerge-repo, no key) copies B's comment entry into B's stream with
+  // new words. A's feed shows it, marked unverified.
+  const hostile = await connectClient(relay.current().syncUrl);
+  try {
+    const collectionId = new URL(url).hash.replace('#/c/', '');
+    const collection = await hostile.find<{ social: unknown }>(`automerge:${collectionId}` as AutomergeUrl);
+    const social = await hostile.find<{ entries: unknown[] }>(
+      String(collection.doc().social) as AutomergeUrl,
+    );
+    const reaction = JSON.parse(String(social.doc().entries[0])) as { reaction: { activity: string } };
+    const stream = await hostile.find<{ entries: ImmutableString[] }>(
+      reaction.reaction.activity as AutomergeUrl,
+    );
+    const original = stream
+      .doc()
+      .entries.map(String)
+      .find((text) => text.includes('"comment"'));
+    const forged = JSON.parse(original!) as { activity: { text: string; id: string; at: number } };
+    forged.activity.text = 'Words Bo never wrote.';
+    forged.activity.id = 'forged';
+    forged.activity.at = Date.now();
+    stream.change((doc) => void doc.entries.push(new ImmutableString(JSON.stringify(forged))));
+    await waitForRelayToHave(hostile, stream);
+  } finally {
+    await hostile.shutdown();
+  }
+  await expect(feed).toHaveCount(3, { timeout: 30_000 });
+  await expect(feed.nth(0)).toContainText('Words Bo never wrote.');
+  await expect(feed.nth(0)).toContainText('unverified');
+  await expect(feed.nth(1)).not.toContainText('unverified');
 });

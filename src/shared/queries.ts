@@ -7,6 +7,7 @@ import type { CollectionId, ItemId } from './types.ts';
 import { ROLES, type Role, type Visibility } from './access/entries.ts';
 import { isDidKey } from './identity/did-key.ts';
 import { isPairingSecret } from './identity/pairing.ts';
+import type { ActivityView } from './social/activity.ts';
 import type { CommentView } from './social/reactions.ts';
 import { MAX_COMMENT_CHARS } from './social/reactions.ts';
 
@@ -121,6 +122,8 @@ export interface DeviceView {
 
 /** An item's comments and likes, as this device verified them. */
 export interface ItemSocialView {
+  /** This user's key: their own comments get no "Follow" button. */
+  self: string;
   /** This user is a member (any role), so may comment and like. */
   canReact: boolean;
   likes: number;
@@ -128,6 +131,12 @@ export interface ItemSocialView {
   comments: Array<CommentView & { fingerprint: string }>;
   /** Entries that did not verify: shown as such, never counted. */
   unverified: number;
+}
+
+/** The feed: entries of the users followed, newest first, each verified or not. */
+export interface FeedView {
+  following: number;
+  entries: Array<ActivityView & { fingerprint: string }>;
 }
 
 export type QueryCommand =
@@ -146,7 +155,9 @@ export type QueryCommand =
   | { type: 'acceptDeviceLink'; secret: string }
   | { type: 'revokeDevice'; device: string }
   | { type: 'addComment'; collectionId: CollectionId; itemId: ItemId; text: string }
-  | { type: 'setLike'; collectionId: CollectionId; itemId: ItemId; on: boolean };
+  | { type: 'setLike'; collectionId: CollectionId; itemId: ItemId; on: boolean }
+  | { type: 'followUser'; user: string; activity: string; name: string }
+  | { type: 'unfollowUser'; user: string };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -165,6 +176,8 @@ export interface QueryCommandResults {
   revokeDevice: null;
   addComment: null;
   setLike: null;
+  followUser: null;
+  unfollowUser: null;
 }
 
 /** Who may do what in a collection, as this device resolved it from the signed access entries. */
@@ -238,6 +251,8 @@ export type QuerySubscription =
   | { type: 'deviceLink' }
   | { type: 'devices' }
   | { type: 'itemSocial'; collectionId: CollectionId; itemId: ItemId }
+  | { type: 'feed' }
+  | { type: 'following' }
   | { type: 'members'; collectionId: CollectionId };
 
 export interface QuerySubscriptionPayloads {
@@ -245,6 +260,9 @@ export interface QuerySubscriptionPayloads {
   deviceLink: DeviceLinkState;
   devices: DeviceView[];
   itemSocial: ItemSocialView;
+  feed: FeedView;
+  /** User keys followed. */
+  following: string[];
   members: MembersView;
   search: SearchResults;
   presence: PresenceState;
@@ -314,6 +332,16 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
         ? { type: 'setLike', collectionId: collectionId as CollectionId, itemId: itemId as ItemId, on }
         : 'setLike needs collectionId, itemId and on';
     }
+    case 'followUser': {
+      const { user, activity, name } = raw;
+      return isDidKey(user) && isShortString(activity) && typeof name === 'string' && name.length <= 80
+        ? { type: 'followUser', user, activity, name }
+        : 'followUser needs a user key, an activity stream and a name';
+    }
+    case 'unfollowUser':
+      return isDidKey(raw['user'])
+        ? { type: 'unfollowUser', user: raw['user'] }
+        : 'unfollowUser needs a user key';
     case 'revokeDevice':
       return isDidKey(raw['device'])
         ? { type: 'revokeDevice', device: raw['device'] }
@@ -410,6 +438,10 @@ export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubsc
       return { type: 'deviceLink' };
     case 'devices':
       return { type: 'devices' };
+    case 'feed':
+      return { type: 'feed' };
+    case 'following':
+      return { type: 'following' };
     case 'itemSocial':
       return isShortString(raw['collectionId']) && isShortString(raw['itemId'])
         ? {

@@ -3,6 +3,7 @@ import { Match, Show, Switch, createSignal, onCleanup } from 'solid-js';
 import { Banners } from './components/Banners.tsx';
 import { CollectionView } from './components/CollectionView.tsx';
 import { DiscoverPage } from './components/DiscoverPage.tsx';
+import { FeedPage } from './components/FeedPage.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { SyncStatusBadge } from './components/SyncStatusBadge.tsx';
 import { IdentityDialog } from './components/IdentityDialog.tsx';
@@ -38,6 +39,9 @@ export function App(): JSX.Element {
         </a>
         <a class="discover-link" href="#/discover">
           Discover
+        </a>
+        <a class="discover-link" href="#/feed">
+          Feed
         </a>
         <SearchBox
           query={search.query()}
@@ -92,6 +96,9 @@ export function App(): JSX.Element {
             </Match>
             <Match when={route().page === 'discover'}>
               <DiscoverPage />
+            </Match>
+            <Match when={route().page === 'feed'}>
+              <FeedPage />
             </Match>
             <Match when={variant(route(), 'page', 'invalid')}>
               {(invalid) => (

@@ -8,6 +8,7 @@ import type { CollectionId, ItemId } from '../shared/types.ts';
 export type Route =
   | { page: 'home' }
   | { page: 'discover' }
+  | { page: 'feed' }
   | { page: 'collection'; collectionId: CollectionId; itemId: ItemId | null }
   | { page: 'pair'; secret: string | null }
   | { page: 'invalid'; reason: string };
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '' || path === '/') return { page: 'home' };
   if (path === '/discover') return { page: 'discover' };
+  if (path === '/feed') return { page: 'feed' };
   // A pairing link: #/pair/<one-time code>. The page takes the code and clears it from the address.
   const pair = /^\/pair(?:\/([^/]*))?\/?$/.exec(path);
   if (pair) return { page: 'pair', secret: isPairingSecret(pair[1]) ? pair[1] : null };

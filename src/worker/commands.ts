@@ -35,6 +35,7 @@ import { LinkRefused } from './identity/device-linking.ts';
 import type { Devices } from './identity/devices.ts';
 import { RevokeRefused } from './identity/devices.ts';
 import type { ReactionInput, SocialService } from './social/social-service.ts';
+import type { ActivityService } from './social/activity-service.ts';
 import type { HistoryQueries } from './queries/history.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import { exportCollection } from './queries/transfer.ts';
@@ -58,6 +59,7 @@ export interface CommandContext {
   linking: DeviceLinking;
   devices: Devices;
   social: SocialService;
+  activity: ActivityService;
   /** Restarts the engine (after linking, it must act as the new user from its first line). */
   restart(): void;
 }
@@ -278,9 +280,23 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
           code: ERROR_CODES.notFound,
           message: 'The directory cannot be reached right now. Try again once you are online.',
         });
-      await ctx.flush([directoryId]);
+      const published =
+        cmd.type === 'publishCollection'
+          ? await ctx.activity.record({
+              verb: 'publish',
+              collection: cmd.collectionId,
+              title: (await ctx.collections.summary(cmd.collectionId))?.name ?? '',
+            })
+          : [];
+      await ctx.flush([directoryId, ...published]);
       return null;
     }
+    case 'followUser':
+      await ctx.flush(await ctx.activity.follow(cmd.user as DidKey, cmd.activity, cmd.name));
+      return null;
+    case 'unfollowUser':
+      await ctx.flush(await ctx.activity.unfollow(cmd.user as DidKey));
+      return null;
   }
 }
 

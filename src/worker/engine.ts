@@ -27,6 +27,7 @@ import { IdentityService } from './identity/identity-service.ts';
 import { DeviceLinking } from './identity/device-linking.ts';
 import { Devices } from './identity/devices.ts';
 import { SocialService } from './social/social-service.ts';
+import { ActivityService } from './social/activity-service.ts';
 import { CollectionAccess } from './access/collection-access.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
@@ -111,6 +112,9 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const directory = new Directory(repo, db, directoryLocator(relayUrl));
   const identityService = new IdentityService(db, identity);
   const devices = new Devices(identity, home, httpBaseOf(relayUrl));
+  // Read from IndexedDB each time: a name saved a moment ago must be the one signed.
+  const currentName = async () => (await identityService.view()).displayName;
+  const activity = new ActivityService(repo, identity, home, currentName);
   void devices
     .recordSelf()
     .then((homeId) => collections.flush([homeId]))
@@ -127,7 +131,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     readModels,
     linking: new DeviceLinking(identity, db, home, httpBaseOf(relayUrl), devices),
     devices,
-    social: new SocialService(repo, identity, access, () => identityService.displayName),
+    social: new SocialService(repo, identity, access, currentName, activity),
+    activity,
     restart: () => {
       log.info('restarting the engine');
       // After the command's answer has been posted to the tab.
@@ -171,6 +176,10 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
         return ctx.linking.offerLink(push);
       case 'devices':
         return devices.subscribe(push);
+      case 'feed':
+        return activity.subscribeFeed(push);
+      case 'following':
+        return activity.subscribeFollowing(push);
       case 'itemSocial':
         return later(
           collections

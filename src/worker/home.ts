@@ -15,6 +15,10 @@ export interface HomeDoc {
   collections: Record<string, { joinedAt: number }>;
   /** The user's devices (src/worker/identity/devices.ts), by device key. */
   devices?: Record<string, HomeDevice>;
+  /** Automerge URL of the user's activity stream (src/worker/social/activity-service.ts). */
+  activity?: string;
+  /** Users whose activity streams the user follows, by user key. */
+  following?: Record<string, { activity: string; name: string; since: number }>;
 }
 
 export interface HomeDevice {
@@ -95,6 +99,23 @@ export class Home {
       else doc.devices[device] = { label: 'Unknown device', linkedAt: revokedAt, revokedAt };
     });
     return handle.documentId;
+  }
+
+  /** Changes the home document (fields other than the joined collections); returns its id. */
+  async update(change: (doc: HomeDoc) => void): Promise<string> {
+    const handle = await this.handle();
+    handle.change(change);
+    return handle.documentId;
+  }
+
+  /** The home document's current state (after it has loaded). */
+  async current(): Promise<HomeDoc> {
+    return (await this.handle()).doc();
+  }
+
+  /** Calls `listener` with the whole home document now and on every change; returns the unsubscribe. */
+  watch(listener: (doc: HomeDoc | undefined) => void): () => void {
+    return this.#watch(listener, true);
   }
 
   #watch(send: (doc: HomeDoc | undefined) => void, now: boolean): () => void {

@@ -15,7 +15,8 @@ export type Purpose =
   | 'pinax/access-entry/v1'
   | 'pinax/join-request/v1'
   | 'pinax/device-revocation/v1'
-  | 'pinax/reaction/v1';
+  | 'pinax/reaction/v1'
+  | 'pinax/activity/v1';
 
 /** A new Ed25519 key pair whose private half is non-extractable: it can sign, never be read out. */
 export async function newSigningKeyPair(): Promise<{

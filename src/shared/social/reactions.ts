@@ -10,7 +10,7 @@ import { verifyChain } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
 import { isDidKey } from '../identity/did-key.ts';
 import type { SigningKey } from '../identity/signatures.ts';
-import { signStatement, verifyStatement } from '../identity/signatures.ts';
+import { canonicalJson, signStatement, verifyStatement } from '../identity/signatures.ts';
 
 export const SOCIAL_KIND = 'pinax.social';
 export const REACTION_PURPOSE = 'pinax/reaction/v1';
@@ -27,8 +27,18 @@ export type Reaction =
       name: string;
       text: string;
       at: number;
+      /** The author's activity stream, so readers can follow them. */
+      activity?: string;
     }
-  | { kind: 'like'; collection: string; item: string; user: DidKey; on: boolean; at: number };
+  | {
+      kind: 'like';
+      collection: string;
+      item: string;
+      user: DidKey;
+      on: boolean;
+      at: number;
+      activity?: string;
+    };
 
 export interface SignedReaction {
   reaction: Reaction;
@@ -44,6 +54,8 @@ export interface CommentView {
   name: string;
   text: string;
   at: number;
+  /** The author's activity stream, if they named one. */
+  activity?: string;
   /** False when the signature, chain or membership does not check out. */
   verified: boolean;
 }
@@ -84,9 +96,10 @@ export async function itemReactions(
     if (!signed || signed.reaction.collection !== collection || signed.reaction.item !== item) continue;
     const ok = (await isAuthentic(signed, verified)) && isMember(signed.reaction.user);
     const reaction = signed.reaction;
+    const activity = reaction.activity;
     if (reaction.kind === 'comment') {
       const { id, user, name, text: body, at } = reaction;
-      comments.push({ id, user, name, text: body, at, verified: ok });
+      comments.push({ id, user, name, text: body, at, verified: ok, ...(activity ? { activity } : {}) });
     } else if (ok) {
       const earlier = latestLike.get(reaction.user);
       if (!earlier || earlier.at <= reaction.at)
@@ -102,14 +115,16 @@ export async function itemReactions(
 }
 
 async function isAuthentic(signed: SignedReaction, cache: Map<string, boolean>): Promise<boolean> {
-  const hit = cache.get(signed.signature);
+  // Keyed by the whole entry: a copy with other words and the same signature is checked afresh.
+  const key = canonicalJson(signed);
+  const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const chain = await verifyChain(signed.chain, signed.device);
   const ok =
     chain.ok &&
     chain.user === signed.reaction.user &&
     (await verifyStatement(signed.device, REACTION_PURPOSE, signed.reaction, signed.signature));
-  cache.set(signed.signature, ok);
+  cache.set(key, ok);
   return ok;
 }
 
@@ -130,6 +145,8 @@ function parse(text: unknown): SignedReaction | undefined {
   if (typeof r['collection'] !== 'string' || typeof r['item'] !== 'string' || !isDidKey(r['user']))
     return undefined;
   if (typeof r['at'] !== 'number') return undefined;
+  if (r['activity'] !== undefined && (typeof r['activity'] !== 'string' || r['activity'].length > 200))
+    return undefined;
   if (r['kind'] === 'like' && typeof r['on'] === 'boolean') return value as SignedReaction;
   if (
     r['kind'] === 'comment' &&

@@ -16,6 +16,7 @@ export function ItemReactions(props: { collectionId: CollectionId; itemId: ItemI
     collectionId: props.collectionId,
     itemId: props.itemId,
   });
+  const following = createEngineSubscription(engine, { type: 'following' });
   const [error, setError] = createSignal<string | null>(null);
   const [draft, setDraft] = createSignal('');
 
@@ -24,6 +25,21 @@ export function ItemReactions(props: { collectionId: CollectionId; itemId: ItemI
     try {
       const on = !(social()?.likedByMe ?? false);
       await engine.command({ type: 'setLike', collectionId: props.collectionId, itemId: props.itemId, on });
+    } catch (failure) {
+      setError(errorMessage(failure));
+    }
+  };
+
+  const follow = async (entry: { user: string; activity?: string; name: string }) => {
+    if (!entry.activity) return;
+    setError(null);
+    try {
+      await engine.command({
+        type: 'followUser',
+        user: entry.user,
+        activity: entry.activity,
+        name: entry.name,
+      });
     } catch (failure) {
       setError(errorMessage(failure));
     }
@@ -73,6 +89,16 @@ export function ItemReactions(props: { collectionId: CollectionId; itemId: ItemI
                 {new Date(entry.at).toLocaleString()}
               </time>
               <p>{entry.text}</p>
+              <Show when={entry.verified && entry.activity && entry.user !== social()?.self}>
+                <Show
+                  when={!(following() ?? []).includes(entry.user)}
+                  fallback={<span class="muted">Following {entry.name || 'them'}</span>}
+                >
+                  <button class="ghost" onClick={() => void follow(entry)}>
+                    Follow {entry.name || 'them'}
+                  </button>
+                </Show>
+              </Show>
             </li>
           )}
         </For>

@@ -32,7 +32,8 @@ export async function loadOrCreateIdentity(db: PinaxDb, label: string): Promise<
 }
 
 export async function setDisplayName(db: PinaxDb, name: string): Promise<void> {
-  await db.identity.update('self', { displayName: name });
+  const updated = await db.identity.update('self', { displayName: name });
+  if (updated === 0) throw new Error('This device has no identity yet; try again in a moment.');
 }
 
 async function makeIdentity(label: string): Promise<IdentityRow> {

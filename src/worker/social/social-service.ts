@@ -13,7 +13,8 @@ import { SOCIAL_KIND, itemReactions, signReaction } from '../../shared/social/re
 import { makeLogger } from '../../shared/log.ts';
 import type { CollectionAccess } from '../access/collection-access.ts';
 import { AccessDenied } from '../access/collection-access.ts';
-import { readString } from '../domain/collection-doc.ts';
+import { findItem, readString } from '../domain/collection-doc.ts';
+import type { ActivityService } from './activity-service.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
 
@@ -29,15 +30,18 @@ export class SocialService {
   #repo: Promise<Repo>;
   #identity: Promise<DeviceIdentity>;
   #access: CollectionAccess;
-  #displayName: () => string;
+  #displayName: () => Promise<string>;
   #verified = new Map<string, boolean>();
+  #activity: ActivityService;
 
   constructor(
     repo: Promise<Repo>,
     identity: Promise<DeviceIdentity>,
     access: CollectionAccess,
-    displayName: () => string,
+    displayName: () => Promise<string>,
+    activity: ActivityService,
   ) {
+    this.#activity = activity;
     this.#repo = repo;
     this.#identity = identity;
     this.#access = access;
@@ -92,16 +96,39 @@ export class SocialService {
       touched.push(live.id);
     }
     const at = Date.now();
-    const base = { collection: live.id, item: itemId, user: identity.user, at };
+    const activity = await this.#activity.ownUrl();
+    const base = { collection: live.id, item: itemId, user: identity.user, at, activity };
     const reaction: Reaction =
       input.kind === 'comment'
-        ? { kind: 'comment', id: crypto.randomUUID(), name: this.#displayName(), text: input.text, ...base }
+        ? {
+            kind: 'comment',
+            id: crypto.randomUUID(),
+            name: await this.#displayName(),
+            text: input.text,
+            ...base,
+          }
         : { kind: 'like', on: input.on, ...base };
     const signed = await signReaction(identity.deviceKey, identity.device, identity.chain, reaction);
     handle.change((doc) => {
       doc.entries.push(new ImmutableString(JSON.stringify(signed)));
     });
     touched.push(handle.documentId);
+    // Also in this user's activity stream, for their followers (unliking is not news).
+    const title = readString(findItem(live.handle.doc(), itemId)?.title);
+    if (input.kind === 'comment')
+      touched.push(
+        ...(await this.#activity.record({
+          verb: 'comment',
+          collection: live.id,
+          item: itemId,
+          title,
+          text: input.text,
+        })),
+      );
+    else if (input.on)
+      touched.push(
+        ...(await this.#activity.record({ verb: 'like', collection: live.id, item: itemId, title })),
+      );
     return touched;
   }
 
@@ -116,6 +143,7 @@ export class SocialService {
     const entries = doc?.kind === SOCIAL_KIND && doc.collection === live.id ? doc.entries : [];
     const reactions = await itemReactions(live.id, itemId, entries, isMember, this.#verified);
     return {
+      self: identity.user,
       canReact: isMember(identity.user),
       likes: reactions.likes.length,
       likedByMe: reactions.likes.includes(identity.user),

@@ -1,0 +1,182 @@
+// The user's activity stream and the feed (src/shared/social/activity.ts). The stream is one
+// Automerge document per user, named in the home document so all the user's devices append to the
+// same one. The feed reads the streams of the users followed (kept in the home document too),
+// verifies every entry, and lists them newest first.
+
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { ImmutableString, isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
+import type { DidKey } from '../../shared/identity/did-key.ts';
+import { fingerprintOf, isDidKey } from '../../shared/identity/did-key.ts';
+import type { FeedView } from '../../shared/queries.ts';
+import type { ActivityAction, ActivityView } from '../../shared/social/activity.ts';
+import { ACTIVITY_KIND, readActivity, signActivity } from '../../shared/social/activity.ts';
+import { makeLogger } from '../../shared/log.ts';
+import type { Home, HomeDoc } from '../home.ts';
+import type { DeviceIdentity } from '../identity/keystore.ts';
+
+interface ActivityDoc {
+  kind: typeof ACTIVITY_KIND;
+  user: string;
+  entries: ImmutableString[];
+}
+
+/** The feed shows at most this many entries. */
+const FEED_LIMIT = 200;
+
+export class ActivityService {
+  #repo: Promise<Repo>;
+  #identity: Promise<DeviceIdentity>;
+  #home: Home;
+  #displayName: () => Promise<string>;
+  #verified = new Map<string, boolean>();
+  #own: Promise<DocHandle<ActivityDoc>> | undefined;
+
+  constructor(
+    repo: Promise<Repo>,
+    identity: Promise<DeviceIdentity>,
+    home: Home,
+    displayName: () => Promise<string>,
+  ) {
+    this.#repo = repo;
+    this.#identity = identity;
+    this.#home = home;
+    this.#displayName = displayName;
+  }
+
+  /** The URL of this user's activity stream (made on first use); followers read it. */
+  async ownUrl(): Promise<string> {
+    return (await this.#ownHandle()).url;
+  }
+
+  /** Appends a signed entry to this user's stream; returns the documents to flush. */
+  async record(action: ActivityAction): Promise<string[]> {
+    const [identity, handle] = await Promise.all([this.#identity, this.#ownHandle()]);
+    const activity = {
+      ...action,
+      id: crypto.randomUUID(),
+      user: identity.user,
+      name: await this.#displayName(),
+      at: Date.now(),
+    };
+    const signed = await signActivity(identity.deviceKey, identity.device, identity.chain, activity);
+    handle.change((doc) => {
+      doc.entries.push(new ImmutableString(JSON.stringify(signed)));
+    });
+    return [handle.documentId];
+  }
+
+  /** Follows a user's stream, and says so in this user's own stream. */
+  async follow(user: DidKey, activity: string, name: string): Promise<string[]> {
+    if (!isValidAutomergeUrl(activity)) throw new Error('not an activity stream');
+    const identity = await this.#identity;
+    if (user === identity.user) return [];
+    const homeId = await this.#home.update((doc) => {
+      doc.following ??= {};
+      doc.following[user] = { activity, name, since: Date.now() };
+    });
+    return [
+      homeId,
+      ...(await this.record({ verb: 'follow', title: name || fingerprintOf(user), followed: user })),
+    ];
+  }
+
+  async unfollow(user: DidKey): Promise<string[]> {
+    return [
+      await this.#home.update((doc) => {
+        if (doc.following?.[user]) delete doc.following[user];
+      }),
+    ];
+  }
+
+  /** Users followed, now and on every change; returns the unsubscribe. */
+  subscribeFollowing(push: (users: string[]) => void): () => void {
+    return this.#home.watch((doc) => push(Object.keys(doc?.following ?? {})));
+  }
+
+  /** The feed: followed users' entries, newest first, now and on every change; returns the unsubscribe. */
+  subscribeFeed(push: (view: FeedView) => void): () => void {
+    let active = true;
+    const streams = new Map<string, { user: DidKey; handle: DocHandle<ActivityDoc>; off: () => void }>();
+    let computing = Promise.resolve();
+    const send = () => {
+      computing = computing
+        .then(async () => {
+          const entries: ActivityView[] = [];
+          for (const { user, handle } of streams.values()) {
+            const doc = handle.isReady() ? handle.doc() : undefined;
+            if (doc?.kind === ACTIVITY_KIND && doc.user === user)
+              entries.push(...(await readActivity(user, doc.entries, this.#verified)));
+          }
+          entries.sort((a, b) => b.at - a.at);
+          if (active)
+            push({
+              following: streams.size,
+              entries: entries
+                .slice(0, FEED_LIMIT)
+                .map((entry) => ({ ...entry, fingerprint: fingerprintOf(entry.user) })),
+            });
+        })
+        .catch((error: unknown) => log.error('could not read the feed', error));
+    };
+    const offHome = this.#home.watch((doc) => void this.#attachStreams(doc, streams, send, () => active));
+    send();
+    return () => {
+      active = false;
+      offHome();
+      for (const stream of streams.values()) stream.off();
+      streams.clear();
+    };
+  }
+
+  async #attachStreams(
+    doc: HomeDoc | undefined,
+    streams: Map<string, { user: DidKey; handle: DocHandle<ActivityDoc>; off: () => void }>,
+    send: () => void,
+    active: () => boolean,
+  ): Promise<void> {
+    const following = doc?.following ?? {};
+    for (const [url, stream] of streams)
+      if (!Object.values(following).some((f) => f.activity === url)) {
+        stream.off();
+        streams.delete(url);
+      }
+    const repo = await this.#repo;
+    for (const [user, { activity }] of Object.entries(following)) {
+      if (!isDidKey(user) || !isValidAutomergeUrl(activity) || streams.has(activity)) continue;
+      const handle = repo.handles[parseAutomergeUrl(activity).documentId] as
+        DocHandle<ActivityDoc> | undefined;
+      const found =
+        handle ??
+        (await repo
+          .find<ActivityDoc>(activity, { allowableStates: ['ready', 'unavailable', 'requesting'] })
+          .catch(() => undefined));
+      if (!found || !active() || streams.has(activity)) continue;
+      found.on('change', send);
+      streams.set(activity, { user, handle: found, off: () => found.off('change', send) });
+      // A stream that has not arrived yet shows once it does.
+      void found.whenReady(['ready']).then(send);
+    }
+    send();
+  }
+
+  #ownHandle(): Promise<DocHandle<ActivityDoc>> {
+    this.#own ??= this.#openOwn();
+    return this.#own;
+  }
+
+  async #openOwn(): Promise<DocHandle<ActivityDoc>> {
+    const [repo, identity, home] = await Promise.all([this.#repo, this.#identity, this.#home.current()]);
+    const url = home.activity;
+    if (typeof url === 'string' && isValidAutomergeUrl(url)) {
+      const found = await repo.find<ActivityDoc>(url).catch(() => undefined);
+      if (found) return found;
+    }
+    const handle = repo.create<ActivityDoc>({ kind: ACTIVITY_KIND, user: identity.user, entries: [] });
+    await this.#home.update((doc) => {
+      doc.activity = handle.url;
+    });
+    return handle;
+  }
+}
+
+const log = makeLogger('pinax:activity');

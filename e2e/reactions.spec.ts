@@ -56,7 +56,7 @@ test('members like and comment on an item; everyone sees it; a stranger cannot r
   await expect(cReactions.getByRole('textbox', { name: 'Add a comment' })).toHaveCount(0);
 });
 
-test('following a commenter puts their activity in the Feed, newest first; a tampered entry shows unverified', async ({
+test('following a commenter puts their activity in the Feed, newest first; a tampered entry shows unverified; tagging shows', async ({
   relay,
   newDevice,
 }) => {
@@ -122,4 +122,39 @@ test('following a commenter puts their activity in the Feed, newest first; a tam
   await expect(feed.nth(0)).toContainText('Words Bo never wrote.');
   await expect(feed.nth(0)).toContainText('unverified');
   await expect(feed.nth(1)).not.toContainText('unverified');
+
+  // Tagging is news too.
+  await b.tags().fill('scifi');
+  await b.writesSettled();
+  await expect(feed).toHaveCount(4, { timeout: 30_000 });
+  await expect(feed.nth(0)).toContainText('tagged Solaris “scifi”');
+  await expect(feed.nth(0)).not.toContainText('unverified');
+});
+
+test('following a collection puts its members’ comments in the Feed', async ({ relay, newDevice }) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  const url = await a.createCollection('Film club');
+  await a.newItem({ title: 'Stalker' });
+  await a.writesSettled();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+
+  // C only reads the link, and follows the collection.
+  const c = await AppPage.open(await newDevice({ label: 'C' }), url);
+  await expect(c.rowTitles()).toHaveText(['Stalker'], { timeout: 30_000 });
+  await c.page.getByRole('button', { name: 'Follow', exact: true }).click();
+  await expect(c.page.getByRole('button', { name: 'Following', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+
+  await a.openItem('Stalker');
+  const reactions = a.page.getByRole('region', { name: 'Comments and likes' });
+  await reactions.getByRole('textbox', { name: 'Add a comment' }).fill('See it twice.');
+  await reactions.getByRole('button', { name: 'Comment', exact: true }).click();
+
+  await c.page.getByRole('link', { name: 'Feed', exact: true }).click();
+  const feed = c.page.getByRole('list', { name: 'Feed' }).getByRole('listitem');
+  await expect(feed).toHaveCount(1, { timeout: 30_000 });
+  await expect(feed.first()).toContainText('commented on Stalker: “See it twice.”');
+  await expect(feed.first()).not.toContainText('unverified');
 });

@@ -139,6 +139,12 @@ export interface FeedView {
   entries: Array<ActivityView & { fingerprint: string }>;
 }
 
+/** Who and what this user follows. */
+export interface FollowingView {
+  users: string[];
+  collections: string[];
+}
+
 export type QueryCommand =
   | { type: 'itemHistory'; collectionId: CollectionId; itemId: ItemId }
   | { type: 'itemVersion'; collectionId: CollectionId; itemId: ItemId; versionId: string }
@@ -157,7 +163,8 @@ export type QueryCommand =
   | { type: 'addComment'; collectionId: CollectionId; itemId: ItemId; text: string }
   | { type: 'setLike'; collectionId: CollectionId; itemId: ItemId; on: boolean }
   | { type: 'followUser'; user: string; activity: string; name: string }
-  | { type: 'unfollowUser'; user: string };
+  | { type: 'unfollowUser'; user: string }
+  | { type: 'followCollection'; collectionId: CollectionId; on: boolean };
 
 export interface QueryCommandResults {
   itemHistory: ItemVersionInfo[];
@@ -178,6 +185,7 @@ export interface QueryCommandResults {
   setLike: null;
   followUser: null;
   unfollowUser: null;
+  followCollection: null;
 }
 
 /** Who may do what in a collection, as this device resolved it from the signed access entries. */
@@ -261,8 +269,7 @@ export interface QuerySubscriptionPayloads {
   devices: DeviceView[];
   itemSocial: ItemSocialView;
   feed: FeedView;
-  /** User keys followed. */
-  following: string[];
+  following: FollowingView;
   members: MembersView;
   search: SearchResults;
   presence: PresenceState;
@@ -338,6 +345,10 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
         ? { type: 'followUser', user, activity, name }
         : 'followUser needs a user key, an activity stream and a name';
     }
+    case 'followCollection':
+      return isShortString(collectionId) && typeof raw['on'] === 'boolean'
+        ? { type: 'followCollection', collectionId: collectionId as CollectionId, on: raw['on'] }
+        : 'followCollection needs collectionId and on';
     case 'unfollowUser':
       return isDidKey(raw['user'])
         ? { type: 'unfollowUser', user: raw['user'] }

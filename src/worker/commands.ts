@@ -31,14 +31,13 @@ import { AccessDenied } from './access/collection-access.ts';
 import type { DidKey } from '../shared/identity/did-key.ts';
 import type { IdentityService } from './identity/identity-service.ts';
 import type { DeviceLinking } from './identity/device-linking.ts';
-import { LinkRefused } from './identity/device-linking.ts';
 import type { Devices } from './identity/devices.ts';
-import { RevokeRefused } from './identity/devices.ts';
-import type { ReactionInput, SocialService } from './social/social-service.ts';
+import type { SocialService } from './social/social-service.ts';
 import type { ActivityService } from './social/activity-service.ts';
 import type { HistoryQueries } from './queries/history.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import { exportCollection } from './queries/transfer.ts';
+import { newTags, recordTags, runPeopleCommand } from './people-commands.ts';
 
 export class CommandError extends Error {
   readonly rpc: RpcError;
@@ -78,7 +77,7 @@ export async function runCommand<C extends Command>(
 }
 
 /** What a handler gets: the engine's parts, and `flush`, which marks the commit then makes it durable. */
-interface DispatchContext extends CommandContext {
+export interface DispatchContext extends CommandContext {
   flush(ids: readonly string[]): Promise<void>;
 }
 
@@ -165,10 +164,12 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const { body, ...plain } = fields;
       if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
       const author = await authorOf(ctx);
+      const addedTags = newTags(live, cmd.itemId, plain.tags);
       if (plain.title !== undefined || plain.tags !== undefined)
         live.handle.change((doc) => void patchItem(doc, cmd.itemId, plain, Date.now(), author));
       else if (body !== undefined) live.handle.change((doc) => setAuthor(doc, cmd.itemId, author));
       await ctx.flush(touched);
+      if (addedTags.length > 0) recordTags(ctx, live, cmd.itemId, addedTags);
       return null;
     }
     case 'deleteItem':
@@ -220,33 +221,13 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       await ctx.identity.setDisplayName(cmd.name);
       return null;
     case 'addComment':
-    case 'setLike': {
-      const live = await requireCollection(ctx, cmd.collectionId);
-      const input: ReactionInput =
-        cmd.type === 'addComment' ? { kind: 'comment', text: cmd.text } : { kind: 'like', on: cmd.on };
-      await ctx.flush(await asCommandError(ctx.social.react(live, cmd.itemId, input)));
-      return null;
-    }
+    case 'setLike':
+    case 'followUser':
+    case 'unfollowUser':
+    case 'followCollection':
     case 'revokeDevice':
-      try {
-        await ctx.collections.flush([await ctx.devices.revoke(cmd.device as DidKey)]);
-        return null;
-      } catch (error) {
-        if (error instanceof RevokeRefused)
-          throw new CommandError({ code: ERROR_CODES.invalid, message: error.message });
-        throw error;
-      }
-    case 'acceptDeviceLink': {
-      try {
-        const linked = await ctx.linking.acceptLink(cmd.secret);
-        ctx.restart();
-        return linked;
-      } catch (error) {
-        if (error instanceof LinkRefused)
-          throw new CommandError({ code: ERROR_CODES.invalid, message: error.message });
-        throw error;
-      }
-    }
+    case 'acceptDeviceLink':
+      return runPeopleCommand(ctx, cmd);
     case 'requestToJoin': {
       const live = await requireCollection(ctx, cmd.collectionId);
       const name = (await ctx.identity.view()).displayName;
@@ -291,12 +272,6 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       await ctx.flush([directoryId, ...published]);
       return null;
     }
-    case 'followUser':
-      await ctx.flush(await ctx.activity.follow(cmd.user as DidKey, cmd.activity, cmd.name));
-      return null;
-    case 'unfollowUser':
-      await ctx.flush(await ctx.activity.unfollow(cmd.user as DidKey));
-      return null;
   }
 }
 
@@ -347,7 +322,7 @@ function checkedFields(cmd: { title?: string; body?: string; tags?: string[] }):
   return fields;
 }
 
-async function requireCollection(ctx: CommandContext, id: CollectionId): Promise<LiveCollection> {
+export async function requireCollection(ctx: CommandContext, id: CollectionId): Promise<LiveCollection> {
   const live = await ctx.collections.get(id);
   if (!live)
     throw new CommandError({ code: ERROR_CODES.notFound, message: 'This collection could not be found.' });
@@ -377,7 +352,7 @@ async function requireEditableItem(
 }
 
 /** An access refusal, as the error the tab shows. */
-async function asCommandError<T>(work: Promise<T>): Promise<T> {
+export async function asCommandError<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {

@@ -114,12 +114,24 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const devices = new Devices(identity, home, httpBaseOf(relayUrl));
   // Read from IndexedDB each time: a name saved a moment ago must be the one signed.
   const currentName = async () => (await identityService.view()).displayName;
-  const activity = new ActivityService(repo, identity, home, currentName);
+  // Both directions: the feed reads followed collections' reactions, reactions are also activity.
+  const socialRef: { current?: SocialService } = {};
+  const activity = new ActivityService(repo, identity, home, currentName, (collectionId, push) =>
+    later(
+      collections
+        .get(collectionId as CollectionId)
+        .then((live) =>
+          live && socialRef.current ? socialRef.current.subscribeCollection(live, push) : () => undefined,
+        ),
+    ),
+  );
   void devices
     .recordSelf()
     .then((homeId) => collections.flush([homeId]))
     .catch((error: unknown) => log.warn('could not list this device in the home document', error));
   const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
+  const social = new SocialService(repo, identity, access, currentName, activity);
+  socialRef.current = social;
   const presence = new PresenceHub(db, collections, () => identityService.displayName);
   const ctx = {
     collections,
@@ -131,7 +143,7 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     readModels,
     linking: new DeviceLinking(identity, db, home, httpBaseOf(relayUrl), devices),
     devices,
-    social: new SocialService(repo, identity, access, currentName, activity),
+    social,
     activity,
     restart: () => {
       log.info('restarting the engine');

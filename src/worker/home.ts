@@ -19,6 +19,8 @@ export interface HomeDoc {
   activity?: string;
   /** Users whose activity streams the user follows, by user key. */
   following?: Record<string, { activity: string; name: string; since: number }>;
+  /** Collections whose comments and likes the user follows, by collection id. */
+  followingCollections?: Record<string, { since: number }>;
 }
 
 export interface HomeDevice {

@@ -7,7 +7,7 @@ import { didKeyOf } from '../identity/did-key.ts';
 import type { SigningKey } from '../identity/signatures.ts';
 import { newSigningKeyPair } from '../identity/signatures.ts';
 import type { Reaction } from './reactions.ts';
-import { itemReactions, signReaction } from './reactions.ts';
+import { collectionReactions, itemReactions, signReaction } from './reactions.ts';
 
 interface Member {
   user: DidKey;
@@ -93,5 +93,38 @@ describe('item reactions', () => {
       ['Spam', false],
     ]);
     expect(reactions.unverified).toBe(4);
+  });
+
+  it('lists a collection’s comments and likes as news, oldest first, without withdrawn likes', async () => {
+    const [ada, stranger] = await Promise.all([newMember(), newMember()]);
+    const entries = [
+      await entry(ada, {
+        kind: 'comment',
+        id: 'x',
+        name: 'Ada',
+        text: 'Later',
+        at: 3,
+        collection: 'c1',
+        item: 'i2',
+      }),
+      await entry(ada, { kind: 'like', on: true, at: 1, ...base }),
+      await entry(ada, { kind: 'like', on: false, at: 2, ...base }),
+      await entry(stranger, { kind: 'comment', id: 'y', name: 'Eve', text: 'Spam', at: 4, ...base }),
+      await entry(ada, {
+        kind: 'comment',
+        id: 'z',
+        name: 'Ada',
+        text: 'Elsewhere',
+        at: 5,
+        collection: 'c2',
+        item: 'i1',
+      }),
+    ];
+    const news = await collectionReactions('c1', entries, (user) => user === ada.user);
+    expect(news.map((n) => [n.kind, n.item, n.text, n.verified])).toEqual([
+      ['like', 'i1', '', true],
+      ['comment', 'i2', 'Later', true],
+      ['comment', 'i1', 'Spam', false],
+    ]);
   });
 });

@@ -114,6 +114,46 @@ export async function itemReactions(
   };
 }
 
+/** A reaction as news for the Feed of someone following the collection. */
+export interface CollectionReaction {
+  kind: 'comment' | 'like';
+  id: string;
+  item: string;
+  user: DidKey;
+  name: string;
+  text: string;
+  at: number;
+  verified: boolean;
+}
+
+/** Every comment and like of a collection (likes withdrawn later are not news), oldest first. */
+export async function collectionReactions(
+  collection: string,
+  texts: readonly unknown[],
+  isMember: (user: DidKey) => boolean,
+  verified: Map<string, boolean> = new Map(),
+): Promise<CollectionReaction[]> {
+  const out: CollectionReaction[] = [];
+  for (const text of texts) {
+    const signed = parse(text);
+    if (!signed || signed.reaction.collection !== collection) continue;
+    const reaction = signed.reaction;
+    if (reaction.kind === 'like' && !reaction.on) continue;
+    const ok = (await isAuthentic(signed, verified)) && isMember(reaction.user);
+    out.push({
+      kind: reaction.kind,
+      id: reaction.kind === 'comment' ? reaction.id : signed.signature.slice(0, 16),
+      item: reaction.item,
+      user: reaction.user,
+      name: reaction.kind === 'comment' ? reaction.name : '',
+      text: reaction.kind === 'comment' ? reaction.text : '',
+      at: reaction.at,
+      verified: ok,
+    });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
 async function isAuthentic(signed: SignedReaction, cache: Map<string, boolean>): Promise<boolean> {
   // Keyed by the whole entry: a copy with other words and the same signature is checked afresh.
   const key = canonicalJson(signed);

@@ -28,6 +28,17 @@ export function CollectionHeader(props: {
   const published = () =>
     directory()?.entries.some((entry) => entry.collectionId === props.collection.id) ?? false;
   const [publishError, setPublishError] = createSignal<string | null>(null);
+  // Following a collection puts its comments and likes in the Feed.
+  const following = createEngineSubscription(engine, { type: 'following' });
+  const followed = () => following()?.collections.includes(props.collection.id) ?? false;
+  const toggleFollowed = async () => {
+    setPublishError(null);
+    try {
+      await engine.command({ type: 'followCollection', collectionId: props.collection.id, on: !followed() });
+    } catch (err) {
+      setPublishError(errorMessage(err));
+    }
+  };
   const togglePublished = async () => {
     setPublishError(null);
     try {
@@ -118,6 +129,9 @@ export function CollectionHeader(props: {
           audience={props.members?.guarded ? props.members.visibility : 'open'}
         />
         <MembersDialog collectionId={props.collection.id} members={props.members} />
+        <button class="ghost" aria-pressed={followed()} onClick={() => void toggleFollowed()}>
+          {followed() ? 'Following' : 'Follow'}
+        </button>
         <button class="ghost" aria-pressed={published()} onClick={() => void togglePublished()}>
           {published() ? 'Unpublish' : 'Publish to directory'}
         </button>

@@ -91,7 +91,7 @@ export function ItemReactions(props: { collectionId: CollectionId; itemId: ItemI
               <p>{entry.text}</p>
               <Show when={entry.verified && entry.activity && entry.user !== social()?.self}>
                 <Show
-                  when={!(following() ?? []).includes(entry.user)}
+                  when={!(following()?.users ?? []).includes(entry.user)}
                   fallback={<span class="muted">Following {entry.name || 'them'}</span>}
                 >
                   <button class="ghost" onClick={() => void follow(entry)}>

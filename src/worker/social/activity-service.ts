@@ -7,12 +7,15 @@ import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { ImmutableString, isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
 import type { DidKey } from '../../shared/identity/did-key.ts';
 import { fingerprintOf, isDidKey } from '../../shared/identity/did-key.ts';
-import type { FeedView } from '../../shared/queries.ts';
+import type { FeedView, FollowingView } from '../../shared/queries.ts';
 import type { ActivityAction, ActivityView } from '../../shared/social/activity.ts';
 import { ACTIVITY_KIND, readActivity, signActivity } from '../../shared/social/activity.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { Home, HomeDoc } from '../home.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
+
+/** A followed collection's comments and likes as Feed entries, live; returns the unsubscribe. */
+export type CollectionFeed = (collectionId: string, push: (entries: ActivityView[]) => void) => () => void;
 
 interface ActivityDoc {
   kind: typeof ACTIVITY_KIND;
@@ -30,13 +33,16 @@ export class ActivityService {
   #displayName: () => Promise<string>;
   #verified = new Map<string, boolean>();
   #own: Promise<DocHandle<ActivityDoc>> | undefined;
+  #collectionFeed: CollectionFeed;
 
   constructor(
     repo: Promise<Repo>,
     identity: Promise<DeviceIdentity>,
     home: Home,
     displayName: () => Promise<string>,
+    collectionFeed: CollectionFeed,
   ) {
+    this.#collectionFeed = collectionFeed;
     this.#repo = repo;
     this.#identity = identity;
     this.#home = home;
@@ -88,15 +94,38 @@ export class ActivityService {
     ];
   }
 
-  /** Users followed, now and on every change; returns the unsubscribe. */
-  subscribeFollowing(push: (users: string[]) => void): () => void {
-    return this.#home.watch((doc) => push(Object.keys(doc?.following ?? {})));
+  /** Follows a collection's comments and likes. */
+  async followCollection(collectionId: string, title: string): Promise<string[]> {
+    const homeId = await this.#home.update((doc) => {
+      doc.followingCollections ??= {};
+      doc.followingCollections[collectionId] = { since: Date.now() };
+    });
+    return [homeId, ...(await this.record({ verb: 'follow', title, followed: collectionId }))];
+  }
+
+  async unfollowCollection(collectionId: string): Promise<string[]> {
+    return [
+      await this.#home.update((doc) => {
+        if (doc.followingCollections?.[collectionId]) delete doc.followingCollections[collectionId];
+      }),
+    ];
+  }
+
+  /** Users and collections followed, now and on every change; returns the unsubscribe. */
+  subscribeFollowing(push: (following: FollowingView) => void): () => void {
+    return this.#home.watch((doc) =>
+      push({
+        users: Object.keys(doc?.following ?? {}),
+        collections: Object.keys(doc?.followingCollections ?? {}),
+      }),
+    );
   }
 
   /** The feed: followed users' entries, newest first, now and on every change; returns the unsubscribe. */
   subscribeFeed(push: (view: FeedView) => void): () => void {
     let active = true;
     const streams = new Map<string, { user: DidKey; handle: DocHandle<ActivityDoc>; off: () => void }>();
+    const collections = new Map<string, { entries: ActivityView[]; off: () => void }>();
     let computing = Promise.resolve();
     const send = () => {
       computing = computing
@@ -104,13 +133,17 @@ export class ActivityService {
           const entries: ActivityView[] = [];
           for (const { user, handle } of streams.values()) {
             const doc = handle.isReady() ? handle.doc() : undefined;
-            if (doc?.kind === ACTIVITY_KIND && doc.user === user)
-              entries.push(...(await readActivity(user, doc.entries, this.#verified)));
+            if (doc?.kind !== ACTIVITY_KIND || doc.user !== user) continue;
+            for (const entry of await readActivity(user, doc.entries, this.#verified))
+              // A followed collection's comments and likes come from the collection itself.
+              if (!('collection' in entry && collections.has(entry.collection) && entry.verb !== 'publish'))
+                entries.push(entry);
           }
+          for (const followed of collections.values()) entries.push(...followed.entries);
           entries.sort((a, b) => b.at - a.at);
           if (active)
             push({
-              following: streams.size,
+              following: streams.size + collections.size,
               entries: entries
                 .slice(0, FEED_LIMIT)
                 .map((entry) => ({ ...entry, fingerprint: fingerprintOf(entry.user) })),
@@ -118,13 +151,32 @@ export class ActivityService {
         })
         .catch((error: unknown) => log.error('could not read the feed', error));
     };
-    const offHome = this.#home.watch((doc) => void this.#attachStreams(doc, streams, send, () => active));
+    const offHome = this.#home.watch((doc) => {
+      const followed = doc?.followingCollections ?? {};
+      for (const [id, collection] of collections)
+        if (!followed[id]) {
+          collection.off();
+          collections.delete(id);
+        }
+      for (const id of Object.keys(followed))
+        if (!collections.has(id)) {
+          const entry = { entries: [] as ActivityView[], off: () => undefined as void };
+          collections.set(id, entry);
+          entry.off = this.#collectionFeed(id, (entries) => {
+            entry.entries = entries;
+            send();
+          });
+        }
+      void this.#attachStreams(doc, streams, send, () => active);
+    });
     send();
     return () => {
       active = false;
       offHome();
       for (const stream of streams.values()) stream.off();
+      for (const collection of collections.values()) collection.off();
       streams.clear();
+      collections.clear();
     };
   }
 

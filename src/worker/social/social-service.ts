@@ -9,7 +9,13 @@ import type { DidKey } from '../../shared/identity/did-key.ts';
 import { fingerprintOf } from '../../shared/identity/did-key.ts';
 import type { ItemSocialView } from '../../shared/queries.ts';
 import type { Reaction } from '../../shared/social/reactions.ts';
-import { SOCIAL_KIND, itemReactions, signReaction } from '../../shared/social/reactions.ts';
+import {
+  SOCIAL_KIND,
+  collectionReactions,
+  itemReactions,
+  signReaction,
+} from '../../shared/social/reactions.ts';
+import type { ActivityView } from '../../shared/social/activity.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { CollectionAccess } from '../access/collection-access.ts';
 import { AccessDenied } from '../access/collection-access.ts';
@@ -80,6 +86,61 @@ export class SocialService {
     return () => {
       active = false;
       offCollection();
+      handle?.off('change', send);
+    };
+  }
+
+  /**
+   * A collection's comments and likes as Feed entries, now and on every change (for someone who
+   * follows the collection); returns the unsubscribe.
+   */
+  subscribeCollection(live: LiveCollection, push: (entries: ActivityView[]) => void): () => void {
+    let active = true;
+    let handle: DocHandle<SocialDoc> | undefined;
+    let computing = Promise.resolve();
+    const send = () => {
+      computing = computing
+        .then(async () => {
+          const access = await this.#access.resolve(live);
+          const doc = handle?.isReady() ? handle.doc() : undefined;
+          const entries = doc?.kind === SOCIAL_KIND && doc.collection === live.id ? doc.entries : [];
+          const isMember = (user: DidKey) => !access || access.members.has(user);
+          const reactions = await collectionReactions(live.id, entries, isMember, this.#verified);
+          const collection = live.handle.doc();
+          const views = reactions.map((reaction): ActivityView => {
+            const title = readString(findItem(collection, reaction.item)?.title);
+            const common = { id: reaction.id, user: reaction.user, name: reaction.name, at: reaction.at };
+            return reaction.kind === 'comment'
+              ? {
+                  verb: 'comment',
+                  collection: live.id,
+                  item: reaction.item,
+                  title,
+                  text: reaction.text,
+                  ...common,
+                  verified: reaction.verified,
+                }
+              : {
+                  verb: 'like',
+                  collection: live.id,
+                  item: reaction.item,
+                  title,
+                  ...common,
+                  verified: reaction.verified,
+                };
+          });
+          if (active) push(views);
+        })
+        .catch((error: unknown) => log.error('could not read a followed collection', error));
+    };
+    void this.#handle(live).then((found) => {
+      if (!active || !found) return;
+      handle = found;
+      handle.on('change', send);
+      send();
+    });
+    return () => {
+      active = false;
       handle?.off('change', send);
     };
   }

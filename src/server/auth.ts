@@ -19,7 +19,7 @@ import {
 import { verifyStatement } from '../shared/identity/signatures.ts';
 import type { Logger } from '../shared/log.ts';
 import { readSmallBody } from './request-body.ts';
-import { sendText } from './static.ts';
+import { sendJson, sendText } from './static.ts';
 
 export type Identity =
   | {
@@ -202,14 +202,4 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
     if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-  });
-  res.end(body);
 }

@@ -27,7 +27,7 @@ import {
 import type { Logger } from '../shared/log.ts';
 import type { Identity } from './auth.ts';
 import { readSmallBody } from './request-body.ts';
-import { sendText } from './static.ts';
+import { sendJson, sendText } from './static.ts';
 
 export const EXPIRED_CODE =
   'This pairing code is invalid or has expired. Show a new code on your other device.';
@@ -173,14 +173,4 @@ function answer(res: ServerResponse, status: number, text: string): true {
     res.end();
   } else sendText(res, status, text);
   return true;
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-  });
-  res.end(body);
 }

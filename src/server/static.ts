@@ -140,6 +140,17 @@ async function sendFile(
   }
 }
 
+/** A JSON answer that no cache keeps. */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
+}
+
 export function sendText(res: ServerResponse, status: number, message: string): void {
   const body = `${message}\n`;
   res.statusCode = status;

@@ -4,13 +4,13 @@
 // an access entry (approve) or by removing them (deny). Membership itself lives only in the access
 // document: a request grants nothing.
 
-import { textOf } from './access-doc.ts';
 import type { DeviceCertificate } from '../identity/certificates.ts';
 import { verifyChain } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
 import { isDidKey } from '../identity/did-key.ts';
 import type { SigningKey } from '../identity/signatures.ts';
 import { signStatement, verifyStatement } from '../identity/signatures.ts';
+import { parseEnvelope } from '../identity/signed-entry.ts';
 
 export const REQUESTS_KIND = 'pinax.join-requests';
 export const REQUEST_PURPOSE = 'pinax/join-request/v1';
@@ -63,20 +63,11 @@ export function requesterOf(text: unknown): string | undefined {
 }
 
 function parse(text: unknown): SignedJoinRequest | undefined {
-  const raw = textOf(text);
-  if (typeof raw !== 'string' || raw.length > 64 * 1024) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!value || typeof value !== 'object') return undefined;
-  const { request, device, chain, signature } = value as Record<string, unknown>;
-  if (!request || typeof request !== 'object' || !isDidKey(device) || !Array.isArray(chain)) return undefined;
-  const r = request as Record<string, unknown>;
+  const envelope = parseEnvelope(text, 'request');
+  if (!envelope) return undefined;
+  const r = envelope.statement;
   if (typeof r['collection'] !== 'string' || !isDidKey(r['user'])) return undefined;
   if (typeof r['name'] !== 'string' || r['name'].length > 80 || typeof r['at'] !== 'number') return undefined;
-  if (typeof signature !== 'string') return undefined;
-  return value as SignedJoinRequest;
+  const { statement, ...rest } = envelope;
+  return { request: statement as unknown as JoinRequest, ...rest };
 }

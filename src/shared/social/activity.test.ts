@@ -1,34 +1,12 @@
 import { ImmutableString } from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
-import type { DeviceCertificate } from '../identity/certificates.ts';
-import { certifyDevice } from '../identity/certificates.ts';
-import type { DidKey } from '../identity/did-key.ts';
-import { didKeyOf } from '../identity/did-key.ts';
-import type { SigningKey } from '../identity/signatures.ts';
-import { newSigningKeyPair } from '../identity/signatures.ts';
+import type { CertifiedDevice } from '../identity/testing.ts';
+import { newCertifiedDevice } from '../identity/testing.ts';
 import type { ActivityAction } from './activity.ts';
 import { readActivity, signActivity } from './activity.ts';
 
-interface Author {
-  user: DidKey;
-  device: DidKey;
-  deviceKey: SigningKey;
-  chain: DeviceCertificate[];
-}
-
-async function newAuthor(): Promise<Author> {
-  const [root, device] = await Promise.all([newSigningKeyPair(), newSigningKeyPair()]);
-  const user = didKeyOf(root.raw);
-  const deviceDid = didKeyOf(device.raw);
-  const certificate = await certifyDevice(root.privateKey, {
-    user,
-    issuer: user,
-    device: deviceDid,
-    label: 'test',
-    issuedAt: 1,
-  });
-  return { user, device: deviceDid, deviceKey: device.privateKey, chain: [certificate] };
-}
+type Author = CertifiedDevice;
+const newAuthor = newCertifiedDevice;
 
 async function entry(author: Author, action: ActivityAction, at: number): Promise<string> {
   const activity = { ...action, id: `e${at}`, user: author.user, name: 'Bo', at };

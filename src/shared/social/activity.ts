@@ -3,13 +3,13 @@
 // device signed it and its certificate chain names the stream's owner. Anything else is shown
 // "unverified".
 
-import { textOf } from '../access/access-doc.ts';
 import type { DeviceCertificate } from '../identity/certificates.ts';
 import { verifyChain } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
 import { isDidKey } from '../identity/did-key.ts';
 import type { SigningKey } from '../identity/signatures.ts';
 import { canonicalJson, signStatement, verifyStatement } from '../identity/signatures.ts';
+import { parseEnvelope } from '../identity/signed-entry.ts';
 
 export const ACTIVITY_KIND = 'pinax.activity';
 export const ACTIVITY_PURPOSE = 'pinax/activity/v1';
@@ -79,37 +79,33 @@ export async function readActivity(
 }
 
 function parse(text: unknown): SignedActivity | undefined {
-  const raw = textOf(text);
-  if (typeof raw !== 'string' || raw.length > MAX_ENTRY_CHARS) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!value || typeof value !== 'object') return undefined;
-  const { activity, device, chain, signature } = value as Record<string, unknown>;
-  if (!isDidKey(device) || !Array.isArray(chain) || typeof signature !== 'string') return undefined;
-  if (!activity || typeof activity !== 'object') return undefined;
-  const a = activity as Record<string, unknown>;
+  const envelope = parseEnvelope(text, 'activity', MAX_ENTRY_CHARS);
+  if (!envelope) return undefined;
+  const a = envelope.statement;
+  const value = {
+    activity: a as unknown as Activity,
+    device: envelope.device,
+    chain: envelope.chain,
+    signature: envelope.signature,
+  };
   const strings = (...keys: string[]) =>
     keys.every((key) => {
-      const value = a[key];
-      return typeof value === 'string' && value.length <= MAX_TEXT_CHARS;
+      const field = a[key];
+      return typeof field === 'string' && field.length <= MAX_TEXT_CHARS;
     });
   if (!isDidKey(a['user']) || typeof a['at'] !== 'number' || !strings('id', 'name', 'title'))
     return undefined;
   switch (a['verb']) {
     case 'comment':
-      return strings('collection', 'item', 'text') ? (value as SignedActivity) : undefined;
+      return strings('collection', 'item', 'text') ? value : undefined;
     case 'like':
-      return strings('collection', 'item') ? (value as SignedActivity) : undefined;
+      return strings('collection', 'item') ? value : undefined;
     case 'publish':
-      return strings('collection') ? (value as SignedActivity) : undefined;
+      return strings('collection') ? value : undefined;
     case 'follow':
-      return strings('followed') ? (value as SignedActivity) : undefined;
+      return strings('followed') ? value : undefined;
     case 'tag':
-      return strings('collection', 'item', 'tag') ? (value as SignedActivity) : undefined;
+      return strings('collection', 'item', 'tag') ? value : undefined;
     default:
       return undefined;
   }

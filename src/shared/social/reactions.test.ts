@@ -1,34 +1,13 @@
 import { ImmutableString } from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
-import type { DeviceCertificate } from '../identity/certificates.ts';
-import { certifyDevice } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
-import { didKeyOf } from '../identity/did-key.ts';
-import type { SigningKey } from '../identity/signatures.ts';
-import { newSigningKeyPair } from '../identity/signatures.ts';
+import type { CertifiedDevice } from '../identity/testing.ts';
+import { newCertifiedDevice } from '../identity/testing.ts';
 import type { Reaction } from './reactions.ts';
 import { collectionReactions, itemReactions, signReaction } from './reactions.ts';
 
-interface Member {
-  user: DidKey;
-  device: DidKey;
-  deviceKey: SigningKey;
-  chain: DeviceCertificate[];
-}
-
-async function newMember(): Promise<Member> {
-  const [root, device] = await Promise.all([newSigningKeyPair(), newSigningKeyPair()]);
-  const user = didKeyOf(root.raw);
-  const deviceDid = didKeyOf(device.raw);
-  const certificate = await certifyDevice(root.privateKey, {
-    user,
-    issuer: user,
-    device: deviceDid,
-    label: 'test',
-    issuedAt: 1,
-  });
-  return { user, device: deviceDid, deviceKey: device.privateKey, chain: [certificate] };
-}
+type Member = CertifiedDevice;
+const newMember = newCertifiedDevice;
 
 /** A reaction without its author, who is the member signing it. */
 type Unsigned = Reaction extends infer R ? (R extends Reaction ? Omit<R, 'user'> : never) : never;

@@ -4,13 +4,13 @@
 // names its author, and that author was a member when it was read. The rest is shown "unverified"
 // where it appears and left out of every count.
 
-import { textOf } from '../access/access-doc.ts';
 import type { DeviceCertificate } from '../identity/certificates.ts';
 import { verifyChain } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
 import { isDidKey } from '../identity/did-key.ts';
 import type { SigningKey } from '../identity/signatures.ts';
 import { canonicalJson, signStatement, verifyStatement } from '../identity/signatures.ts';
+import { parseEnvelope } from '../identity/signed-entry.ts';
 
 export const SOCIAL_KIND = 'pinax.social';
 export const REACTION_PURPOSE = 'pinax/reaction/v1';
@@ -169,33 +169,23 @@ async function isAuthentic(signed: SignedReaction, cache: Map<string, boolean>):
 }
 
 function parse(text: unknown): SignedReaction | undefined {
-  const raw = textOf(text);
-  if (typeof raw !== 'string' || raw.length > MAX_ENTRY_CHARS) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!value || typeof value !== 'object') return undefined;
-  const { reaction, device, chain, signature } = value as Record<string, unknown>;
-  if (!isDidKey(device) || !Array.isArray(chain) || typeof signature !== 'string') return undefined;
-  if (!reaction || typeof reaction !== 'object') return undefined;
-  const r = reaction as Record<string, unknown>;
+  const envelope = parseEnvelope(text, 'reaction', MAX_ENTRY_CHARS);
+  if (!envelope) return undefined;
+  const r = envelope.statement;
   if (typeof r['collection'] !== 'string' || typeof r['item'] !== 'string' || !isDidKey(r['user']))
     return undefined;
   if (typeof r['at'] !== 'number') return undefined;
   if (r['activity'] !== undefined && (typeof r['activity'] !== 'string' || r['activity'].length > 200))
     return undefined;
-  if (r['kind'] === 'like' && typeof r['on'] === 'boolean') return value as SignedReaction;
-  if (
+  const isLike = r['kind'] === 'like' && typeof r['on'] === 'boolean';
+  const isComment =
     r['kind'] === 'comment' &&
     typeof r['id'] === 'string' &&
     typeof r['name'] === 'string' &&
     r['name'].length <= 80 &&
     typeof r['text'] === 'string' &&
-    r['text'].length <= MAX_COMMENT_CHARS
-  )
-    return value as SignedReaction;
-  return undefined;
+    r['text'].length <= MAX_COMMENT_CHARS;
+  if (!isLike && !isComment) return undefined;
+  const { statement, ...rest } = envelope;
+  return { reaction: statement as unknown as Reaction, ...rest };
 }

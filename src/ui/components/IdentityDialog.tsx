@@ -1,5 +1,5 @@
 import type { JSX } from 'solid-js';
-import { Show, createSignal } from 'solid-js';
+import { Show, createEffect, createSignal } from 'solid-js';
 import { MAX_DISPLAY_NAME_CHARS } from '../../shared/queries.ts';
 import { createEngineSubscription, useEngine } from '../engine-context.tsx';
 import { errorMessage } from '../engine-client.ts';
@@ -19,7 +19,17 @@ export function IdentityDialog(): JSX.Element {
   const [error, setError] = createSignal<string | null>(null);
   const [linking, setLinking] = createSignal(false);
 
+  // The field shows the stored name until the person types: a name arriving late (the first run
+  // makes keys first) must not wipe what they are typing.
+  let edited = false;
+  createEffect(() => {
+    const name = identity()?.displayName ?? '';
+    if (input && !edited) input.value = name;
+  });
+
   const open = () => {
+    edited = false;
+    if (input) input.value = identity()?.displayName ?? '';
     setLinking(false);
     setStatus(null);
     setError(null);
@@ -33,6 +43,7 @@ export function IdentityDialog(): JSX.Element {
     try {
       await engine.command({ type: 'setDisplayName', name: input?.value ?? '' });
       setStatus('Saved.');
+      edited = false;
     } catch (failure) {
       setError(errorMessage(failure));
     }
@@ -62,7 +73,7 @@ export function IdentityDialog(): JSX.Element {
               id="display-name"
               ref={(el) => (input = el)}
               maxLength={MAX_DISPLAY_NAME_CHARS}
-              value={identity()?.displayName ?? ''}
+              onInput={() => (edited = true)}
               placeholder="How others see you"
               autocomplete="nickname"
             />

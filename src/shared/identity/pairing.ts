@@ -10,6 +10,7 @@
 import type { DeviceCertificate } from './certificates.ts';
 import type { DidKey } from './did-key.ts';
 import { isDidKey } from './did-key.ts';
+import { fromBase64Url, toBase64Url } from './signatures.ts';
 
 /** A pairing code expires this long after it was shown (the relay enforces it). */
 export const PAIRING_TTL_MS = 10 * 60_000;
@@ -21,6 +22,8 @@ export const PAIRING_RESULT_PATH = '/pair/result';
 export const MAX_PAIRING_BODY_BYTES = 32 * 1024;
 const MAX_LABEL_CHARS = 80;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** A sealed answer's ciphertext, base64url: room for a chain of the longest allowed length. */
+const MAX_SEALED_CHARS = 24_000;
 
 /** What the new device sends: its key and label, and proof that it holds the code. */
 export interface PairingOffer {
@@ -112,7 +115,7 @@ export async function openAnswer(secret: string, raw: unknown): Promise<unknown>
   if (!raw || typeof raw !== 'object') return undefined;
   const { iv, data } = raw as Record<string, unknown>;
   const ivBytes = typeof iv === 'string' ? fromBase64Url(iv) : undefined;
-  const dataBytes = typeof data === 'string' ? fromBase64Url(data) : undefined;
+  const dataBytes = typeof data === 'string' ? fromBase64Url(data, MAX_SEALED_CHARS) : undefined;
   if (!ivBytes || ivBytes.byteLength !== 12 || !dataBytes) return undefined;
   try {
     const plain = await crypto.subtle.decrypt(
@@ -130,7 +133,7 @@ export async function openAnswer(secret: string, raw: unknown): Promise<unknown>
 export function parseSealed(raw: unknown): SealedAnswer | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { iv, data } = raw as Record<string, unknown>;
-  if (typeof iv !== 'string' || iv.length > 40 || typeof data !== 'string' || data.length > 24_000)
+  if (typeof iv !== 'string' || iv.length > 40 || typeof data !== 'string' || data.length > MAX_SEALED_CHARS)
     return undefined;
   return { iv, data };
 }
@@ -171,22 +174,4 @@ function secretBytes(secret: string): Uint8Array<ArrayBuffer> {
 
 function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(text);
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return undefined;
-  }
 }

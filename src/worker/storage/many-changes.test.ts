@@ -86,4 +86,23 @@ describe('a document with many small changes', () => {
       Object.fromEntries(Object.entries(handle.doc().titles).map(([k, v]) => [k, v.toString()])),
     );
   });
+
+  it('loads an incremental chunk that holds hundreds of changes saved together', async () => {
+    const storage = freshStorage();
+    const writer = repoOn(storage);
+    const idle = compactWhenIdle(writer, { idleMs: 3_600_000 });
+    cleanups.push(() => Promise.resolve(idle.stop()));
+    const handle = await createShelf(writer);
+    // Many changes, one save: as when hundreds of offline edits arrive in one sync message.
+    for (let i = 0; i < 300; i++)
+      handle.change((doc) => {
+        doc.titles[`item-${i % 7}`] = new ImmutableString(`title ${i}`);
+      });
+    await writer.flush([handle.documentId]);
+    expect(await incrementalCount(storage, handle)).toBe(1);
+
+    const copy = await repoOn(storage).find<Shelf>(handle.url);
+    expect(copy.heads()).toEqual(handle.heads());
+    expect(copy.doc().titles['item-5']?.toString()).toBe(handle.doc().titles['item-5']?.toString());
+  });
 });

@@ -2,7 +2,8 @@
 // the owner sees both and likes too; a stranger with the link sees them but cannot react.
 
 import { ImmutableString, type AutomergeUrl } from '@automerge/automerge-repo';
-import { connectClient, waitForRelayToHave } from '../src/server/testing/clients.ts';
+import { waitForRelayToHave } from '../src/server/testing/clients.ts';
+import { connectDevice } from '../src/server/testing/device-client.ts';
 import { AppPage, expect, test } from './support/fixtures.ts';
 
 test('members like and comment on an item; everyone sees it; a stranger cannot react', async ({
@@ -92,9 +93,10 @@ test('following a commenter puts their activity in the Feed, newest first; a tam
   await expect(feed.nth(1)).toContainText('liked Solaris');
   await expect(a.page.getByRole('list', { name: 'Feed' })).not.toContainText('unverified');
 
-  // A hostile client (stock automerge-repo, no key) copies B's comment entry into B's stream with
-  // new words. A's feed shows it, marked unverified.
-  const hostile = await connectClient(relay.current().syncUrl);
+  // A hostile client (stock automerge-repo with a key of its own; the relay lets no anonymous peer
+  // write) copies B's comment entry into B's stream with new words. A's feed shows it, marked
+  // unverified.
+  const { repo: hostile } = await connectDevice(relay.current());
   try {
     const collectionId = new URL(url).hash.replace('#/c/', '');
     const collection = await hostile.find<{ social: unknown }>(`automerge:${collectionId}` as AutomergeUrl);

@@ -5,17 +5,13 @@
 
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImmutableString, type DocHandle, type Repo } from '@automerge/automerge-repo';
+import { ImmutableString, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo';
 import { ACCESS_KIND } from '../shared/access/access-doc.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
 import { connectClient, makeStaticFixture, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { connectDevice, type DeviceClient } from './testing/device-client.ts';
 import { newDevice, type TestDevice } from './testing/identity.ts';
-import type { PeerId } from '@automerge/automerge-repo';
-import { Repo as AutomergeRepo } from '@automerge/automerge-repo';
-import { WebSocket as NodeWebSocket } from 'ws';
-import { RelayClientAdapter } from '../worker/network/relay-client-adapter.ts';
 import { signAccessEntry, type AccessChange, type SignedAccessEntry } from '../shared/access/entries.ts';
-import { postSession, signedRequest } from './testing/identity.ts';
 
 interface Collection {
   creator: ImmutableString;
@@ -45,8 +41,8 @@ afterAll(async () => {
   fs.rmSync(relay.dataDir, { recursive: true, force: true });
 });
 
-async function member(device: TestDevice): Promise<Member> {
-  const m = await connectMember(relay.url, relay.syncUrl, device);
+async function member(device: TestDevice): Promise<DeviceClient> {
+  const m = await connectDevice(relay, { device });
   repos.push(m.repo);
   return m;
 }
@@ -65,7 +61,7 @@ async function metric(name: string): Promise<number> {
 }
 
 /** Owner A's collection and access document, registered with the relay and synced to it. */
-async function ownedCollection(owner: Member) {
+async function ownedCollection(owner: DeviceClient) {
   const collection = owner.repo.create<Collection>({
     creator: new ImmutableString(owner.device.user.did),
     notes: [],
@@ -89,7 +85,7 @@ async function ownedCollection(owner: Member) {
 }
 
 async function grant(
-  owner: Member,
+  owner: DeviceClient,
   access: DocHandle<Access>,
   collectionId: string,
   change: Parameters<typeof accessEntry>[2],
@@ -125,6 +121,43 @@ describe('the relay access guard', () => {
     // A reader who arrives later gets the collection without the refused change.
     const late = await stranger();
     expect((await late.find<Collection>(collection.url)).doc().notes).toEqual(['by the owner']);
+  });
+
+  it('lets an anonymous client read link-visible collections and the directory, and nothing else', async () => {
+    const owner = await member(await newDevice());
+    const { collection } = await ownedCollection(owner);
+    // An unregistered document, as a home or activity document is.
+    const personal = owner.repo.create<{ notes: string[] }>({ notes: ['mine'] });
+    await waitForRelayToHave(owner.repo, personal);
+    const refusedBefore = await metric('pinax_relay_refused_changes_total');
+    const anonymous = await stranger();
+
+    expect((await anonymous.find<Collection>(collection.url)).doc().notes).toEqual(['by the owner']);
+    await expect(anonymous.find(personal.url)).rejects.toThrow(/unavailable/);
+
+    // Nothing it writes is kept: not a document of its own, not the public directory.
+    const planted = anonymous.create<{ notes: string[] }>({ notes: ['planted'] });
+    const { url: directoryUrl } = (await (await fetch(`${relay.url}/directory`)).json()) as {
+      url: AutomergeUrl;
+    };
+    const directory = await anonymous.find<{ entries: Record<string, unknown> }>(directoryUrl);
+    directory.change((d) => void (d.entries['vandal'] = { name: 'spam' }));
+    await sleep(1500);
+    await expect(owner.repo.find(planted.url)).rejects.toThrow(/unavailable/);
+    const ownersDirectory = await owner.repo.find<{ entries: Record<string, unknown> }>(directoryUrl);
+    await sleep(500);
+    expect(ownersDirectory.doc().entries['vandal']).toBeUndefined();
+    expect(await metric('pinax_relay_refused_changes_total')).toBeGreaterThanOrEqual(refusedBefore + 2);
+
+    // Over HTTP too: an unregistered document's snapshot needs a session.
+    const snapshot = (cookie?: string) =>
+      fetch(new URL('/snapshot', relay.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify({ documentId: personal.documentId }),
+      }).then((res) => res.status);
+    expect(await snapshot()).toBe(404);
+    expect(await snapshot(owner.cookie)).toBe(200);
   });
 
   it('applies an editor’s changes, refuses a viewer’s, and refuses a removed editor’s later ones', async () => {
@@ -221,33 +254,7 @@ describe('the relay access guard', () => {
   });
 });
 
-// ---- helpers: authenticated clients, as the engine is in a browser ----
-
-interface Member {
-  repo: AutomergeRepo;
-  device: TestDevice;
-  cookie: string;
-}
-
-async function connectMember(baseUrl: string, syncUrl: string, device: TestDevice): Promise<Member> {
-  const peerId = `member-${crypto.randomUUID()}`;
-  const session = await postSession(baseUrl, await signedRequest(baseUrl, device, peerId));
-  if (!session.cookie) throw new Error(`handshake refused: ${session.text}`);
-  const cookie = session.cookie;
-  const adapter = new RelayClientAdapter(syncUrl, {
-    createSocket: (url) =>
-      new NodeWebSocket(url, {
-        headers: { cookie, origin: new URL(baseUrl).origin },
-      }) as unknown as WebSocket,
-  });
-  const repo = new AutomergeRepo({
-    network: [adapter],
-    peerId: peerId as PeerId,
-    sharePolicy: () => Promise.resolve(true),
-  });
-  await waitFor(() => repo.peers.length > 0, 'member to join the relay');
-  return { repo, device, cookie };
-}
+// ---- helpers ----
 
 /** An access entry signed by `author`'s device, as the JSON text stored in the access document. */
 async function accessEntry(

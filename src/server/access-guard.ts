@@ -2,6 +2,8 @@
 // guarded document (members-only collections are not served to non-members at all) and whose
 // changes to it are applied (content: editors and owners; the access document: owners). Refused
 // changes are stripped from the sync message before the Repo stores or forwards anything.
+// Anonymous connections (no device session) read link-visible collections and the public directory,
+// and write nothing at all.
 
 import type { DocumentId, Repo } from '@automerge/automerge-repo';
 import { accessEntriesOf } from '../shared/access/access-doc.ts';
@@ -10,7 +12,7 @@ import { canEditAccess, canEditContent, canRead, resolveAccess } from '../shared
 import type { Logger } from '../shared/log.ts';
 import type { AccessRegistry } from './access-registry.ts';
 import type { Identity } from './auth.ts';
-import type { RejectedMemory } from './strip-changes.ts';
+import type { KnownChanges, RejectedMemory } from './strip-changes.ts';
 import { knownChangesOf, stripChanges } from './strip-changes.ts';
 
 export interface AccessGuard {
@@ -24,10 +26,23 @@ export interface AccessGuard {
   readonly refusedChanges: number;
 }
 
+const NOTHING_KNOWN: KnownChanges = { has: () => false, depsOf: () => undefined };
+
 /** Remembered refused changes per document (their dependencies), at most this many. */
 const MAX_REMEMBERED = 10_000;
 
-export function createAccessGuard(repo: Repo, registry: AccessRegistry, log: Logger): AccessGuard {
+export interface AccessGuardOptions {
+  /** Documents anyone may read, anonymous peers included (the relay's public directory). */
+  isPublic?: (documentId: string) => boolean;
+}
+
+export function createAccessGuard(
+  repo: Repo,
+  registry: AccessRegistry,
+  log: Logger,
+  options: AccessGuardOptions = {},
+): AccessGuard {
+  const isPublic = options.isPublic ?? (() => false);
   const resolved = new Map<string, { heads: string; access: Promise<ResolvedAccess> }>();
   const signatureCache = new Map<string, boolean>();
   const memories = new Map<string, RejectedMemory>();
@@ -62,24 +77,35 @@ export function createAccessGuard(repo: Repo, registry: AccessRegistry, log: Log
   const userOf = (identity: Identity | undefined) =>
     identity?.kind === 'device' ? identity.user : undefined;
 
+  const mayRead = async (identity: Identity | undefined, documentId: string): Promise<boolean> => {
+    const governed = registry.governing(documentId);
+    // Unguarded documents (home, activity and social documents, old collections) are open to
+    // devices that know their id; an anonymous peer gets none of them.
+    if (!governed) return userOf(identity) !== undefined || isPublic(documentId);
+    const access = await accessOf(governed.collectionId);
+    return !access || canRead(access, userOf(identity));
+  };
+
   return {
     get refusedChanges() {
       return refusedChanges;
     },
-    async mayRead(identity, documentId) {
-      const governed = registry.governing(documentId);
-      if (!governed) return true;
-      const access = await accessOf(governed.collectionId);
-      return !access || canRead(access, userOf(identity));
-    },
+    mayRead,
     async filterSync(identity, documentId, data) {
-      const governed = registry.governing(documentId);
-      if (!governed) return data;
-      const access = await accessOf(governed.collectionId);
       const user = userOf(identity);
-      const role = access && user ? access.members.get(user)?.role : undefined;
-      const allowed = governed.part === 'access' ? canEditAccess(role) : canEditContent(role);
-      if (allowed) return data;
+      const governed = registry.governing(documentId);
+      if (user === undefined) {
+        // Anonymous: read only. Its sync messages still carry heads and `have`s, so reading works.
+        // Where it may not even read, the Repo answers "unavailable" and applies nothing.
+        if (!(await mayRead(identity, documentId))) return data;
+      } else if (!governed) {
+        return data;
+      } else {
+        const access = await accessOf(governed.collectionId);
+        const role = access ? access.members.get(user)?.role : undefined;
+        const allowed = governed.part === 'access' ? canEditAccess(role) : canEditContent(role);
+        if (allowed) return data;
+      }
       const handle = await repo.find(documentId as DocumentId, {
         allowableStates: ['ready', 'unavailable', 'requesting'],
       });
@@ -88,13 +114,14 @@ export function createAccessGuard(repo: Repo, registry: AccessRegistry, log: Log
         memory = new Map<string, string[]>();
         memories.set(documentId, memory);
       }
-      const { data: stripped, rejected } = stripChanges(data, knownChangesOf(handle.doc()), memory);
+      // A document the relay does not have yet (an anonymous peer creating one): nothing is known.
+      const known = handle.isReady() ? knownChangesOf(handle.doc()) : NOTHING_KNOWN;
+      const { data: stripped, rejected } = stripChanges(data, known, memory);
       if (memory.size > MAX_REMEMBERED) memory.clear(); // worst case: a few more messages, once
       if (rejected > 0) {
         refusedChanges += rejected;
-        log.warn(
-          `access: refused ${rejected} change(s) to ${governed.part} of a collection from ${user ?? 'an anonymous peer'}`,
-        );
+        const what = governed ? `${governed.part} of a collection` : 'a document';
+        log.warn(`access: refused ${rejected} change(s) to ${what} from ${user ?? 'an anonymous peer'}`);
       }
       return stripped ?? data;
     },

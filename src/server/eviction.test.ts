@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AutomergeUrl, Repo } from '@automerge/automerge-repo';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import { connectClient, makeStaticFixture, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { makeStaticFixture, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { connectDevice } from './testing/device-client.ts';
 
 interface Note {
   title: string;
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 async function client(): Promise<Repo> {
-  const repo = await connectClient(relay.syncUrl);
+  const { repo } = await connectDevice(relay);
   clients.push(repo);
   return repo;
 }

@@ -7,7 +7,8 @@ import type { Repo } from '@automerge/automerge-repo';
 import { cbor, generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import { generateSyncMessage, init, initSyncState } from '@automerge/automerge';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import { connectClient, makeStaticFixture, openRawSocket, waitForRelayToHave } from './testing/clients.ts';
+import { makeStaticFixture, openRawSocket, waitForRelayToHave } from './testing/clients.ts';
+import { connectDevice } from './testing/device-client.ts';
 
 interface Note {
   title: string;
@@ -52,7 +53,7 @@ describe('/metrics', () => {
     ])
       expect(before.has(name), name).toBe(true);
 
-    const writer = await connectClient(relay.syncUrl);
+    const { repo: writer } = await connectDevice(relay);
     clients.push(writer);
     const handle = writer.create<Note>({ title: 'counted' });
     await waitForRelayToHave(writer, handle);
@@ -71,7 +72,7 @@ describe('/metrics', () => {
 
 describe('limits', () => {
   it('closes a flooding connection with a clear reason while another client keeps syncing', async () => {
-    const writer = await connectClient(relay.syncUrl);
+    const { repo: writer } = await connectDevice(relay);
     clients.push(writer);
     const flooder = await openRawSocket(relay.syncUrl);
     const senderId = `flooder-${Date.now()}`;

@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ImmutableString, Repo, type PeerId } from '@automerge/automerge-repo';
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import { ImmutableString } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectClient, makeStaticFixture, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { makeStaticFixture, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { connectDevice } from './testing/device-client.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
 
 interface Shelf {
@@ -37,17 +37,14 @@ afterAll(async () => {
 it('takes hundreds of offline edits in one sync after a restart, and acknowledges them', async () => {
   // Stored sync state, like the app's engine: after the restart it resumes from what the relay had.
   const deviceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinax-device-'));
-  const device = new Repo({
-    network: [new WebSocketClientAdapter(relay.syncUrl, 200)],
+  const { repo: device } = await connectDevice(relay, {
     storage: new NodeFSStorageAdapter(deviceDir),
-    sharePolicy: () => Promise.resolve(true),
-    peerId: 'offline-editor' as PeerId,
+    peerId: 'offline-editor',
   });
   cleanups.push(
     () => fs.rmSync(deviceDir, { recursive: true, force: true }),
     () => device.shutdown(),
   );
-  await waitFor(() => device.peers.length > 0, 'the device to join the relay');
   const handle = device.create<Shelf>({ titles: {} });
   await waitForRelayToHave(device, handle);
 
@@ -61,7 +58,7 @@ it('takes hundreds of offline edits in one sync after a restart, and acknowledge
 
   await waitForRelayToHave(device, handle);
   expect(relay.output()).not.toMatch(/error receiving message|unhandled rejection/);
-  const fresh = await connectClient(relay.syncUrl);
+  const { repo: fresh } = await connectDevice(relay);
   cleanups.push(() => fresh.shutdown());
   const copy = await fresh.find<Shelf>(handle.url);
   await waitFor(

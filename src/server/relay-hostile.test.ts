@@ -13,14 +13,8 @@ import {
   type Repo,
 } from '@automerge/automerge-repo';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import {
-  connectClient,
-  openRawSocket,
-  sleep,
-  waitFor,
-  waitForRelayToHave,
-  type RawSocket,
-} from './testing/clients.ts';
+import { openRawSocket, sleep, waitFor, waitForRelayToHave, type RawSocket } from './testing/clients.ts';
+import { connectDevice } from './testing/device-client.ts';
 
 const MAX_FRAME = 64 * 1024;
 
@@ -82,8 +76,8 @@ function senderOf(socket: RawSocket): string {
 beforeAll(async () => {
   await buildRelay();
   relay = await spawnRelay({ maxFrameBytes: MAX_FRAME });
-  author = await connectClient(relay.syncUrl);
-  reader = await connectClient(relay.syncUrl);
+  author = (await connectDevice(relay)).repo;
+  reader = (await connectDevice(relay)).repo;
   ours = author.create<Counter>({ n: 0 });
   await waitForRelayToHave(author, ours);
   theirs = await reader.find<Counter>(ours.url);

@@ -7,14 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repo } from '@automerge/automerge-repo';
 import { buildRelay, relayEntry, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import {
-  connectClient,
-  makeStaticFixture,
-  rawRequest,
-  sleep,
-  waitFor,
-  waitForRelayToHave,
-} from './testing/clients.ts';
+import { makeStaticFixture, rawRequest, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { connectDevice } from './testing/device-client.ts';
 
 interface Note {
   title: string;
@@ -26,8 +20,9 @@ let staticDir: string;
 const cleanup: string[] = [];
 const clients: Repo[] = [];
 
+/** An authenticated device: anonymous peers may not write, nor read unregistered documents. */
 async function client(): Promise<Repo> {
-  const repo = await connectClient(relay.syncUrl);
+  const { repo } = await connectDevice(relay);
   clients.push(repo);
   return repo;
 }
@@ -180,7 +175,7 @@ describe('process', () => {
   it('flushes on SIGTERM and serves the document again after a restart', async () => {
     const own = await spawnRelay({ staticDir });
     cleanup.push(own.dataDir);
-    const writer = await connectClient(own.syncUrl);
+    const { repo: writer } = await connectDevice(own);
     const handle = writer.create<Note>({ title: 'durable', tags: [] });
     // A burst of edits, so the relay's debounced save (100 ms) is still pending at the last one:
     // only the flush on SIGTERM gets it to disk.
@@ -196,7 +191,7 @@ describe('process', () => {
     const again = await spawnRelay({ staticDir, dataDir: own.dataDir, port: own.port });
     try {
       expect(again.port).toBe(own.port);
-      const reader = await connectClient(again.syncUrl);
+      const { repo: reader } = await connectDevice(again);
       const copy = await reader.find<Note>(handle.url);
       expect(copy.doc().title).toBe('durable');
       expect(copy.doc().tags).toHaveLength(20);

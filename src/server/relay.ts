@@ -117,7 +117,9 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
           : Promise.resolve(true),
     },
   });
-  guard.current = createAccessGuard(repo, registry, log);
+  // The directory, once it is known: anonymous peers may read it (and write nothing).
+  const publicDocuments = new Set<string>();
+  guard.current = createAccessGuard(repo, registry, log, { isPublic: (id) => publicDocuments.has(id) });
   const accessRoutes = createAccessRoutes(repo, registry, (req) => auth.identityOf(req), log);
   const pairingRoutes = createPairingRoutes({ log, identityOf: (req) => auth.identityOf(req) });
   const revokeRoute = createRevokeRoute(
@@ -142,6 +144,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const storageBytes = cachedDirectorySize(config.dataDir);
   const directoryUrl = await ensureDirectory(repo, config.dataDir, log);
   const directoryId = parseAutomergeUrl(directoryUrl).documentId;
+  publicDocuments.add(directoryId);
   const eviction =
     config.evictIdleMs > 0
       ? evictIdleDocuments(repo, {

@@ -13,7 +13,8 @@ import { openPinaxDb, type PinaxDb } from '../worker/db.ts';
 import { snapshotBootstrap, snapshotUrlFor } from '../worker/network/snapshot-bootstrap.ts';
 import { DexieStorageAdapter } from '../worker/storage/dexie-storage-adapter.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import { connectClient, makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
+import { makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
+import { connectDevice, createLinkVisible, type DeviceClient } from './testing/device-client.ts';
 
 interface Note {
   title: string;
@@ -21,7 +22,7 @@ interface Note {
 
 let relay!: SpawnedRelay;
 let staticDir: string;
-let writer!: Repo;
+let writer!: DeviceClient;
 const dbs: PinaxDb[] = [];
 
 function freshStorage(): { db: PinaxDb; chunks: DexieStorageAdapter } {
@@ -34,12 +35,12 @@ beforeAll(async () => {
   await buildRelay();
   staticDir = makeStaticFixture();
   relay = await spawnRelay({ staticDir });
-  writer = await connectClient(relay.syncUrl);
+  writer = await connectDevice(relay);
 }, 60_000);
 
 afterAll(async () => {
   for (const db of dbs) db.close();
-  await writer.shutdown();
+  await writer.repo.shutdown();
   if (relay) expect(await relay.stop()).toBe(0);
   fs.rmSync(staticDir, { recursive: true, force: true });
   fs.rmSync(relay.dataDir, { recursive: true, force: true });
@@ -52,8 +53,9 @@ describe('snapshotBootstrap', () => {
   });
 
   it('stores the relay snapshot so the document opens offline', async () => {
-    const handle = writer.create<Note>({ title: 'from the relay' });
-    await waitForRelayToHave(writer, handle);
+    // Link-visible, so the bootstrap's request needs no session.
+    const handle = await createLinkVisible<Note>(relay, writer, { title: 'from the relay' });
+    await waitForRelayToHave(writer.repo, handle);
     const { chunks } = freshStorage();
     const bootstrap = snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl));
 

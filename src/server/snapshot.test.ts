@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Automerge from '@automerge/automerge';
-import type { Repo } from '@automerge/automerge-repo';
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import { connectClient, makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
+import { makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
+import { connectDevice, createLinkVisible, type DeviceClient } from './testing/device-client.ts';
 
 interface Note {
   title: string;
@@ -16,17 +16,17 @@ interface Note {
 
 let relay!: SpawnedRelay;
 let staticDir: string;
-let writer!: Repo;
+let writer!: DeviceClient;
 
 beforeAll(async () => {
   await buildRelay();
   staticDir = makeStaticFixture();
   relay = await spawnRelay({ staticDir });
-  writer = await connectClient(relay.syncUrl);
+  writer = await connectDevice(relay);
 }, 60_000);
 
 afterAll(async () => {
-  await writer.shutdown();
+  await writer.repo.shutdown();
   if (relay) expect(await relay.stop()).toBe(0);
   fs.rmSync(staticDir, { recursive: true, force: true });
   fs.rmSync(relay.dataDir, { recursive: true, force: true });
@@ -41,20 +41,22 @@ const snapshot = (body: string | Uint8Array<ArrayBuffer>, method = 'POST'): Prom
 
 describe('POST /snapshot', () => {
   it('returns the whole document as a loadable Automerge binary, current after each change', async () => {
-    const handle = writer.create<Note>({ title: 'first', tags: ['a'] });
-    await waitForRelayToHave(writer, handle);
+    // Link-visible: the request below carries no session, as a fresh device's first one may not.
+    const handle = await createLinkVisible<Note>(relay, writer, { title: 'first', tags: ['a'] });
+    await waitForRelayToHave(writer.repo, handle);
     const first = await snapshot(JSON.stringify({ documentId: handle.documentId }));
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toBe('application/octet-stream');
     expect(Automerge.load<Note>(new Uint8Array(await first.arrayBuffer()))).toEqual({
       title: 'first',
       tags: ['a'],
+      creator: writer.device.user.did,
     });
 
     handle.change((d) => {
       d.title = 'second';
     });
-    await waitForRelayToHave(writer, handle);
+    await waitForRelayToHave(writer.repo, handle);
     const second = await snapshot(JSON.stringify({ documentId: handle.documentId }));
     const loaded = Automerge.load<Note>(new Uint8Array(await second.arrayBuffer()));
     expect(loaded.title).toBe('second');
@@ -64,10 +66,10 @@ describe('POST /snapshot', () => {
   it('serves a document the relay only has on disk, after a restart', async () => {
     const own = await spawnRelay({ staticDir });
     try {
-      const author = await connectClient(own.syncUrl);
-      const handle = author.create<Note>({ title: 'on disk', tags: [] });
-      await waitForRelayToHave(author, handle);
-      await author.shutdown();
+      const author = await connectDevice(own);
+      const handle = await createLinkVisible<Note>(own, author, { title: 'on disk', tags: [] });
+      await waitForRelayToHave(author.repo, handle);
+      await author.repo.shutdown();
       expect(await own.stop('SIGTERM')).toBe(0);
       const again = await spawnRelay({ staticDir, dataDir: own.dataDir });
       try {

@@ -9,20 +9,16 @@ import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websoc
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRelay, spawnRelay, type SpawnedRelay } from '../server/testing/spawn-relay.ts';
-import { connectClient, makeStaticFixture, waitFor, waitForRelayToHave } from '../server/testing/clients.ts';
+import { makeStaticFixture, waitFor, waitForRelayToHave } from '../server/testing/clients.ts';
+import { connectDevice, createLinkVisible, type DeviceClient } from '../server/testing/device-client.ts';
 import type { CollectionId } from '../shared/types.ts';
 import { CollectionStore } from './collection-store.ts';
 import { openPinaxDb, type PinaxDb } from './db.ts';
-import {
-  initialCollection,
-  insertItem,
-  useConflictReader,
-  type CollectionDoc,
-} from './domain/collection-doc.ts';
+import { initialCollection, insertItem, useConflictReader } from './domain/collection-doc.ts';
 
 let relay!: SpawnedRelay;
 let staticDir: string;
-let writer!: Repo;
+let writer!: DeviceClient;
 const cleanups: Array<() => unknown> = [];
 
 beforeAll(async () => {
@@ -30,12 +26,12 @@ beforeAll(async () => {
   await buildRelay();
   staticDir = makeStaticFixture();
   relay = await spawnRelay({ staticDir });
-  writer = await connectClient(relay.syncUrl);
+  writer = await connectDevice(relay);
 }, 60_000);
 
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await writer.shutdown();
+  await writer.repo.shutdown();
   if (relay) expect(await relay.stop()).toBe(0);
   fs.rmSync(staticDir, { recursive: true, force: true });
   fs.rmSync(relay.dataDir, { recursive: true, force: true });
@@ -43,9 +39,10 @@ afterAll(async () => {
 
 describe('CollectionStore', () => {
   it('loads an unavailable collection once its document arrives by sync, and tells subscribers', async () => {
-    const source = writer.create<CollectionDoc>(initialCollection('Arrives late', '', 1));
+    // Link-visible: the device below connects without a session, and may still read it.
+    const source = await createLinkVisible(relay, writer, initialCollection('Arrives late', '', 1));
     source.change((doc) => insertItem(doc, 'item-1', { title: 'Hello', body: '', tags: [] }, 2));
-    await waitForRelayToHave(writer, source);
+    await waitForRelayToHave(writer.repo, source);
     const id = source.documentId as string as CollectionId;
 
     // A device with no connection yet: nobody can be asked, so the collection is unavailable.

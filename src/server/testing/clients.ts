@@ -9,7 +9,10 @@ import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import { WebSocket } from 'ws';
 
-/** A client like the app's engine: announces everything to the relay, no storage of its own. */
+/**
+ * An anonymous client (stock automerge-repo, no key): the relay lets it read link-visible
+ * collections and nothing else.
+ */
 export async function connectClient(syncUrl: string, peerId?: string): Promise<Repo> {
   const repo = new Repo({
     network: [new WebSocketClientAdapter(syncUrl, 500)],

@@ -1,0 +1,78 @@
+// An authenticated test client, as the app's engine is in a browser: the engine's own relay
+// adapter with a device session cookie. Kept apart from clients.ts because it uses the worker's
+// adapter (DOM types): tests compile it, the relay build does not.
+
+import { Repo, type DocHandle, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo';
+import { ACCESS_KIND } from '../../shared/access/access-doc.ts';
+import { ACCESS_REGISTER_PATH } from '../access-routes.ts';
+import { WebSocket } from 'ws';
+import { RelayClientAdapter } from '../../worker/network/relay-client-adapter.ts';
+import { waitFor } from './clients.ts';
+import { newDevice, postSession, signedRequest, type TestDevice } from './identity.ts';
+
+export interface DeviceClient {
+  repo: Repo;
+  device: TestDevice;
+  /** "pinax_session=<token>", for the relay's HTTP routes. */
+  cookie: string;
+}
+
+/**
+ * A client like the app's engine: an authenticated device (of a new user unless one is given),
+ * announcing everything to the relay. Like the engine, it opens a new session before every
+ * connection, so it survives relay restarts. No storage unless given.
+ */
+export async function connectDevice(
+  relay: { url: string; syncUrl: string },
+  options: { device?: TestDevice; storage?: StorageAdapterInterface; peerId?: string } = {},
+): Promise<DeviceClient> {
+  const device = options.device ?? (await newDevice());
+  const peerId = (options.peerId ?? `device-${crypto.randomUUID()}`) as PeerId;
+  const client = { repo: undefined as unknown as Repo, device, cookie: '' };
+  const adapter = new RelayClientAdapter(relay.syncUrl, {
+    minDelayMs: 200,
+    beforeConnect: async () => {
+      const session = await postSession(relay.url, await signedRequest(relay.url, device, peerId));
+      if (!session.cookie) throw new Error(`handshake refused: ${session.text}`);
+      client.cookie = session.cookie;
+    },
+    createSocket: (url) =>
+      new WebSocket(url, {
+        headers: { cookie: client.cookie, origin: new URL(relay.url).origin },
+      }) as unknown as globalThis.WebSocket,
+  });
+  client.repo = new Repo({
+    network: [adapter],
+    peerId,
+    sharePolicy: () => Promise.resolve(true),
+    ...(options.storage ? { storage: options.storage } : {}),
+  });
+  await waitFor(() => client.repo.peers.length > 0, 'the device to join the relay');
+  return client;
+}
+
+/**
+ * A new collection-like document, registered with the relay as a collection whose access document
+ * has no entries: only its creator may write it, and anyone with its link (anonymous peers too)
+ * may read it. Registered before its first sync, as the engine does.
+ */
+export async function createLinkVisible<T extends object>(
+  relay: { url: string },
+  client: DeviceClient,
+  initial: T,
+): Promise<DocHandle<T>> {
+  const handle = client.repo.create<T>({ ...initial, creator: client.device.user.did });
+  const access = client.repo.create({
+    kind: ACCESS_KIND,
+    collection: handle.documentId,
+    creator: client.device.user.did,
+    entries: [],
+  });
+  const res = await fetch(new URL(ACCESS_REGISTER_PATH, relay.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', cookie: client.cookie },
+    body: JSON.stringify({ collectionId: handle.documentId, accessId: access.documentId }),
+  });
+  if (!res.ok) throw new Error(`register: ${res.status} ${await res.text()}`);
+  return handle;
+}

@@ -27,7 +27,7 @@ import { IdentityService } from './identity/identity-service.ts';
 import { DeviceLinking } from './identity/device-linking.ts';
 import { Devices } from './identity/devices.ts';
 import { SocialService } from './social/social-service.ts';
-import { ActivityService } from './social/activity-service.ts';
+import { ActivityService, heldRoleOf } from './social/activity-service.ts';
 import { CollectionAccess } from './access/collection-access.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
@@ -116,20 +116,22 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const currentName = async () => (await identityService.view()).displayName;
   // Both directions: the feed reads followed collections' reactions, reactions are also activity.
   const socialRef: { current?: SocialService } = {};
-  const activity = new ActivityService(repo, identity, home, currentName, (collectionId, push) =>
-    later(
-      collections
-        .get(collectionId as CollectionId)
-        .then((live) =>
-          live && socialRef.current ? socialRef.current.subscribeCollection(live, push) : () => undefined,
-        ),
-    ),
-  );
+  const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
+  const activity = new ActivityService(repo, identity, home, currentName, {
+    feed: (collectionId, push) =>
+      later(
+        collections
+          .get(collectionId as CollectionId)
+          .then((live) =>
+            live && socialRef.current ? socialRef.current.subscribeCollection(live, push) : () => undefined,
+          ),
+      ),
+    roleOf: heldRoleOf(collections, access),
+  });
   void devices
     .recordSelf()
     .then((homeId) => collections.flush([homeId]))
     .catch((error: unknown) => log.warn('could not list this device in the home document', error));
-  const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   const social = new SocialService(repo, identity, access, currentName, activity);
   socialRef.current = social;
   const presence = new PresenceHub(db, collections, () => identityService.displayName);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { CertifiedDevice } from '../identity/testing.ts';
 import { newCertifiedDevice } from '../identity/testing.ts';
 import type { ActivityAction } from './activity.ts';
-import { readActivity, signActivity } from './activity.ts';
+import type { Role } from '../access/entries.ts';
+import { readActivity, signActivity, type RoleLookup } from './activity.ts';
 
 type Author = CertifiedDevice;
 const newAuthor = newCertifiedDevice;
@@ -49,5 +50,36 @@ describe('activity streams', () => {
       ['Something Bo never said', false],
       ['A classic.', false],
     ]);
+  });
+
+  it('marks an entry unverified when its author had no right to act in the collection', async () => {
+    const bo = await newAuthor();
+    const roles: Record<string, Role | null> = {
+      owned: 'owner',
+      edited: 'editor',
+      viewed: 'viewer',
+      foreign: null,
+    };
+    const asked: string[] = [];
+    const roleOf: RoleLookup = (collection, user) => {
+      asked.push(collection);
+      return Promise.resolve(user === bo.user ? roles[collection] : null);
+    };
+    const actions: ActivityAction[] = [
+      { verb: 'publish', collection: 'owned', title: 'Mine' },
+      { verb: 'publish', collection: 'edited', title: 'Not mine' },
+      { verb: 'tag', collection: 'edited', item: 'i', title: 'Dune', tag: 'sf' },
+      { verb: 'tag', collection: 'viewed', item: 'i', title: 'Dune', tag: 'sf' },
+      { ...comment, collection: 'viewed' },
+      { ...comment, collection: 'foreign' },
+      { verb: 'like', collection: 'foreign', item: 'i', title: 'Dune' },
+      // A collection this device does not hold: only the signature can be checked.
+      { verb: 'publish', collection: 'unknown', title: 'Elsewhere' },
+      { verb: 'follow', title: 'Ann', followed: 'did:key:z6Mkf' },
+    ];
+    const texts = await Promise.all(actions.map((action, i) => entry(bo, action, i)));
+    const views = await readActivity(bo.user, texts, new Map(), roleOf);
+    expect(views.map((v) => v.verified)).toEqual([true, false, true, false, true, false, false, true, true]);
+    expect(asked).toHaveLength(8); // a follow names no collection
   });
 });

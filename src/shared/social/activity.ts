@@ -1,9 +1,12 @@
 // Activity streams (seed 000): each user has one append-only document of signed entries: what they
 // published, commented, liked, followed and tagged. Followers read it; an entry counts only if its
-// device signed it and its certificate chain names the stream's owner. Anything else is shown
-// "unverified".
+// device signed it, its certificate chain names the stream's owner, and the owner had the right to
+// act in the collection it names, as far as the reader can see that collection's members. Anything
+// else is shown "unverified".
 
 import type { DeviceCertificate } from '../identity/certificates.ts';
+import type { Role } from '../access/entries.ts';
+import { canEditContent } from '../access/resolve.ts';
 import { verifyChain } from '../identity/certificates.ts';
 import type { DidKey } from '../identity/did-key.ts';
 import { isDidKey } from '../identity/did-key.ts';
@@ -40,6 +43,12 @@ export interface SignedActivity {
 
 export type ActivityView = Activity & { verified: boolean };
 
+/**
+ * The role a user holds in a collection now: null for none, undefined when this device cannot tell
+ * (it does not have the collection, or the collection predates access control).
+ */
+export type RoleLookup = (collection: string, user: DidKey) => Promise<Role | null | undefined>;
+
 export async function signActivity(
   deviceKey: SigningKey,
   device: DidKey,
@@ -51,12 +60,15 @@ export async function signActivity(
 
 /**
  * The entries of `owner`'s activity document, each marked verified or not. An entry by anyone but
- * the owner is never verified. `verified` caches checks by signature: entries never change.
+ * the owner is never verified, nor one about a collection where `roleOf` says the owner had no
+ * right to do it. `verified` caches signature checks by entry: entries never change. Rights are
+ * asked each time, as roles change (the same rule as comments and likes: the role held now).
  */
 export async function readActivity(
   owner: DidKey,
   texts: readonly unknown[],
   verified: Map<string, boolean> = new Map(),
+  roleOf?: RoleLookup,
 ): Promise<ActivityView[]> {
   const views: ActivityView[] = [];
   for (const text of texts) {
@@ -73,9 +85,31 @@ export async function readActivity(
         (await verifyStatement(signed.device, ACTIVITY_PURPOSE, signed.activity, signed.signature));
       verified.set(key, ok);
     }
-    views.push({ ...signed.activity, verified: ok && signed.activity.user === owner });
+    const authentic = ok && signed.activity.user === owner;
+    views.push({ ...signed.activity, verified: authentic && (await hadRight(signed.activity, roleOf)) });
   }
   return views;
+}
+
+/** Publishing takes an owner, tagging an editor, commenting and liking any member. */
+export function mayAct(verb: ActivityAction['verb'], role: Role | null): boolean {
+  switch (verb) {
+    case 'publish':
+      return role === 'owner';
+    case 'tag':
+      return canEditContent(role ?? undefined);
+    case 'comment':
+    case 'like':
+      return role !== null;
+    case 'follow':
+      return true;
+  }
+}
+
+async function hadRight(activity: Activity, roleOf: RoleLookup | undefined): Promise<boolean> {
+  if (activity.verb === 'follow' || !roleOf) return true;
+  const role = await roleOf(activity.collection, activity.user);
+  return role === undefined || mayAct(activity.verb, role);
 }
 
 function parse(text: unknown): SignedActivity | undefined {

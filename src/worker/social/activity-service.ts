@@ -1,26 +1,56 @@
 // The user's activity stream and the feed (src/shared/social/activity.ts). The stream is one
 // Automerge document per user, named in the home document so all the user's devices append to the
 // same one. The feed reads the streams of the users followed (kept in the home document too),
-// verifies every entry, and lists them newest first.
+// verifies every entry (signature, and the author's role in the collections this device holds),
+// and lists them newest first.
 
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
-import { ImmutableString, isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
+import {
+  ImmutableString,
+  isValidAutomergeUrl,
+  isValidDocumentId,
+  parseAutomergeUrl,
+} from '@automerge/automerge-repo/slim';
+import type { CollectionId } from '../../shared/types.ts';
+import type { CollectionAccess } from '../access/collection-access.ts';
+import type { CollectionStore } from '../collection-store.ts';
 import type { DidKey } from '../../shared/identity/did-key.ts';
 import { fingerprintOf, isDidKey } from '../../shared/identity/did-key.ts';
 import type { FeedView, FollowingView } from '../../shared/queries.ts';
 import type { ActivityAction, ActivityView } from '../../shared/social/activity.ts';
+import type { RoleLookup } from '../../shared/social/activity.ts';
 import { ACTIVITY_KIND, readActivity, signActivity } from '../../shared/social/activity.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { Home, HomeDoc } from '../home.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 
-/** A followed collection's comments and likes as Feed entries, live; returns the unsubscribe. */
-export type CollectionFeed = (collectionId: string, push: (entries: ActivityView[]) => void) => () => void;
+/** What the feed needs from the collections this device holds. */
+export interface FeedCollections {
+  /** A followed collection's comments and likes as Feed entries, live; returns the unsubscribe. */
+  feed(collectionId: string, push: (entries: ActivityView[]) => void): () => void;
+  /** Who may act in a collection, to check what a stream says they did there. */
+  roleOf: RoleLookup;
+}
 
 interface ActivityDoc {
   kind: typeof ACTIVITY_KIND;
   user: string;
   entries: ImmutableString[];
+}
+
+/**
+ * Roles in the collections this device has joined, read from their access documents. For any other
+ * collection it cannot tell (undefined): it never fetches a collection just to check a feed entry.
+ */
+export function heldRoleOf(collections: CollectionStore, access: CollectionAccess): RoleLookup {
+  return async (collectionId, user) => {
+    if (!isValidDocumentId(collectionId)) return undefined;
+    const id = collectionId as string as CollectionId;
+    if (!(await collections.summary(id))) return undefined;
+    const live = await collections.get(id);
+    const resolved = live ? await access.resolve(live) : undefined;
+    return resolved ? (resolved.members.get(user)?.role ?? null) : undefined;
+  };
 }
 
 /** The feed shows at most this many entries. */
@@ -33,16 +63,16 @@ export class ActivityService {
   #displayName: () => Promise<string>;
   #verified = new Map<string, boolean>();
   #own: Promise<DocHandle<ActivityDoc>> | undefined;
-  #collectionFeed: CollectionFeed;
+  #collections: FeedCollections;
 
   constructor(
     repo: Promise<Repo>,
     identity: Promise<DeviceIdentity>,
     home: Home,
     displayName: () => Promise<string>,
-    collectionFeed: CollectionFeed,
+    collections: FeedCollections,
   ) {
-    this.#collectionFeed = collectionFeed;
+    this.#collections = collections;
     this.#repo = repo;
     this.#identity = identity;
     this.#home = home;
@@ -134,7 +164,8 @@ export class ActivityService {
           for (const { user, handle } of streams.values()) {
             const doc = handle.isReady() ? handle.doc() : undefined;
             if (doc?.kind !== ACTIVITY_KIND || doc.user !== user) continue;
-            for (const entry of await readActivity(user, doc.entries, this.#verified))
+            const stream = await readActivity(user, doc.entries, this.#verified, this.#collections.roleOf);
+            for (const entry of stream)
               // A followed collection's comments and likes come from the collection itself.
               if (!('collection' in entry && collections.has(entry.collection) && entry.verb !== 'publish'))
                 entries.push(entry);
@@ -162,7 +193,7 @@ export class ActivityService {
         if (!collections.has(id)) {
           const entry = { entries: [] as ActivityView[], off: () => undefined as void };
           collections.set(id, entry);
-          entry.off = this.#collectionFeed(id, (entries) => {
+          entry.off = this.#collections.feed(id, (entries) => {
             entry.entries = entries;
             send();
           });

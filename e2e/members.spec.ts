@@ -69,6 +69,18 @@ test('an owner adds a viewer, then makes them an editor; a stranger cannot see a
   await expect(members.getByRole('status')).toHaveText('Only members can see it now.');
   await a.writesSettled();
   await expect(a.syncStatus()).toHaveText(/^Synced$/);
+  // The relay enforces it: no snapshot for someone without a session (as for an unknown id).
+  const collectionId = new URL(url).hash.replace('#/c/', '');
+  await expect
+    .poll(async () => {
+      const res = await fetch(new URL('/snapshot', relay.appUrl), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ documentId: collectionId }),
+      });
+      return res.status;
+    })
+    .toBe(404);
   const c = await AppPage.open(await newDevice({ label: 'C' }), url);
   await expect(c.page.getByRole('alert')).toContainText('This collection could not be found.', {
     timeout: 30_000,

@@ -297,11 +297,15 @@ export class CollectionStore {
   #watchForArrival(id: CollectionId, handle: DocHandle<unknown> | undefined): void {
     if (!handle || this.#watched.has(id)) return;
     this.#watched.add(id);
-    void handle.whenReady(['ready']).then(() => {
-      this.#watched.delete(id);
-      log.info('an unavailable collection arrived; loading it', id);
-      return this.#retry(id);
-    });
+    handle
+      .whenReady(['ready'])
+      .then(() => {
+        this.#watched.delete(id);
+        log.info('an unavailable collection arrived; loading it', id);
+        return this.#retry(id);
+      })
+      // whenReady gives up after a while: the next reconnection retries it anyway.
+      .catch(() => this.#watched.delete(id));
   }
 
   #track(live: LiveCollection): void {

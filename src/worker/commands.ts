@@ -61,6 +61,11 @@ export interface CommandContext {
   activity: ActivityService;
   /** Restarts the engine (after linking, it must act as the new user from its first line). */
   restart(): void;
+  /**
+   * Runs after a write is durable, before it is acknowledged: the sync status is otherwise only
+   * recomputed every 200 ms, and "Synced" read after an acknowledgement must include that write.
+   */
+  afterWrite(): Promise<void>;
 }
 
 export async function runCommand<C extends Command>(
@@ -68,9 +73,10 @@ export async function runCommand<C extends Command>(
   cmd: C,
 ): Promise<CommandResults[C['type']]> {
   const startedAt = performance.now();
-  const flush = (ids: readonly string[]): Promise<void> => {
+  const flush = async (ids: readonly string[]): Promise<void> => {
     recordCommit(startedAt, cmd.type);
-    return ctx.collections.flush(ids);
+    await ctx.collections.flush(ids);
+    await ctx.afterWrite();
   };
   const result = await dispatch({ ...ctx, flush }, cmd);
   return result as CommandResults[C['type']];

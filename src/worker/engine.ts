@@ -155,6 +155,11 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
         restart();
       }, 100);
     },
+    afterWrite: () =>
+      monitor.then(
+        (m) => m.refresh(),
+        () => undefined,
+      ),
   };
   const handlers = {
     mode,

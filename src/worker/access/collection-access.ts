@@ -102,7 +102,11 @@ export class CollectionAccess {
         });
         // 409: someone registered it differently first; nothing to retry (the relay says no).
         if (res.status === 409) log.warn('the relay has this collection registered differently');
-        else if (!res.ok) left.push(registration);
+        else if (!res.ok) {
+          // Until it is registered the relay does not guard the collection: say so, and retry.
+          log.warn(`the relay refused a registration for now (${res.status}); retrying on reconnect`);
+          left.push(registration);
+        }
       } catch {
         left.push(registration); // offline: later
       }

@@ -1,6 +1,7 @@
 // Linking a second device (A2) to a user, in real browsers against a real relay: A shows a pairing
 // link, A2 opens it and confirms, and from then on A2 acts as A: same key, A's collections (from
-// the home document), and edits as an owner. A spent or unknown code is refused with a reason.
+// the home document), and edits as an owner; its other open tabs are told to reload. A spent or
+// unknown code is refused with a reason.
 
 import { newPairingSecret } from '../src/shared/identity/pairing.ts';
 import type { BrowserContext } from '@playwright/test';
@@ -24,9 +25,12 @@ test('a second device linked by its pairing code acts as the same user, with the
   expect(link).toMatch(/#\/pair\/[A-Za-z0-9_-]{43}$/);
   await expect(you.getByRole('img', { name: 'Pairing QR code' })).toBeVisible();
 
-  const a2 = await AppPage.open(await newDevice({ label: 'A2' }), relay.appUrl);
+  const a2Context = await newDevice({ label: 'A2' });
+  const a2 = await AppPage.open(a2Context, relay.appUrl);
   await expect(a2.syncStatus()).toHaveText(/^Synced$/);
   expect(await a2.userKey()).not.toBe(aKey);
+  // Another tab of A2, open through the linking: it is told to reload, and then acts as A too.
+  const a2Other = await AppPage.open(a2Context, relay.appUrl);
   await a2.page.goto(link);
   await expect(a2.heading('Link this device')).toBeVisible();
   // The one-time code does not stay in the address bar or the history.
@@ -42,6 +46,13 @@ test('a second device linked by its pairing code acts as the same user, with the
   expect(await a2.userKey()).toBe(aKey);
   await a2.collectionLinks().filter({ hasText: 'Linked shelf' }).click();
   await expect(a2.rowTitles()).toHaveText(['From the first device'], { timeout: 30_000 });
+  await expect(a2Other.page.getByRole('alert')).toContainText(
+    'This device is now linked to your account. Reload to continue as you.',
+  );
+  await a2Other.page.getByRole('alert').getByRole('button', { name: 'Reload' }).click();
+  await expect(a2Other.collectionLinks().filter({ hasText: 'Linked shelf' })).toBeVisible({
+    timeout: 30_000,
+  });
   await a2.canEdit();
   await a2.newItem({ title: 'From the linked device' });
   await a2.writesSettled();

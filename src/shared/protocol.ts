@@ -260,7 +260,7 @@ function parseOptionalItemFields(raw: Record<string, unknown>): NewItemFields | 
   return out;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

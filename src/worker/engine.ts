@@ -6,6 +6,7 @@ import type { Repo } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { addLogSink, makeLogger } from '../shared/log.ts';
 import type { Command, Subscription } from '../shared/protocol.ts';
+import { isRecord } from '../shared/protocol.ts';
 import type { CollectionId, EngineMode, SyncStatus } from '../shared/types.ts';
 import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
@@ -31,7 +32,7 @@ import { ActivityService, heldRoleOf } from './social/activity-service.ts';
 import { CollectionAccess } from './access/collection-access.ts';
 import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
-import { postLog, serveTab } from './rpc-server.ts';
+import { postLog, postReload, serveTab } from './rpc-server.ts';
 import { subscribeCollection, subscribeItem } from './subscriptions.ts';
 import { CompactingStorageAdapter } from './storage/compacting-storage.ts';
 import { compactWhenIdle } from '../shared/idle-compaction.ts';
@@ -49,6 +50,16 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     const text = args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
     for (const port of ports) postLog(port, level, namespace, text);
   });
+
+  // After linking, every engine of this profile acts as someone else: tabs still attached to one
+  // (this SharedWorker, or other tabs' dedicated workers in the fallback) must reload.
+  const control = new BroadcastChannel(CONTROL_CHANNEL);
+  const askTabsToReload = () => {
+    for (const port of ports) postReload(port, IDENTITY_CHANGED);
+  };
+  control.onmessage = (event: MessageEvent) => {
+    if (isRecord(event.data) && event.data['type'] === 'identity-changed') askTabsToReload();
+  };
 
   const db = openPinaxDb();
   const relayUrl = relayUrlFor(self.location);
@@ -149,8 +160,10 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     activity,
     restart: () => {
       log.info('restarting the engine');
+      control.postMessage({ type: 'identity-changed' });
       // After the command's answer has been posted to the tab.
       setTimeout(() => {
+        askTabsToReload();
         relay.disconnect();
         restart();
       }, 100);
@@ -223,6 +236,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
 }
 
 const log = makeLogger('pinax:engine');
+const CONTROL_CHANNEL = 'pinax-engine-control';
+const IDENTITY_CHANGED = 'This device is now linked to your account. Reload to continue as you.';
 
 /** Turns an async subscribe into a sync unsubscribe that also works if called before it resolves. */
 export function later(pending: Promise<() => void>): () => void {

@@ -116,6 +116,15 @@ export function serveTab(
   return dispose;
 }
 
+/** Tells a tab it must reload (it shows the reason and a Reload button, never reloads by itself). */
+export function postReload(port: PortLike, reason: string): void {
+  try {
+    port.postMessage({ t: 'reload', engineVersion: PROTOCOL_VERSION, reason } satisfies EngineMessage);
+  } catch {
+    // the tab is gone
+  }
+}
+
 export function postLog(port: PortLike, level: 'warn' | 'error', namespace: string, text: string): void {
   try {
     port.postMessage({ t: 'log', level, namespace, text } satisfies EngineMessage);

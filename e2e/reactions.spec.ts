@@ -1,9 +1,9 @@
 // Comments and likes in real browsers against a real relay: a viewer (a member) likes and comments,
 // the owner sees both and likes too; a stranger with the link sees them but cannot react.
 
-import { ImmutableString, type AutomergeUrl } from '@automerge/automerge-repo';
+import { ImmutableString, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import { waitForRelayToHave } from '../src/server/testing/clients.ts';
-import { connectDevice } from '../src/server/testing/device-client.ts';
+import { connectDevice, linkDevice, type DeviceClient } from '../src/server/testing/device-client.ts';
 import { AppPage, expect, test } from './support/fixtures.ts';
 
 test('members like and comment on an item; everyone sees it; a stranger cannot react', async ({
@@ -93,37 +93,42 @@ test('following a commenter puts their activity in the Feed, newest first; a tam
   await expect(feed.nth(1)).toContainText('liked Solaris');
   await expect(a.page.getByRole('list', { name: 'Feed' })).not.toContainText('unverified');
 
-  // A hostile client (stock automerge-repo with a key of its own; the relay lets no anonymous peer
-  // write) copies B's comment entry into B's stream with new words. A's feed shows it, marked
-  // unverified.
-  const { repo: hostile } = await connectDevice(relay.current());
+  // Only B's devices may write B's stream: a stranger with a key of its own writes a copy of B's
+  // comment with new words, and the relay refuses it (it never reaches A).
+  const collectionId = new URL(url).hash.replace('#/c/', '');
+  const refusedBefore = await relayMetric(relay.current().url, 'pinax_relay_refused_changes_total');
+  const stranger = await connectDevice(relay.current());
   try {
-    const collectionId = new URL(url).hash.replace('#/c/', '');
-    const collection = await hostile.find<{ social: unknown }>(`automerge:${collectionId}` as AutomergeUrl);
-    const social = await hostile.find<{ entries: unknown[] }>(
-      String(collection.doc().social) as AutomergeUrl,
-    );
-    const reaction = JSON.parse(String(social.doc().entries[0])) as { reaction: { activity: string } };
-    const stream = await hostile.find<{ entries: ImmutableString[] }>(
-      reaction.reaction.activity as AutomergeUrl,
-    );
-    const original = stream
-      .doc()
-      .entries.map(String)
-      .find((text) => text.includes('"comment"'));
-    const forged = JSON.parse(original!) as { activity: { text: string; id: string; at: number } };
-    forged.activity.text = 'Words Bo never wrote.';
-    forged.activity.id = 'forged';
-    forged.activity.at = Date.now();
-    stream.change((doc) => void doc.entries.push(new ImmutableString(JSON.stringify(forged))));
-    await waitForRelayToHave(hostile, stream);
+    await forgeComment(stranger, collectionId, 'A stranger’s words.');
+    await expect
+      .poll(() => relayMetric(relay.current().url, 'pinax_relay_refused_changes_total'))
+      .toBeGreaterThan(refusedBefore);
   } finally {
-    await hostile.shutdown();
+    await stranger.repo.shutdown();
+  }
+
+  // So the forger is a compromised device B linked: a stock automerge-repo client in Node. Its
+  // copy reaches A, whose feed shows it marked unverified.
+  await b.page.getByRole('button', { name: /^You:/ }).click();
+  const you = b.page.getByRole('dialog', { name: 'You' });
+  await you.getByRole('button', { name: 'Link a device' }).click();
+  const pairingLink = await you.getByRole('textbox', { name: 'Pairing link' }).inputValue();
+  const compromised = await linkDevice(relay.current(), pairingLink);
+  await expect(you.getByRole('region', { name: 'Link a device' }).getByRole('status')).toContainText(
+    'is linked',
+  );
+  await you.getByRole('button', { name: 'Close' }).click();
+  const forger = await connectDevice(relay.current(), { device: compromised });
+  try {
+    await waitForRelayToHave(forger.repo, await forgeComment(forger, collectionId, 'Words Bo never wrote.'));
+  } finally {
+    await forger.repo.shutdown();
   }
   await expect(feed).toHaveCount(3, { timeout: 30_000 });
   await expect(feed.nth(0)).toContainText('Words Bo never wrote.');
   await expect(feed.nth(0)).toContainText('unverified');
   await expect(feed.nth(1)).not.toContainText('unverified');
+  await expect(a.page.getByRole('list', { name: 'Feed' })).not.toContainText('A stranger’s words.');
 
   // Tagging is news too.
   await b.tags().fill('scifi');
@@ -160,3 +165,36 @@ test('following a collection puts its members’ comments in the Feed', async ({
   await expect(feed.first()).toContainText('commented on Stalker: “See it twice.”');
   await expect(feed.first()).not.toContainText('unverified');
 });
+
+/**
+ * Copies the author's comment entry into the author's activity stream with new words, as `client`
+ * (the stream is found through the collection's social document); returns the stream.
+ */
+async function forgeComment(
+  client: DeviceClient,
+  collectionId: string,
+  text: string,
+): Promise<DocHandle<{ entries: ImmutableString[] }>> {
+  const { repo } = client;
+  const collection = await repo.find<{ social: unknown }>(`automerge:${collectionId}` as AutomergeUrl);
+  const social = await repo.find<{ entries: unknown[] }>(String(collection.doc().social) as AutomergeUrl);
+  const reaction = JSON.parse(String(social.doc().entries[0])) as { reaction: { activity: string } };
+  const stream = await repo.find<{ entries: ImmutableString[] }>(reaction.reaction.activity as AutomergeUrl);
+  const original = stream
+    .doc()
+    .entries.map(String)
+    .find((entry) => entry.includes('"comment"'));
+  const forged = JSON.parse(original!) as { activity: { text: string; id: string; at: number } };
+  forged.activity.text = text;
+  forged.activity.id = `forged-${Date.now()}`;
+  forged.activity.at = Date.now();
+  stream.change((doc) => void doc.entries.push(new ImmutableString(JSON.stringify(forged))));
+  return stream;
+}
+
+async function relayMetric(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+  const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  if (!match) throw new Error(`no metric ${name}`);
+  return Number(match[1]);
+}

@@ -10,7 +10,9 @@ import { ACCESS_KIND } from '../shared/access/access-doc.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
 import { connectClient, makeStaticFixture, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
 import { connectDevice, type DeviceClient } from './testing/device-client.ts';
-import { newDevice, type TestDevice } from './testing/identity.ts';
+import { newDevice, newDeviceOf, type SessionDevice, type TestDevice } from './testing/identity.ts';
+import { ACTIVITY_KIND } from '../shared/social/activity.ts';
+import { HOME_KIND } from '../shared/personal-docs.ts';
 import { signAccessEntry, type AccessChange, type SignedAccessEntry } from '../shared/access/entries.ts';
 
 interface Collection {
@@ -160,6 +162,50 @@ describe('the relay access guard', () => {
     expect(await snapshot(owner.cookie)).toBe(200);
   });
 
+  it('lets only its owner’s devices write a personal document, and only them read a home', async () => {
+    const ownerDevice = await newDevice();
+    const owner = await member(ownerDevice);
+    const stream = owner.repo.create<{ kind: string; user: string; entries: string[] }>({
+      kind: ACTIVITY_KIND,
+      user: ownerDevice.user.did,
+      entries: ['first'],
+    });
+    const home = owner.repo.create<{ kind: string; collections: Record<string, unknown> }>({
+      kind: HOME_KIND,
+      collections: {},
+    });
+    expect(await register(relay.url, owner.cookie, { personalId: stream.documentId, kind: 'activity' })).toBe(
+      200,
+    );
+    expect(await register(relay.url, owner.cookie, { personalId: home.documentId, kind: 'home' })).toBe(200);
+    await waitForRelayToHave(owner.repo, stream);
+    await waitForRelayToHave(owner.repo, home);
+
+    // Someone else with a key: reads the stream (followers do), writes nothing, never sees the home.
+    const other = await member(await newDevice());
+    expect(await register(relay.url, other.cookie, { personalId: stream.documentId, kind: 'activity' })).toBe(
+      403,
+    );
+    const copy = await other.repo.find<{ entries: string[] }>(stream.url);
+    expect(copy.doc().entries).toEqual(['first']);
+    copy.change((d) => void d.entries.splice(0, 1, 'vandalised'));
+    await expect(other.repo.find(home.url)).rejects.toThrow(/unavailable/);
+    await sleep(1500);
+    expect(stream.doc().entries).toEqual(['first']);
+
+    // The owner's second device writes both.
+    const second = await member(await newDeviceOf(ownerDevice));
+    const ownCopy = await second.repo.find<{ entries: string[] }>(stream.url);
+    ownCopy.change((d) => void d.entries.push('from the second device'));
+    const homeCopy = await second.repo.find<{ collections: Record<string, unknown> }>(home.url);
+    homeCopy.change((d) => void (d.collections['x'] = { joinedAt: 1 }));
+    await waitFor(
+      () =>
+        stream.doc().entries.includes('from the second device') && home.doc().collections['x'] !== undefined,
+      'the owner to see its second device’s writes',
+    );
+  });
+
   it('applies an editor’s changes, refuses a viewer’s, and refuses a removed editor’s later ones', async () => {
     const owner = await member(await newDevice());
     const { collection, access } = await ownedCollection(owner);
@@ -258,7 +304,7 @@ describe('the relay access guard', () => {
 
 /** An access entry signed by `author`'s device, as the JSON text stored in the access document. */
 async function accessEntry(
-  author: TestDevice,
+  author: SessionDevice,
   collection: string,
   change: AccessChange,
   at = Date.now(),

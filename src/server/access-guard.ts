@@ -2,8 +2,9 @@
 // guarded document (members-only collections are not served to non-members at all) and whose
 // changes to it are applied (content: editors and owners; the access document: owners). Refused
 // changes are stripped from the sync message before the Repo stores or forwards anything.
-// Anonymous connections (no device session) read link-visible collections and the public directory,
-// and write nothing at all.
+// A user's personal documents (home, activity stream) are written by that user's devices only; a
+// home is read by them only too. Anonymous connections (no device session) read link-visible
+// collections and the public directory, and write nothing at all.
 
 import type { DocumentId, Repo } from '@automerge/automerge-repo';
 import { accessEntriesOf } from '../shared/access/access-doc.ts';
@@ -78,6 +79,9 @@ export function createAccessGuard(
     identity?.kind === 'device' ? identity.user : undefined;
 
   const mayRead = async (identity: Identity | undefined, documentId: string): Promise<boolean> => {
+    const personal = registry.personal(documentId);
+    if (personal)
+      return personal.kind === 'home' ? userOf(identity) === personal.owner : userOf(identity) !== undefined;
     const governed = registry.governing(documentId);
     // Unguarded documents (home, activity and social documents, old collections) are open to
     // devices that know their id; an anonymous peer gets none of them.
@@ -94,7 +98,10 @@ export function createAccessGuard(
     async filterSync(identity, documentId, data) {
       const user = userOf(identity);
       const governed = registry.governing(documentId);
-      if (user === undefined) {
+      const personal = registry.personal(documentId);
+      if (personal) {
+        if (user === personal.owner) return data;
+      } else if (user === undefined) {
         // Anonymous: read only. Its sync messages still carry heads and `have`s, so reading works.
         // Where it may not even read, the Repo answers "unavailable" and applies nothing.
         if (!(await mayRead(identity, documentId))) return data;
@@ -120,7 +127,11 @@ export function createAccessGuard(
       if (memory.size > MAX_REMEMBERED) memory.clear(); // worst case: a few more messages, once
       if (rejected > 0) {
         refusedChanges += rejected;
-        const what = governed ? `${governed.part} of a collection` : 'a document';
+        const what = governed
+          ? `${governed.part} of a collection`
+          : personal
+            ? `someone else's ${personal.kind} document`
+            : 'a document';
         log.warn(`access: refused ${rejected} change(s) to ${what} from ${user ?? 'an anonymous peer'}`);
       }
       return stripped ?? data;

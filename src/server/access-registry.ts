@@ -1,8 +1,9 @@
 // Which documents the relay guards, and under which collection: a collection's access document
 // and creator, and its body documents. Registered by authenticated devices when they create them
 // ("grant before write": the rules exist before the first write arrives by sync), first one wins,
-// kept in <data-dir>/access-registry.json. Unregistered documents are not guarded (collections
-// from before access control, home documents).
+// kept in <data-dir>/access-registry.json. Also a user's personal documents (home and activity
+// stream): only that user's devices write them. Unregistered documents are not guarded
+// (collections from before access control, social documents).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import type { DocumentId } from '@automerge/automerge-repo';
 import type { DidKey } from '../shared/identity/did-key.ts';
 import { isDidKey } from '../shared/identity/did-key.ts';
 import type { Logger } from '../shared/log.ts';
+import type { PersonalKind } from '../shared/personal-docs.ts';
+import { isPersonalKind } from '../shared/personal-docs.ts';
 
 export interface CollectionEntry {
   accessId: DocumentId;
@@ -18,9 +21,16 @@ export interface CollectionEntry {
 
 export type Governed = { collectionId: DocumentId; part: 'collection' | 'access' | 'body' };
 
+/** A user's own document: only the owner's devices write it; a home is read by them alone too. */
+export interface PersonalEntry {
+  owner: DidKey;
+  kind: PersonalKind;
+}
+
 interface Stored {
   collections: Record<string, CollectionEntry>;
   bodies: Record<string, string>;
+  personal: Record<string, PersonalEntry>;
 }
 
 const FILE = 'access-registry.json';
@@ -40,7 +50,7 @@ export class AccessRegistry {
 
   static async open(dataDir: string, log: Logger): Promise<AccessRegistry> {
     const file = path.join(dataDir, FILE);
-    let stored: Stored = { collections: {}, bodies: {} };
+    let stored: Stored = { collections: {}, bodies: {}, personal: {} };
     try {
       stored = sanitize(JSON.parse(await fs.promises.readFile(file, 'utf8')));
     } catch (error) {
@@ -65,6 +75,22 @@ export class AccessRegistry {
     return undefined;
   }
 
+  /** The owner of a personal document, or undefined. */
+  personal(documentId: string): PersonalEntry | undefined {
+    return this.#stored.personal[documentId];
+  }
+
+  /** First registration wins; registering the same again is fine. */
+  async registerPersonal(documentId: DocumentId, entry: PersonalEntry): Promise<'registered' | 'conflict'> {
+    const existing = this.#stored.personal[documentId];
+    if (existing)
+      return existing.owner === entry.owner && existing.kind === entry.kind ? 'registered' : 'conflict';
+    if (this.governing(documentId)) return 'conflict';
+    this.#stored.personal[documentId] = entry;
+    await this.#save();
+    return 'registered';
+  }
+
   /** First registration wins; registering the same again is fine. */
   async registerCollection(
     collectionId: DocumentId,
@@ -75,7 +101,13 @@ export class AccessRegistry {
       return existing.accessId === entry.accessId && existing.creator === entry.creator
         ? 'registered'
         : 'conflict';
-    if (this.governing(collectionId) || this.governing(entry.accessId)) return 'conflict';
+    if (
+      this.governing(collectionId) ||
+      this.governing(entry.accessId) ||
+      this.personal(collectionId) ||
+      this.personal(entry.accessId)
+    )
+      return 'conflict';
     this.#stored.collections[collectionId] = entry;
     this.#accessOwners.set(entry.accessId, collectionId);
     await this.#save();
@@ -85,7 +117,7 @@ export class AccessRegistry {
   async registerBody(bodyId: DocumentId, collectionId: DocumentId): Promise<'registered' | 'conflict'> {
     const existing = this.#stored.bodies[bodyId];
     if (existing) return existing === collectionId ? 'registered' : 'conflict';
-    if (this.governing(bodyId)) return 'conflict';
+    if (this.governing(bodyId) || this.personal(bodyId)) return 'conflict';
     this.#stored.bodies[bodyId] = collectionId;
     await this.#save();
     return 'registered';
@@ -104,9 +136,13 @@ export class AccessRegistry {
 }
 
 function sanitize(raw: unknown): Stored {
-  const out: Stored = { collections: {}, bodies: {} };
+  const out: Stored = { collections: {}, bodies: {}, personal: {} };
   if (!raw || typeof raw !== 'object') return out;
-  const { collections, bodies } = raw as Record<string, unknown>;
+  const { collections, bodies, personal } = raw as Record<string, unknown>;
+  for (const [id, entry] of Object.entries(personal && typeof personal === 'object' ? personal : {})) {
+    const { owner, kind } = (entry ?? {}) as Record<string, unknown>;
+    if (isDidKey(owner) && isPersonalKind(kind)) out.personal[id] = { owner, kind };
+  }
   for (const [id, entry] of Object.entries(
     collections && typeof collections === 'object' ? collections : {},
   )) {

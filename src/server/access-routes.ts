@@ -1,6 +1,7 @@
 // POST /access/register: an authenticated device registers a collection it created (with its
-// access document), or a body document of a collection it may edit. "Grant before write": the
-// engine calls this when it creates them, so the rules are in force before the first write.
+// access document), a body document of a collection it may edit, or one of its user's personal
+// documents (home, activity stream). "Grant before write": the engine calls this when it creates
+// them, so the rules are in force before the first write.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Repo } from '@automerge/automerge-repo';
@@ -9,6 +10,10 @@ import { canEditContent, resolveAccess } from '../shared/access/resolve.ts';
 import { accessEntriesOf, textOf } from '../shared/access/access-doc.ts';
 import type { Logger } from '../shared/log.ts';
 import type { AccessRegistry } from './access-registry.ts';
+import type { PersonalKind } from '../shared/personal-docs.ts';
+import { HOME_KIND, isPersonalKind } from '../shared/personal-docs.ts';
+import type { DidKey } from '../shared/identity/did-key.ts';
+import { ACTIVITY_KIND } from '../shared/social/activity.ts';
 import type { Identity } from './auth.ts';
 import { readSmallBody } from './request-body.ts';
 import { sendText } from './static.ts';
@@ -40,9 +45,10 @@ export function createAccessRoutes(
     } catch {
       // answered below
     }
-    const { collectionId, accessId, bodyId } = request ?? {};
+    const { collectionId, accessId, bodyId, personalId, kind } = request ?? {};
+    if (personalId !== undefined) return registerPersonal(personalId, kind, identity.user, res);
     if (!isValidDocumentId(collectionId) || (accessId === undefined) === (bodyId === undefined)) {
-      sendText(res, 400, 'Expected {collectionId, accessId} or {collectionId, bodyId}');
+      sendText(res, 400, 'Expected {collectionId, accessId}, {collectionId, bodyId} or {personalId, kind}');
       return true;
     }
     if (accessId !== undefined) {
@@ -79,6 +85,33 @@ export function createAccessRoutes(
     }
     return answer(res, await registry.registerBody(bodyId, collectionId), log);
   };
+
+  async function registerPersonal(
+    personalId: unknown,
+    kind: unknown,
+    user: DidKey,
+    res: ServerResponse,
+  ): Promise<true> {
+    if (!isValidDocumentId(personalId) || !isPersonalKind(kind)) {
+      sendText(res, 400, 'Expected {personalId, kind} with kind "home" or "activity"');
+      return true;
+    }
+    // A document the relay already holds must be what it claims: an activity stream names its user.
+    const held = repo.handles[personalId]?.isReady() ? repo.handles[personalId]?.doc() : undefined;
+    if (held && !isPersonalOf(held, kind, user)) {
+      sendText(res, 403, `Only its owner can register a ${kind} document`);
+      return true;
+    }
+    return answer(res, await registry.registerPersonal(personalId, { owner: user, kind }), log);
+  }
+}
+
+function isPersonalOf(doc: unknown, kind: PersonalKind, user: DidKey): boolean {
+  if (!doc || typeof doc !== 'object') return false;
+  const fields = doc as Record<string, unknown>;
+  return kind === 'home'
+    ? fields['kind'] === HOME_KIND
+    : fields['kind'] === ACTIVITY_KIND && textOf(fields['user']) === user;
 }
 
 function answer(res: ServerResponse, outcome: 'registered' | 'conflict', log: Logger): true {

@@ -7,6 +7,7 @@ import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-networ
 import { addLogSink, makeLogger } from '../shared/log.ts';
 import type { Command, Subscription } from '../shared/protocol.ts';
 import { isRecord } from '../shared/protocol.ts';
+import type { PersonalKind } from '../shared/personal-docs.ts';
 import type { CollectionId, EngineMode, SyncStatus } from '../shared/types.ts';
 import { BodyDocs } from './bodies.ts';
 import { CollectionStore } from './collection-store.ts';
@@ -84,7 +85,13 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     (id, bytes, totalBytes) => collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
   );
   const readModels = new ReadModels(db);
-  const home = new Home(repo, db);
+  const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
+  // The home document and the activity stream are the user's own: the relay lets no one else write.
+  const claim = (kind: PersonalKind) => (personalId: string) =>
+    void access
+      .register({ personalId, kind })
+      .catch((error: unknown) => log.warn(`could not register the ${kind} document`, error));
+  const home = new Home(repo, db, claim('home'));
   const collections = new CollectionStore(db, repo, {
     bootstrap,
     readModels,
@@ -127,18 +134,24 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const currentName = async () => (await identityService.view()).displayName;
   // Both directions: the feed reads followed collections' reactions, reactions are also activity.
   const socialRef: { current?: SocialService } = {};
-  const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
-  const activity = new ActivityService(repo, identity, home, currentName, {
-    feed: (collectionId, push) =>
-      later(
-        collections
-          .get(collectionId as CollectionId)
-          .then((live) =>
-            live && socialRef.current ? socialRef.current.subscribeCollection(live, push) : () => undefined,
-          ),
-      ),
-    roleOf: heldRoleOf(collections, access),
-  });
+  const activity = new ActivityService(
+    repo,
+    identity,
+    home,
+    currentName,
+    {
+      feed: (collectionId, push) =>
+        later(
+          collections
+            .get(collectionId as CollectionId)
+            .then((live) =>
+              live && socialRef.current ? socialRef.current.subscribeCollection(live, push) : () => undefined,
+            ),
+        ),
+      roleOf: heldRoleOf(collections, access),
+    },
+    claim('activity'),
+  );
   void devices
     .recordSelf()
     .then((homeId) => collections.flush([homeId]))

@@ -6,10 +6,11 @@
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { isValidDocumentId } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../shared/log.ts';
+import { HOME_KIND } from '../shared/personal-docs.ts';
 import type { PinaxDb } from './db.ts';
 
 export interface HomeDoc {
-  kind: 'pinax.home';
+  kind: typeof HOME_KIND;
   schema: 1;
   /** Joined collection id -> when it was joined. A map, so joins on two engines merge as a set. */
   collections: Record<string, { joinedAt: number }>;
@@ -35,15 +36,21 @@ export class Home {
   #repo: Promise<Repo>;
   #db: PinaxDb;
   #handle: Promise<DocHandle<HomeDoc>> | undefined;
+  #claim: (documentId: string) => void;
 
-  constructor(repo: Promise<Repo>, db: PinaxDb) {
+  /** `claim` is told the home document's id once it is open, to register it as the user's own. */
+  constructor(repo: Promise<Repo>, db: PinaxDb, claim: (documentId: string) => void = () => undefined) {
     this.#repo = repo;
     this.#db = db;
+    this.#claim = claim;
   }
 
   /** The home document, found by the id kept in IndexedDB or created on first use. */
   handle(): Promise<DocHandle<HomeDoc>> {
-    this.#handle ??= this.#open();
+    this.#handle ??= this.#open().then((handle) => {
+      this.#claim(handle.documentId);
+      return handle;
+    });
     return this.#handle;
   }
 
@@ -150,7 +157,7 @@ export class Home {
         log.error('home document could not be loaded; starting a new one', error);
       }
     }
-    const handle = repo.create<HomeDoc>({ kind: 'pinax.home', schema: 1, collections: {} });
+    const handle = repo.create<HomeDoc>({ kind: HOME_KIND, schema: 1, collections: {} });
     await this.#db.meta.put({ key: META_KEY, value: handle.documentId });
     await repo.flush([handle.documentId]);
     return handle;

@@ -8,11 +8,19 @@ import { ACCESS_REGISTER_PATH } from '../access-routes.ts';
 import { WebSocket } from 'ws';
 import { RelayClientAdapter } from '../../worker/network/relay-client-adapter.ts';
 import { waitFor } from './clients.ts';
-import { newDevice, postSession, signedRequest, type TestDevice } from './identity.ts';
+import { verifyChain } from '../../shared/identity/certificates.ts';
+import {
+  PAIRING_OFFER_PATH,
+  PAIRING_RESULT_PATH,
+  mailboxOf,
+  makeOffer,
+  openAnswer,
+} from '../../shared/identity/pairing.ts';
+import { newDevice, newKey, postSession, signedRequest, type SessionDevice } from './identity.ts';
 
 export interface DeviceClient {
   repo: Repo;
-  device: TestDevice;
+  device: SessionDevice;
   /** "pinax_session=<token>", for the relay's HTTP routes. */
   cookie: string;
 }
@@ -24,7 +32,7 @@ export interface DeviceClient {
  */
 export async function connectDevice(
   relay: { url: string; syncUrl: string },
-  options: { device?: TestDevice; storage?: StorageAdapterInterface; peerId?: string } = {},
+  options: { device?: SessionDevice; storage?: StorageAdapterInterface; peerId?: string } = {},
 ): Promise<DeviceClient> {
   const device = options.device ?? (await newDevice());
   const peerId = (options.peerId ?? `device-${crypto.randomUUID()}`) as PeerId;
@@ -75,4 +83,45 @@ export async function createLinkVisible<T extends object>(
   });
   if (!res.ok) throw new Error(`register: ${res.status} ${await res.text()}`);
   return handle;
+}
+
+/**
+ * A Node device linked to a user by the pairing link one of the user's devices shows, as a second
+ * browser would be (src/worker/identity/device-linking.ts): it offers its key, and once that device
+ * confirms it holds a certificate chain of that user.
+ */
+export async function linkDevice(
+  relay: { url: string },
+  pairingLink: string,
+  label = 'Node device',
+): Promise<SessionDevice> {
+  const secret = new URL(pairingLink).hash.replace(/^#\/pair\//, '');
+  const device = await newKey();
+  const mailbox = await mailboxOf(secret);
+  const post = (path: string, body: unknown) =>
+    fetch(new URL(path, relay.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const offered = await post(PAIRING_OFFER_PATH, {
+    mailbox,
+    offer: await makeOffer(secret, device.did, label),
+  });
+  if (offered.status !== 202) throw new Error(`offer refused: ${offered.status} ${await offered.text()}`);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const result = await post(PAIRING_RESULT_PATH, { mailbox, device: device.did });
+    if (result.status === 204) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    if (result.status !== 200) throw new Error(`no answer: ${result.status} ${await result.text()}`);
+    const { answer } = (await result.json()) as { answer?: unknown };
+    const opened = (await openAnswer(secret, answer)) as { chain?: unknown } | undefined;
+    const chain = await verifyChain(opened?.chain, device.did);
+    if (!chain.ok) throw new Error(`bad certificate chain: ${chain.reason}`);
+    return { user: { did: chain.user }, device, chain: opened!.chain as SessionDevice['chain'] };
+  }
+  throw new Error('the other device did not confirm the link in time');
 }

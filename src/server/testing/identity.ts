@@ -26,6 +26,13 @@ export interface TestDevice {
   chain: DeviceCertificate[];
 }
 
+/** What a device needs to open sessions: its own key and chain (a linked device lacks the user's key). */
+export interface SessionDevice {
+  user: { did: DidKey };
+  device: TestKey;
+  chain: DeviceCertificate[];
+}
+
 export async function newKey(): Promise<TestKey> {
   const pair = await newSigningKeyPair();
   return { did: didKeyOf(pair.raw), privateKey: pair.privateKey };
@@ -44,6 +51,19 @@ export async function newDevice(label = 'test device'): Promise<TestDevice> {
   return { user, device, chain: [certificate] };
 }
 
+/** Another device of the same user, certified by the user's key. */
+export async function newDeviceOf(of: TestDevice, label = 'second device'): Promise<TestDevice> {
+  const device = await newKey();
+  const certificate = await certifyDevice(of.user.privateKey, {
+    user: of.user.did,
+    issuer: of.user.did,
+    device: device.did,
+    label,
+    issuedAt: Date.now(),
+  });
+  return { user: of.user, device, chain: [certificate] };
+}
+
 export async function challenge(baseUrl: string): Promise<string> {
   const res = await fetch(new URL(CHALLENGE_PATH, baseUrl), { method: 'POST' });
   if (!res.ok) throw new Error(`challenge: ${res.status}`);
@@ -52,7 +72,7 @@ export async function challenge(baseUrl: string): Promise<string> {
 
 export async function signedRequest(
   baseUrl: string,
-  device: TestDevice,
+  device: SessionDevice,
   peerId: string,
   overrides: { nonce?: string; origin?: string } = {},
 ): Promise<SessionRequest> {

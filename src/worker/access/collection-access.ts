@@ -27,6 +27,7 @@ import type { CollectionDoc } from '../domain/collection-doc.ts';
 import { readString } from '../domain/collection-doc.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
+import type { PersonalKind } from '../../shared/personal-docs.ts';
 
 interface RequestsDocShape {
   kind: typeof REQUESTS_KIND;
@@ -82,7 +83,7 @@ export class CollectionAccess {
   }
 
   /** Registers with the relay now, or once it can be reached (kept until then). */
-  async register(registration: { collectionId: string; accessId?: string; bodyId?: string }): Promise<void> {
+  async register(registration: Registration): Promise<void> {
     const pending = await this.#pending();
     if (!pending.some((p) => JSON.stringify(p) === JSON.stringify(registration))) pending.push(registration);
     await this.#db.meta.put({ key: PENDING_KEY, value: pending });
@@ -341,11 +342,15 @@ export class CollectionAccess {
     return true;
   }
 
-  async #pending(): Promise<Array<{ collectionId: string; accessId?: string; bodyId?: string }>> {
+  async #pending(): Promise<Registration[]> {
     const row = await this.#db.meta.get(PENDING_KEY);
-    return Array.isArray(row?.value) ? (row.value as Array<{ collectionId: string }>) : [];
+    return Array.isArray(row?.value) ? (row.value as Registration[]) : [];
   }
 }
 
 const PENDING_KEY = 'pending-access-registrations';
+
+/** What the relay is asked to guard: a collection's parts, or one of the user's own documents. */
+export type Registration =
+  { collectionId: string; accessId?: string; bodyId?: string } | { personalId: string; kind: PersonalKind };
 const log = makeLogger('pinax:access');

@@ -64,6 +64,7 @@ export class ActivityService {
   #verified = new Map<string, boolean>();
   #own: Promise<DocHandle<ActivityDoc>> | undefined;
   #collections: FeedCollections;
+  #claim: (documentId: string) => void;
 
   constructor(
     repo: Promise<Repo>,
@@ -71,8 +72,11 @@ export class ActivityService {
     home: Home,
     displayName: () => Promise<string>,
     collections: FeedCollections,
+    /** Told the stream's id once it is open, to register it as the user's own. */
+    claim: (documentId: string) => void = () => undefined,
   ) {
     this.#collections = collections;
+    this.#claim = claim;
     this.#repo = repo;
     this.#identity = identity;
     this.#home = home;
@@ -243,7 +247,10 @@ export class ActivityService {
   }
 
   #ownHandle(): Promise<DocHandle<ActivityDoc>> {
-    this.#own ??= this.#openOwn();
+    this.#own ??= this.#openOwn().then((handle) => {
+      this.#claim(handle.documentId);
+      return handle;
+    });
     return this.#own;
   }
 

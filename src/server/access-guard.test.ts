@@ -240,6 +240,40 @@ describe('the relay access guard', () => {
     expect(collection.doc().notes).toContain('by editor B'); // what B wrote before stays
   });
 
+  it('lets every member, viewers too, write the social document, and no one else', async () => {
+    const owner = await member(await newDevice());
+    const { collection, access } = await ownedCollection(owner);
+    const social = owner.repo.create<{ entries: string[] }>({ entries: [] });
+    expect(
+      await register(relay.url, owner.cookie, {
+        collectionId: collection.documentId,
+        socialId: social.documentId,
+      }),
+    ).toBe(200);
+    await waitForRelayToHave(owner.repo, social);
+    const viewerDevice = await newDevice();
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: viewerDevice.user.did,
+      role: 'viewer',
+    });
+
+    const viewer = await member(viewerDevice);
+    (await viewer.repo.find<{ entries: string[] }>(social.url)).change((d) => void d.entries.push('viewer'));
+    await waitFor(() => social.doc().entries.includes('viewer'), 'the owner to see the viewer’s comment');
+
+    const stranger = await member(await newDevice());
+    expect(
+      await register(relay.url, stranger.cookie, {
+        collectionId: collection.documentId,
+        socialId: social.documentId,
+      }),
+    ).toBe(403);
+    (await stranger.repo.find<{ entries: string[] }>(social.url)).change((d) => void d.entries.splice(0, 1));
+    await sleep(1500);
+    expect(social.doc().entries).toEqual(['viewer']);
+  });
+
   it('does not serve a members-only collection to non-members at all', async () => {
     const owner = await member(await newDevice());
     const { collection, access } = await ownedCollection(owner);

@@ -1,6 +1,7 @@
 // The relay's enforcement of collection access, on top of the shared resolver: who may read a
 // guarded document (members-only collections are not served to non-members at all) and whose
-// changes to it are applied (content: editors and owners; the access document: owners). Refused
+// changes to it are applied (content: editors and owners; the access document: owners; comments
+// and likes: any member). Refused
 // changes are stripped from the sync message before the Repo stores or forwards anything.
 // A user's personal documents (home, activity stream) are written by that user's devices only; a
 // home is read by them only too. Anonymous connections (no device session) read link-visible
@@ -110,7 +111,12 @@ export function createAccessGuard(
       } else {
         const access = await accessOf(governed.collectionId);
         const role = access ? access.members.get(user)?.role : undefined;
-        const allowed = governed.part === 'access' ? canEditAccess(role) : canEditContent(role);
+        const allowed =
+          governed.part === 'access'
+            ? canEditAccess(role)
+            : governed.part === 'social'
+              ? role !== undefined // every member comments and likes
+              : canEditContent(role);
         if (allowed) return data;
       }
       const handle = await repo.find(documentId as DocumentId, {

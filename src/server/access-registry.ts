@@ -19,7 +19,10 @@ export interface CollectionEntry {
   creator: DidKey;
 }
 
-export type Governed = { collectionId: DocumentId; part: 'collection' | 'access' | 'body' };
+export type Governed = { collectionId: DocumentId; part: 'collection' | 'access' | 'body' | 'social' };
+
+/** Documents that belong to a collection besides its access document. */
+export type CollectionPart = 'body' | 'social';
 
 /** A user's own document: only the owner's devices write it; a home is read by them alone too. */
 export interface PersonalEntry {
@@ -30,6 +33,8 @@ export interface PersonalEntry {
 interface Stored {
   collections: Record<string, CollectionEntry>;
   bodies: Record<string, string>;
+  /** Social document (comments and likes) id -> collection id. */
+  socials: Record<string, string>;
   personal: Record<string, PersonalEntry>;
 }
 
@@ -50,7 +55,7 @@ export class AccessRegistry {
 
   static async open(dataDir: string, log: Logger): Promise<AccessRegistry> {
     const file = path.join(dataDir, FILE);
-    let stored: Stored = { collections: {}, bodies: {}, personal: {} };
+    let stored: Stored = { collections: {}, bodies: {}, socials: {}, personal: {} };
     try {
       stored = sanitize(JSON.parse(await fs.promises.readFile(file, 'utf8')));
     } catch (error) {
@@ -72,6 +77,8 @@ export class AccessRegistry {
     if (ofAccess) return { collectionId: ofAccess, part: 'access' };
     const ofBody = this.#stored.bodies[documentId];
     if (ofBody) return { collectionId: ofBody as DocumentId, part: 'body' };
+    const ofSocial = this.#stored.socials[documentId];
+    if (ofSocial) return { collectionId: ofSocial as DocumentId, part: 'social' };
     return undefined;
   }
 
@@ -114,11 +121,16 @@ export class AccessRegistry {
     return 'registered';
   }
 
-  async registerBody(bodyId: DocumentId, collectionId: DocumentId): Promise<'registered' | 'conflict'> {
-    const existing = this.#stored.bodies[bodyId];
+  async registerPart(
+    part: CollectionPart,
+    documentId: DocumentId,
+    collectionId: DocumentId,
+  ): Promise<'registered' | 'conflict'> {
+    const table = part === 'body' ? this.#stored.bodies : this.#stored.socials;
+    const existing = table[documentId];
     if (existing) return existing === collectionId ? 'registered' : 'conflict';
-    if (this.governing(bodyId) || this.personal(bodyId)) return 'conflict';
-    this.#stored.bodies[bodyId] = collectionId;
+    if (this.governing(documentId) || this.personal(documentId)) return 'conflict';
+    table[documentId] = collectionId;
     await this.#save();
     return 'registered';
   }
@@ -136,9 +148,9 @@ export class AccessRegistry {
 }
 
 function sanitize(raw: unknown): Stored {
-  const out: Stored = { collections: {}, bodies: {}, personal: {} };
+  const out: Stored = { collections: {}, bodies: {}, socials: {}, personal: {} };
   if (!raw || typeof raw !== 'object') return out;
-  const { collections, bodies, personal } = raw as Record<string, unknown>;
+  const { collections, bodies, socials, personal } = raw as Record<string, unknown>;
   for (const [id, entry] of Object.entries(personal && typeof personal === 'object' ? personal : {})) {
     const { owner, kind } = (entry ?? {}) as Record<string, unknown>;
     if (isDidKey(owner) && isPersonalKind(kind)) out.personal[id] = { owner, kind };
@@ -152,5 +164,7 @@ function sanitize(raw: unknown): Stored {
   }
   for (const [id, collectionId] of Object.entries(bodies && typeof bodies === 'object' ? bodies : {}))
     if (typeof collectionId === 'string') out.bodies[id] = collectionId;
+  for (const [id, collectionId] of Object.entries(socials && typeof socials === 'object' ? socials : {}))
+    if (typeof collectionId === 'string') out.socials[id] = collectionId;
   return out;
 }

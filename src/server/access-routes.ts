@@ -1,6 +1,6 @@
 // POST /access/register: an authenticated device registers a collection it created (with its
-// access document), a body document of a collection it may edit, or one of its user's personal
-// documents (home, activity stream). "Grant before write": the engine calls this when it creates
+// access document), a body or social document of a collection it may edit, or one of its user's
+// personal documents (home, activity stream). "Grant before write": the engine calls this when it creates
 // them, so the rules are in force before the first write.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,10 +45,15 @@ export function createAccessRoutes(
     } catch {
       // answered below
     }
-    const { collectionId, accessId, bodyId, personalId, kind } = request ?? {};
+    const { collectionId, accessId, bodyId, socialId, personalId, kind } = request ?? {};
     if (personalId !== undefined) return registerPersonal(personalId, kind, identity.user, res);
-    if (!isValidDocumentId(collectionId) || (accessId === undefined) === (bodyId === undefined)) {
-      sendText(res, 400, 'Expected {collectionId, accessId}, {collectionId, bodyId} or {personalId, kind}');
+    const named = [accessId, bodyId, socialId].filter((id) => id !== undefined);
+    if (!isValidDocumentId(collectionId) || named.length !== 1) {
+      sendText(
+        res,
+        400,
+        'Expected {collectionId} with one of accessId, bodyId or socialId, or {personalId, kind}',
+      );
       return true;
     }
     if (accessId !== undefined) {
@@ -69,8 +74,9 @@ export function createAccessRoutes(
       });
       return answer(res, outcome, log);
     }
-    if (!isValidDocumentId(bodyId) || !registry.collection(collectionId)) {
-      sendText(res, 400, 'bodyId is not a document id, or the collection is not registered');
+    const partId = bodyId ?? socialId;
+    if (!isValidDocumentId(partId) || !registry.collection(collectionId)) {
+      sendText(res, 400, 'Not a document id, or the collection is not registered');
       return true;
     }
     const entry = registry.collection(collectionId)!;
@@ -80,10 +86,11 @@ export function createAccessRoutes(
       .catch(() => undefined);
     const access = await resolveAccess(collectionId, entry.creator, accessEntriesOf(accessDoc));
     if (!canEditContent(access.members.get(identity.user)?.role)) {
-      sendText(res, 403, 'Only editors and owners can add body documents');
+      sendText(res, 403, 'Only editors and owners can add documents to a collection');
       return true;
     }
-    return answer(res, await registry.registerBody(bodyId, collectionId), log);
+    const part = bodyId !== undefined ? 'body' : 'social';
+    return answer(res, await registry.registerPart(part, partId, collectionId), log);
   };
 
   async function registerPersonal(

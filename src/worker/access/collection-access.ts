@@ -49,6 +49,7 @@ export class CollectionAccess {
   #resolved = new Map<string, { key: string; access: Promise<ResolvedAccess> }>();
   /** Ready access document handles by URL: every command asks, so finding must be cheap. */
   #handles = new Map<string, DocHandle<AccessDocShape>>();
+  #registering: Promise<void> = Promise.resolve();
   #requestHandles = new Map<string, DocHandle<RequestsDocShape>>();
 
   constructor(repo: Promise<Repo>, identity: Promise<DeviceIdentity>, db: PinaxDb, relayBase: string) {
@@ -83,15 +84,32 @@ export class CollectionAccess {
   }
 
   /** Registers with the relay now, or once it can be reached (kept until then). */
-  async register(registration: Registration): Promise<void> {
-    const pending = await this.#pending();
-    if (!pending.some((p) => JSON.stringify(p) === JSON.stringify(registration))) pending.push(registration);
-    await this.#db.meta.put({ key: PENDING_KEY, value: pending });
-    await this.retryRegistrations();
+  register(registration: Registration): Promise<void> {
+    return this.#serially(async () => {
+      const pending = await this.#pending();
+      if (!pending.some((p) => JSON.stringify(p) === JSON.stringify(registration)))
+        pending.push(registration);
+      await this.#db.meta.put({ key: PENDING_KEY, value: pending });
+      await this.#sendPending();
+    });
   }
 
   /** Sends the registrations the relay has not confirmed yet (called when it connects). */
-  async retryRegistrations(): Promise<void> {
+  retryRegistrations(): Promise<void> {
+    return this.#serially(() => this.#sendPending());
+  }
+
+  /**
+   * One registration pass at a time, in the order asked: a collection is registered before its
+   * social or body documents (the relay needs it first), and no pass overwrites another's list.
+   */
+  #serially(work: () => Promise<void>): Promise<void> {
+    const next = this.#registering.then(work);
+    this.#registering = next.catch(() => undefined);
+    return next;
+  }
+
+  async #sendPending(): Promise<void> {
     const pending = await this.#pending();
     const left: typeof pending = [];
     for (const registration of pending) {
@@ -102,9 +120,9 @@ export class CollectionAccess {
           body: JSON.stringify(registration),
         });
         // 409: someone registered it differently first; nothing to retry (the relay says no).
-        if (res.status === 409) log.warn('the relay has this collection registered differently');
+        if (res.status === 409) log.warn('the relay has this document registered differently');
         else if (!res.ok) {
-          // Until it is registered the relay does not guard the collection: say so, and retry.
+          // Until it is registered the relay does not guard the document: say so, and retry.
           log.warn(`the relay refused a registration for now (${res.status}); retrying on reconnect`);
           left.push(registration);
         }
@@ -352,5 +370,7 @@ const PENDING_KEY = 'pending-access-registrations';
 
 /** What the relay is asked to guard: a collection's parts, or one of the user's own documents. */
 export type Registration =
-  { collectionId: string; accessId?: string; bodyId?: string } | { personalId: string; kind: PersonalKind };
+  | { collectionId: string; accessId?: string; bodyId?: string; socialId?: string }
+  | { personalId: string; kind: PersonalKind };
+
 const log = makeLogger('pinax:access');

@@ -241,6 +241,8 @@ export class SocialService {
     live.handle.change((doc) => {
       doc.social = new ImmutableString(handle.url);
     });
+    // Only members may write it: the relay refuses everyone else's changes once it is registered.
+    void this.#access.register({ collectionId: live.id, socialId: handle.documentId });
     return handle;
   }
 }

@@ -948,6 +948,8 @@ function table(results, opts) {
     ms(`2 commit in engine, ${opts.items} items, list open, relay on`, 2, m.commit.listOpen?.commitMs);
     ms(`2 commit in engine, ${opts.items} items, no list, relay on`, 2, m.commit.noList?.commitMs);
     ms(`2 commit in engine, ${opts.items} items, no list, relay off`, 2, m.commit.relayStopped?.commitMs);
+    if (m.commit.listOpen?.changeMs)
+      ms(`  of which DocHandle.change, list open`, null, m.commit.listOpen.changeMs);
     ms(`  durable ack (IndexedDB flushed), list open`, null, m.commit.listOpen?.ackMs);
     ms(`  durable ack, no list, relay on`, null, m.commit.noList?.ackMs);
     ms(`  durable ack, no list, relay off`, null, m.commit.relayStopped?.ackMs);

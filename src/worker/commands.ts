@@ -24,7 +24,7 @@ import {
 import { ImmutableString, isValidDocumentId } from '@automerge/automerge-repo/slim';
 import { newItemId } from './domain/ids.ts';
 import type { LiveCollection } from './live-collection.ts';
-import { recordCommit } from './metrics.ts';
+import { recordChange, recordCommit } from './metrics.ts';
 import type { Directory } from './directory.ts';
 import type { CollectionAccess } from './access/collection-access.ts';
 import { AccessDenied } from './access/collection-access.ts';
@@ -171,9 +171,11 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
       const author = await authorOf(ctx);
       const addedTags = newTags(live, cmd.itemId, plain.tags);
+      const changeStartedAt = performance.now();
       if (plain.title !== undefined || plain.tags !== undefined)
         live.handle.change((doc) => void patchItem(doc, cmd.itemId, plain, Date.now(), author));
       else if (body !== undefined) live.handle.change((doc) => setAuthor(doc, cmd.itemId, author));
+      recordChange(changeStartedAt, cmd.type);
       await ctx.flush(touched);
       if (addedTags.length > 0) recordTags(ctx, live, cmd.itemId, addedTags);
       return null;

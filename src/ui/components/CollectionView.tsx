@@ -13,6 +13,7 @@ import type {
 import { isTyping } from '../App.tsx';
 import { useEngine } from '../engine-context.tsx';
 import { collectionHref, navigate } from '../router.ts';
+import { makeItemOrder } from '../item-order.ts';
 import { CollectionHeader, type CollectionPanel } from './CollectionHeader.tsx';
 import { CollectionTimeline } from './CollectionTimeline.tsx';
 import { ImportExport } from './ImportExport.tsx';
@@ -75,8 +76,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
     on(
       () => props.collectionId,
       (collectionId) => {
-        const byId = new Map<ItemId, ItemSummary>();
-        let order: ItemId[] = [];
+        const order = makeItemOrder();
         let arriving = false;
         setView({ status: 'loading' });
         setPanel(null);
@@ -90,30 +90,12 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
               );
             if (state.status === 'unavailable')
               return setView({ status: 'unavailable', reason: state.reason });
-            byId.clear();
-            for (const item of state.items) byId.set(item.id, item);
-            order = sortedIds(byId);
             arriving = state.arriving === true;
-            return setView({
-              status: 'ready',
-              collection: state.collection,
-              items: order.map((id) => byId.get(id)!),
-              arriving,
-            });
+            const items = order.reset(state.items);
+            return setView({ status: 'ready', collection: state.collection, items, arriving });
           }
-          let resort = false;
-          for (const row of update.upserts) {
-            if (!byId.has(row.id)) resort = true;
-            byId.set(row.id, row);
-          }
-          for (const id of update.removed) byId.delete(id);
-          order = resort || update.removed.length ? sortedIds(byId) : order;
-          setView({
-            status: 'ready',
-            collection: update.collection,
-            items: order.map((id) => byId.get(id)!),
-            arriving,
-          });
+          const items = order.patch(update.upserts, update.removed);
+          setView({ status: 'ready', collection: update.collection, items, arriving });
         };
         onCleanup(engine.subscribe({ type: 'collection', collectionId }, apply));
       },
@@ -215,11 +197,4 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       </Match>
     </Switch>
   );
-}
-
-/** Newest first by creation, so rows don't jump while someone types in one of them. */
-function sortedIds(byId: Map<ItemId, ItemSummary>): ItemId[] {
-  return [...byId.values()]
-    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1))
-    .map((item) => item.id);
 }

@@ -41,8 +41,9 @@ export function ItemEditor(props: {
   const fields: Partial<Record<EditableField, HTMLInputElement | HTMLTextAreaElement>> = {};
   const dirty = new Set<EditableField>();
 
+  // Called on every keystroke: keep the same object (no re-render) while the message stays the same.
   const setError = (field: EditableField, message: string | undefined) =>
-    setErrors((prev) => ({ ...prev, [field]: message }));
+    setErrors((prev) => (prev[field] === message ? prev : { ...prev, [field]: message }));
 
   const writers = {
     title: writerFor('title'),

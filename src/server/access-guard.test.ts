@@ -18,6 +18,7 @@ import { signAccessEntry, type AccessChange, type SignedAccessEntry } from '../s
 interface Collection {
   creator: ImmutableString;
   notes: string[];
+  items?: Record<string, { title: ImmutableString; author?: ImmutableString | string; tags?: object }>;
 }
 interface Access {
   kind: string;
@@ -238,6 +239,57 @@ describe('the relay access guard', () => {
     await sleep(1500);
     expect(collection.doc().notes).not.toContain('after removal');
     expect(collection.doc().notes).toContain('by editor B'); // what B wrote before stays
+  });
+
+  it('applies an editor’s change only when it names that editor as the author; nothing built on a forgery passes', async () => {
+    const owner = await member(await newDevice());
+    const { collection, access } = await ownedCollection(owner);
+    const bDevice = await newDevice();
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: bDevice.user.did,
+      role: 'editor',
+    });
+    const b = await member(bDevice);
+    const bCopy = await b.repo.find<Collection>(collection.url);
+    const refusedBefore = await metric('pinax_relay_refused_changes_total');
+
+    // Honest: B names itself; a tag named "author" is no author at all.
+    bCopy.change((d) => {
+      d.items = {
+        honest: {
+          title: new ImmutableString('by B'),
+          author: new ImmutableString(bDevice.user.did),
+          tags: { author: true },
+        },
+      };
+    });
+    await waitFor(() => collection.doc().items?.['honest'] !== undefined, 'the owner to see B’s honest item');
+
+    // Forged: B names the owner, then keeps editing on top of that.
+    bCopy.change((d) => {
+      d.items!['forged'] = {
+        title: new ImmutableString('by A?'),
+        author: new ImmutableString(owner.device.user.did),
+      };
+    });
+    bCopy.change((d) => void d.notes.push('after the forgery'));
+    // And as collaborative text, which could be spliced into anyone's name.
+    const cDevice = await newDevice();
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: cDevice.user.did,
+      role: 'editor',
+    });
+    const c = await member(cDevice);
+    const cCopy = await c.repo.find<Collection>(collection.url);
+    await waitFor(() => cCopy.doc().items?.['honest'] !== undefined, 'C to have B’s item');
+    cCopy.change((d) => void (d.items!['honest']!.author = cDevice.user.did));
+    await sleep(1500);
+    expect(collection.doc().items?.['forged']).toBeUndefined();
+    expect(collection.doc().notes).not.toContain('after the forgery');
+    expect(String(collection.doc().items?.['honest']?.author)).toBe(bDevice.user.did);
+    expect(await metric('pinax_relay_refused_changes_total')).toBeGreaterThanOrEqual(refusedBefore + 3);
   });
 
   it('lets every member, viewers too, write the social document, and no one else', async () => {

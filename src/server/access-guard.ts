@@ -1,7 +1,7 @@
 // The relay's enforcement of collection access, on top of the shared resolver: who may read a
 // guarded document (members-only collections are not served to non-members at all) and whose
-// changes to it are applied (content: editors and owners; the access document: owners; comments
-// and likes: any member). Refused
+// changes to it are applied (content: editors and owners, each change naming its true author; the
+// access document: owners; comments and likes: any member). Refused
 // changes are stripped from the sync message before the Repo stores or forwards anything.
 // A user's personal documents (home, activity stream) are written by that user's devices only; a
 // home is read by them only too. Anonymous connections (no device session) read link-visible
@@ -16,6 +16,7 @@ import type { AccessRegistry } from './access-registry.ts';
 import type { Identity } from './auth.ts';
 import type { KnownChanges, RejectedMemory } from './strip-changes.ts';
 import { knownChangesOf, stripChanges } from './strip-changes.ts';
+import { reviewAuthorship } from './authorship-review.ts';
 
 export interface AccessGuard {
   mayRead(identity: Identity | undefined, documentId: string): Promise<boolean>;
@@ -76,6 +77,23 @@ export function createAccessGuard(
     return access;
   };
 
+  const memoryOf = (documentId: string): RejectedMemory => {
+    let memory = memories.get(documentId);
+    if (!memory) {
+      memory = new Map<string, string[]>();
+      memories.set(documentId, memory);
+    }
+    return memory;
+  };
+
+  const knownOf = async (documentId: string): Promise<KnownChanges> => {
+    const handle = await repo.find(documentId as DocumentId, {
+      allowableStates: ['ready', 'unavailable', 'requesting'],
+    });
+    // A document the relay does not have yet (an anonymous peer creating one): nothing is known.
+    return handle.isReady() ? knownChangesOf(handle.doc()) : NOTHING_KNOWN;
+  };
+
   const userOf = (identity: Identity | undefined) =>
     identity?.kind === 'device' ? identity.user : undefined;
 
@@ -117,19 +135,19 @@ export function createAccessGuard(
             : governed.part === 'social'
               ? role !== undefined // every member comments and likes
               : canEditContent(role);
-        if (allowed) return data;
+        if (allowed && governed.part !== 'collection') return data;
+        if (allowed) {
+          const verdict = reviewAuthorship(data, user, await knownOf(documentId), memoryOf(documentId));
+          if (verdict === 'ok') return data;
+          log.warn(
+            verdict === 'forged'
+              ? `access: ${user} wrote someone else's name as an item's author`
+              : `access: ${user} built on a change that was refused`,
+          );
+        }
       }
-      const handle = await repo.find(documentId as DocumentId, {
-        allowableStates: ['ready', 'unavailable', 'requesting'],
-      });
-      let memory = memories.get(documentId);
-      if (!memory) {
-        memory = new Map<string, string[]>();
-        memories.set(documentId, memory);
-      }
-      // A document the relay does not have yet (an anonymous peer creating one): nothing is known.
-      const known = handle.isReady() ? knownChangesOf(handle.doc()) : NOTHING_KNOWN;
-      const { data: stripped, rejected } = stripChanges(data, known, memory);
+      const memory = memoryOf(documentId);
+      const { data: stripped, rejected } = stripChanges(data, await knownOf(documentId), memory);
       if (memory.size > MAX_REMEMBERED) memory.clear(); // worst case: a few more messages, once
       if (rejected > 0) {
         refusedChanges += rejected;

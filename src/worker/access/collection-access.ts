@@ -50,6 +50,8 @@ export class CollectionAccess {
   /** Ready access document handles by URL: every command asks, so finding must be cheap. */
   #handles = new Map<string, DocHandle<AccessDocShape>>();
   #registering: Promise<void> = Promise.resolve();
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryDelayMs = FIRST_RETRY_MS;
   #requestHandles = new Map<string, DocHandle<RequestsDocShape>>();
 
   constructor(repo: Promise<Repo>, identity: Promise<DeviceIdentity>, db: PinaxDb, relayBase: string) {
@@ -112,6 +114,7 @@ export class CollectionAccess {
   async #sendPending(): Promise<void> {
     const pending = await this.#pending();
     const left: typeof pending = [];
+    let refused = false;
     for (const registration of pending) {
       try {
         const res = await fetch(new URL('/access/register', this.#relayBase), {
@@ -123,14 +126,35 @@ export class CollectionAccess {
         if (res.status === 409) log.warn('the relay has this document registered differently');
         else if (!res.ok) {
           // Until it is registered the relay does not guard the document: say so, and retry.
-          log.warn(`the relay refused a registration for now (${res.status}); retrying on reconnect`);
+          log.warn(`the relay refused a registration for now (${res.status}); will retry`);
           left.push(registration);
+          // No session yet, or the relay in trouble: soon. Anything else waits for a reconnect.
+          if (res.status === 401 || res.status >= 500) refused = true;
         }
       } catch {
-        left.push(registration); // offline: later
+        left.push(registration); // offline: on reconnect
       }
     }
     await this.#db.meta.put({ key: PENDING_KEY, value: left });
+    this.#retryLater(refused);
+  }
+
+  /**
+   * A refusal while connected (say, a 401 because the request raced the session handshake) is
+   * retried on a timer, with backoff: waiting for the next reconnect could leave a new collection
+   * unguarded for the whole session.
+   */
+  #retryLater(refused: boolean): void {
+    if (!refused) {
+      this.#retryDelayMs = FIRST_RETRY_MS;
+      return;
+    }
+    if (this.#retryTimer !== undefined) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.retryRegistrations();
+    }, this.#retryDelayMs);
+    this.#retryDelayMs = Math.min(this.#retryDelayMs * 2, MAX_RETRY_MS);
   }
 
   /** The resolved rules of a collection, or undefined for one from before access control. */
@@ -367,6 +391,8 @@ export class CollectionAccess {
 }
 
 const PENDING_KEY = 'pending-access-registrations';
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 30_000;
 
 /** What the relay is asked to guard: a collection's parts, or one of the user's own documents. */
 export type Registration =

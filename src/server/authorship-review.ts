@@ -1,0 +1,41 @@
+// The relay's review of an editor's sync message to a collection document: each change it does not
+// have yet must name its author truthfully (src/shared/access/authorship.ts), and nothing may build
+// on a change it refused before. Either way the caller strips the message's changes (as for a
+// non-writer, heads rewritten, so no storm): the forged change, and everything the peer later
+// builds on it, reach no one.
+
+import * as Automerge from '@automerge/automerge';
+import { forgesAuthor } from '../shared/access/authorship.ts';
+import type { KnownChanges, RejectedMemory } from './strip-changes.ts';
+import { splitChunks } from './strip-changes.ts';
+
+export type AuthorshipVerdict = 'ok' | 'forged' | 'builds-on-refused';
+
+export function reviewAuthorship(
+  data: Uint8Array,
+  user: string,
+  known: KnownChanges,
+  refused: RejectedMemory,
+): AuthorshipVerdict {
+  const message = Automerge.decodeSyncMessage(data);
+  const mentioned = [...message.heads, ...message.have.flatMap((have) => have.lastSync)];
+  if (mentioned.some((hash) => refused.has(hash))) return 'builds-on-refused';
+  for (const entry of message.changes) {
+    for (const change of decodedChanges(entry)) {
+      if (known.has(change.hash)) continue; // the relay has it already: this peer is not its author
+      if (change.deps.some((dep) => refused.has(dep))) return 'builds-on-refused';
+      if (forgesAuthor(change.ops, user)) return 'forged';
+    }
+  }
+  return 'ok';
+}
+
+const DOCUMENT_CHUNK = 0;
+
+function decodedChanges(entry: Uint8Array): Automerge.DecodedChange[] {
+  return splitChunks(entry).flatMap((chunk) =>
+    chunk.type === DOCUMENT_CHUNK
+      ? Automerge.getAllChanges(Automerge.load(chunk.bytes)).map((change) => Automerge.decodeChange(change))
+      : [Automerge.decodeChange(chunk.bytes)],
+  );
+}

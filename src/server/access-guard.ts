@@ -118,6 +118,7 @@ export function createAccessGuard(
       const user = userOf(identity);
       const governed = registry.governing(documentId);
       const personal = registry.personal(documentId);
+      let known: KnownChanges | undefined; // looked up once, and only when a message is reviewed
       if (personal) {
         if (user === personal.owner) return data;
       } else if (user === undefined) {
@@ -137,7 +138,8 @@ export function createAccessGuard(
               : canEditContent(role);
         if (allowed && governed.part !== 'collection') return data;
         if (allowed) {
-          const verdict = reviewAuthorship(data, user, await knownOf(documentId), memoryOf(documentId));
+          known = await knownOf(documentId);
+          const verdict = reviewAuthorship(data, user, known, memoryOf(documentId));
           if (verdict === 'ok') return data;
           log.warn(
             verdict === 'forged'
@@ -147,7 +149,7 @@ export function createAccessGuard(
         }
       }
       const memory = memoryOf(documentId);
-      const { data: stripped, rejected } = stripChanges(data, await knownOf(documentId), memory);
+      const { data: stripped, rejected } = stripChanges(data, known ?? (await knownOf(documentId)), memory);
       if (memory.size > MAX_REMEMBERED) memory.clear(); // worst case: a few more messages, once
       if (rejected > 0) {
         refusedChanges += rejected;

@@ -7,7 +7,7 @@
 import * as Automerge from '@automerge/automerge';
 import { forgesAuthor } from '../shared/access/authorship.ts';
 import type { KnownChanges, RejectedMemory } from './strip-changes.ts';
-import { splitChunks } from './strip-changes.ts';
+import { decodedChangesIn } from './strip-changes.ts';
 
 export type AuthorshipVerdict = 'ok' | 'forged' | 'builds-on-refused';
 
@@ -21,21 +21,11 @@ export function reviewAuthorship(
   const mentioned = [...message.heads, ...message.have.flatMap((have) => have.lastSync)];
   if (mentioned.some((hash) => refused.has(hash))) return 'builds-on-refused';
   for (const entry of message.changes) {
-    for (const change of decodedChanges(entry)) {
+    for (const change of decodedChangesIn(entry)) {
       if (known.has(change.hash)) continue; // the relay has it already: this peer is not its author
       if (change.deps.some((dep) => refused.has(dep))) return 'builds-on-refused';
       if (forgesAuthor(change.ops, user)) return 'forged';
     }
   }
   return 'ok';
-}
-
-const DOCUMENT_CHUNK = 0;
-
-function decodedChanges(entry: Uint8Array): Automerge.DecodedChange[] {
-  return splitChunks(entry).flatMap((chunk) =>
-    chunk.type === DOCUMENT_CHUNK
-      ? Automerge.getAllChanges(Automerge.load(chunk.bytes)).map((change) => Automerge.decodeChange(change))
-      : [Automerge.decodeChange(chunk.bytes)],
-  );
 }

@@ -34,7 +34,7 @@ export function stripChanges(data: Uint8Array, known: KnownChanges, memory: Reje
     return { data: undefined, rejected: 0 };
   let rejected = 0;
   for (const entry of message.changes) {
-    for (const change of changesIn(entry)) {
+    for (const change of decodedChangesIn(entry)) {
       memory.set(change.hash, change.deps);
       rejected++;
     }
@@ -79,29 +79,21 @@ export function splitChunks(bytes: Uint8Array): Array<{ type: number; bytes: Uin
   return chunks;
 }
 
+/** Every change in a sync message's changes entry, decoded (whatever chunks it is made of). */
+export function decodedChangesIn(entry: Uint8Array): Automerge.DecodedChange[] {
+  return splitChunks(entry).flatMap((chunk) =>
+    chunk.type === DOCUMENT_CHUNK
+      ? Automerge.getAllChanges(Automerge.load(chunk.bytes)).map((change) => Automerge.decodeChange(change))
+      : [Automerge.decodeChange(chunk.bytes)],
+  );
+}
+
 // ---- helpers ----
 
 const MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
 const DOCUMENT_CHUNK = 0;
 /** Ancestry walks stop here: beyond it, heads are kept as they are (rare, and only less tidy). */
 const MAX_WALK = 10_000;
-
-function changesIn(entry: Uint8Array): Array<{ hash: string; deps: string[] }> {
-  const out: Array<{ hash: string; deps: string[] }> = [];
-  for (const chunk of splitChunks(entry)) {
-    if (chunk.type === DOCUMENT_CHUNK) {
-      const doc = Automerge.load(chunk.bytes);
-      for (const change of Automerge.getAllChanges(doc)) {
-        const { hash, deps } = Automerge.decodeChange(change);
-        out.push({ hash, deps });
-      }
-    } else {
-      const { hash, deps } = Automerge.decodeChange(chunk.bytes);
-      out.push({ hash, deps });
-    }
-  }
-  return out;
-}
 
 /** A hash as the relay can see it: itself if known, else what the rejected change built on. */
 function resolve(hash: string, known: KnownChanges, memory: RejectedMemory, seen: Set<string>): string[] {

@@ -28,6 +28,7 @@ import { readString } from '../domain/collection-doc.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
 import type { PersonalKind } from '../../shared/personal-docs.ts';
+import { ANY_STATE, onArrival } from '../doc-arrival.ts';
 
 interface RequestsDocShape {
   kind: typeof REQUESTS_KIND;
@@ -211,17 +212,25 @@ export class CollectionAccess {
     let active = true;
     let accessHandle: DocHandle<AccessDocShape> | undefined;
     let accessUrl = readString(live.handle.doc().access);
+    let stopWaiting = (): void => undefined;
     const send = () =>
       void this.view(live)
         .then((view) => active && push(view))
         .catch((error: unknown) => log.error('could not resolve members', error));
-    const attach = (): void =>
-      void this.#rules(live).then((rules) => {
+    const attach = (afterArrival = false): void =>
+      void this.#rules(live).then(async (rules) => {
         if (!active || !rules) return;
         if (!rules.handle) {
-          // The access document is still on its way (a collection just opened from a link):
-          // resolve again once it is here.
-          void this.#arrival(live).then((arrived) => arrived && active && attach());
+          // The access document is still on its way (a collection just opened from a link; the
+          // relay may even have answered "unavailable" before the owner's copy reached it):
+          // resolve again when it arrives, however late.
+          const pending = await this.#accessHandleInAnyState(live);
+          if (!active || !pending || afterArrival) return; // arrived, and not this collection's
+          stopWaiting();
+          stopWaiting = onArrival(pending, () => {
+            attach(true);
+            send();
+          });
           return;
         }
         if (rules.handle === accessHandle) return;
@@ -239,19 +248,27 @@ export class CollectionAccess {
       send();
     });
     attach();
-    let requestsHandle: DocHandle<RequestsDocShape> | undefined;
-    void this.#requestsHandle(live).then((handle) => {
+    let stopRequests = (): void => undefined;
+    void this.#requestsHandleInAnyState(live).then((handle) => {
       if (!active || !handle) return;
-      requestsHandle = handle;
-      handle.on('change', send);
-      send();
+      // Join requests change the view too; like the access document, they may arrive late.
+      stopRequests = onArrival(handle, () => {
+        handle.on('change', send);
+        send();
+      });
+      const stopArrival = stopRequests;
+      stopRequests = () => {
+        stopArrival();
+        handle.off('change', send);
+      };
     });
     send();
     return () => {
       active = false;
       offCollection();
+      stopWaiting();
+      stopRequests();
       accessHandle?.off('change', send);
-      requestsHandle?.off('change', send);
     };
   }
 
@@ -307,8 +324,9 @@ export class CollectionAccess {
     return handle.documentId;
   }
 
+  /** The join requests here now: never waits for the requests document to arrive (views don't). */
   async #requests(live: LiveCollection): Promise<JoinRequest[]> {
-    const handle = await this.#requestsHandle(live);
+    const handle = await this.#requestsHandleInAnyState(live);
     const doc = handle?.isReady() ? handle.doc() : undefined;
     if (!doc || doc.kind !== REQUESTS_KIND || doc.collection !== live.id || !Array.isArray(doc.requests))
       return [];
@@ -362,9 +380,7 @@ export class CollectionAccess {
     let handle = this.#handles.get(url);
     if (!handle) {
       const repo = await this.#repo;
-      handle = await repo
-        .find<AccessDocShape>(documentId, { allowableStates: ['ready', 'unavailable', 'requesting'] })
-        .catch(() => undefined);
+      handle = await repo.find<AccessDocShape>(documentId, ANY_STATE).catch(() => undefined);
       if (handle?.isReady()) this.#handles.set(url, handle);
     }
     // The access document must name this collection and creator, or it is someone else's.
@@ -373,15 +389,19 @@ export class CollectionAccess {
     return { creator: creator as DidKey, ...(handle && matches ? { handle } : {}) };
   }
 
-  /** Resolves true once the collection's access document has arrived (false if it never does). */
-  async #arrival(live: LiveCollection): Promise<boolean> {
-    const url = readString(live.handle.doc().access);
-    if (!isValidAutomergeUrl(url)) return false;
+  /** The collection's access document handle, whatever its state (undefined if it names none). */
+  async #accessHandleInAnyState(live: LiveCollection): Promise<DocHandle<AccessDocShape> | undefined> {
+    return this.#handleInAnyState<AccessDocShape>(readString(live.handle.doc().access));
+  }
+
+  async #requestsHandleInAnyState(live: LiveCollection): Promise<DocHandle<RequestsDocShape> | undefined> {
+    return this.#handleInAnyState<RequestsDocShape>(readString(live.handle.doc().requests));
+  }
+
+  async #handleInAnyState<T>(url: string): Promise<DocHandle<T> | undefined> {
+    if (!isValidAutomergeUrl(url)) return undefined;
     const repo = await this.#repo;
-    const handle = await repo.find<AccessDocShape>(parseAutomergeUrl(url).documentId).catch(() => undefined);
-    if (!handle?.isReady()) return false;
-    this.#handles.set(url, handle);
-    return true;
+    return repo.find<T>(parseAutomergeUrl(url).documentId, ANY_STATE).catch(() => undefined);
   }
 
   async #pending(): Promise<Registration[]> {

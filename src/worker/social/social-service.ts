@@ -23,6 +23,7 @@ import { findItem, readString } from '../domain/collection-doc.ts';
 import type { ActivityService } from './activity-service.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
+import { ANY_STATE, onArrival } from '../doc-arrival.ts';
 
 interface SocialDoc {
   kind: typeof SOCIAL_KIND;
@@ -71,21 +72,29 @@ export class SocialService {
         })
         .catch((error: unknown) => log.error('could not read comments and likes', error));
     };
+    let stopWaiting = (): void => undefined;
+    // The collection names its social document once; that document may arrive later still (the
+    // relay had not got it yet when asked): attach when it does.
     const offCollection = live.subscribe(() => {
       if (!handle) void attach();
     });
     const attach = async () => {
-      const found = await this.#handle(live);
+      const found = await this.#handleInAnyState(live);
       if (!active || !found || handle) return;
-      handle = found;
-      handle.on('change', send);
-      send();
+      stopWaiting();
+      stopWaiting = onArrival(found, () => {
+        if (!active || handle) return;
+        handle = found;
+        handle.on('change', send);
+        send();
+      });
     };
     send();
     void attach();
     return () => {
       active = false;
       offCollection();
+      stopWaiting();
       handle?.off('change', send);
     };
   }
@@ -133,14 +142,19 @@ export class SocialService {
         })
         .catch((error: unknown) => log.error('could not read a followed collection', error));
     };
-    void this.#handle(live).then((found) => {
+    let stopWaiting = (): void => undefined;
+    void this.#handleInAnyState(live).then((found) => {
       if (!active || !found) return;
-      handle = found;
-      handle.on('change', send);
-      send();
+      stopWaiting = onArrival(found, () => {
+        if (!active) return;
+        handle = found;
+        handle.on('change', send);
+        send();
+      });
     });
     return () => {
       active = false;
+      stopWaiting();
       handle?.off('change', send);
     };
   }
@@ -214,6 +228,14 @@ export class SocialService {
       })),
       unverified: reactions.unverified,
     };
+  }
+
+  /** The collection's social document handle, whatever its state (undefined if it names none). */
+  async #handleInAnyState(live: LiveCollection): Promise<DocHandle<SocialDoc> | undefined> {
+    const url = readString(live.handle.doc().social);
+    if (!isValidAutomergeUrl(url)) return undefined;
+    const repo = await this.#repo;
+    return repo.find<SocialDoc>(parseAutomergeUrl(url).documentId, ANY_STATE).catch(() => undefined);
   }
 
   /** The collection's social document, if it names one that has arrived. */

@@ -68,7 +68,13 @@ test('import 1,000 JSON items with 3 invalid ones, then export and re-import rou
   // All 997 are searchable.
   await app.page.getByRole('searchbox', { name: 'Search' }).fill('zebrafish');
   await expect(app.page.getByText('997 results', { exact: true })).toBeVisible({ timeout: 30_000 });
+  // Imported items record who imported them, as every other change records its author.
+  await app.page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await expect(app.title()).toHaveValue(/^Imported record \d+$/);
+  await expect(app.page.getByText(/^Last changed by /)).toBeVisible();
+  await app.page.getByRole('button', { name: 'Close item' }).click();
   await app.page.getByRole('searchbox', { name: 'Search' }).fill('');
+  await openTransfer(app.page); // opening the item closed it
 
   // Export in each format, import each into a fresh collection: the same items come back.
   const json = await exportAs(app.page, 'Export JSON');

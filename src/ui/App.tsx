@@ -10,8 +10,7 @@ import { IdentityDialog } from './components/IdentityDialog.tsx';
 import { SearchBox } from './components/search/SearchBox.tsx';
 import { SearchResults, resultDomId } from './components/search/SearchResults.tsx';
 import { useSearch } from './components/search/useSearch.ts';
-import { useEngine } from './engine-context.tsx';
-import type { CollectionSummary } from '../shared/types.ts';
+import { createEngineSubscription, useEngine } from './engine-context.tsx';
 import { createRoute } from './router.ts';
 import { variant } from './variant.ts';
 import { LinkThisDevicePage } from './components/LinkDevice.tsx';
@@ -20,8 +19,8 @@ export function App(): JSX.Element {
   const route = createRoute();
   const engine = useEngine();
   const search = useSearch(engine);
-  const [collections, setCollections] = createSignal<CollectionSummary[]>([]);
-  onCleanup(engine.subscribe({ type: 'collections' }, setCollections));
+  // One subscription for the sidebar and the search filters (undefined until the engine answers).
+  const collections = createEngineSubscription(engine, { type: 'collections' });
   const [showShortcuts, setShowShortcuts] = createSignal(false);
 
   const onKey = (event: KeyboardEvent) => {
@@ -59,6 +58,7 @@ export function App(): JSX.Element {
         <SyncStatusBadge />
       </header>
       <Sidebar
+        collections={collections()}
         activeId={(() => {
           const r = route();
           return r.page === 'collection' ? r.collectionId : null;
@@ -72,7 +72,7 @@ export function App(): JSX.Element {
             active={search.active()}
             tag={search.tag()}
             collectionId={search.collectionId()}
-            collections={collections()}
+            collections={collections() ?? []}
             onTag={search.setTag}
             onCollection={search.setCollectionId}
             onOpen={search.open}

@@ -206,9 +206,10 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
       case 'search':
         return subscribeSearch(readModels, names, sub, push);
       case 'import':
-        return runImport(collections, sub.collectionId, sub.files, push, (live) =>
-          access.requireEditor(live),
-        );
+        return runImport(collections, sub.collectionId, sub.files, push, {
+          requireEditor: (live) => access.requireEditor(live),
+          author: async () => (await identity).user,
+        });
       case 'readModelProgress':
         return readModels.subscribeProgress(push);
       case 'presence':

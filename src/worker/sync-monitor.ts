@@ -4,6 +4,7 @@
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import type { EngineMode, SyncState, SyncStatus } from '../shared/types.ts';
 import type { RelayClientAdapter } from './network/relay-client-adapter.ts';
+import { headsOf } from './doc-heads.ts';
 
 export type StatusListener = (status: SyncStatus) => void;
 
@@ -113,7 +114,7 @@ function countUnacknowledged(
     }
     if (!handle.isReady()) continue;
     const remote = handle.getRemoteHeads(storageId);
-    if (!remote || !sameHeads(remote, handle.heads())) pending++;
+    if (!remote || !sameHeads(remote, headsOf(handle))) pending++;
   }
   return pending;
 }

@@ -1,15 +1,18 @@
 import type { JSX } from 'solid-js';
 import { For, Show } from 'solid-js';
-import { createEngineSubscription, useEngine } from '../engine-context.tsx';
+import type { CollectionSummary } from '../../shared/types.ts';
 import { collectionHref } from '../router.ts';
 import { NewCollectionDialog } from './NewCollectionDialog.tsx';
 
-export function Sidebar(props: { activeId: string | null }): JSX.Element {
-  const collections = createEngineSubscription(useEngine(), { type: 'collections' });
+export function Sidebar(props: {
+  /** The joined collections; undefined until the engine has answered. */
+  collections: readonly CollectionSummary[] | undefined;
+  activeId: string | null;
+}): JSX.Element {
   return (
     <nav class="sidebar" aria-label="Collections">
       <NewCollectionDialog />
-      <Show when={collections()} fallback={<p class="muted">…</p>}>
+      <Show when={props.collections} fallback={<p class="muted">…</p>}>
         {(list) => (
           <Show when={list().length > 0} fallback={<p class="muted">No collections yet.</p>}>
             <ul class="collection-list">

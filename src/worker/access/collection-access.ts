@@ -29,6 +29,7 @@ import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
 import type { PersonalKind } from '../../shared/personal-docs.ts';
 import { ANY_STATE, onArrival } from '../doc-arrival.ts';
+import { headsOf } from '../doc-heads.ts';
 
 interface RequestsDocShape {
   kind: typeof REQUESTS_KIND;
@@ -163,7 +164,7 @@ export class CollectionAccess {
     const rules = await this.#rules(live);
     if (!rules) return undefined;
     // Every command asks: resolve again only when the access document has changed.
-    const key = `${rules.creator} ${rules.handle?.heads().join(',') ?? ''}`;
+    const key = `${rules.creator} ${rules.handle ? headsOf(rules.handle).join(',') : ''}`;
     const hit = this.#resolved.get(live.id);
     if (hit?.key === key) return hit.access;
     const access = resolveAccess(live.id, rules.creator, accessEntriesOf(rules.handle?.doc()), {

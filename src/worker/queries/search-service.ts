@@ -24,6 +24,8 @@ export function subscribeSearch(
   let running = false;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** What was last pushed, without its timing: the same results are not sent again. */
+  let lastPushed: string | undefined;
 
   const run = async (): Promise<void> => {
     if (running) {
@@ -33,7 +35,15 @@ export function subscribeSearch(
     running = true;
     try {
       const results = await search(readModels, names.current(), request);
-      if (active) push(results);
+      // Every change anywhere re-runs every open search; most change nothing it shows (an edit to
+      // an item that does not match). Sending those anyway costs a postMessage and a re-render in
+      // every tab on each keystroke.
+      const { tookMs: _tookMs, ...shown } = results;
+      const key = JSON.stringify(shown);
+      if (active && key !== lastPushed) {
+        lastPushed = key;
+        push(results);
+      }
     } catch (error) {
       log.error('search failed', error);
     } finally {

@@ -24,8 +24,12 @@ export function runImport(
   collectionId: CollectionId,
   files: readonly ImportFileData[],
   push: (progress: ImportProgress) => void,
-  /** Rejects when this user may not add items (a viewer); the import then fails with its message. */
-  requireEditor: (live: LiveCollection) => Promise<void> = () => Promise.resolve(),
+  rules: {
+    /** Rejects when this user may not add items (a viewer); the import then fails with its message. */
+    requireEditor?: (live: LiveCollection) => Promise<void>;
+    /** The importing user, recorded as each item's author as any other command records it. */
+    author?: () => Promise<string>;
+  } = {},
 ): () => void {
   let cancelled = false;
   const progress: ImportProgress = { phase: 'parsing', total: 0, imported: 0, problems: [] };
@@ -35,7 +39,8 @@ export function runImport(
     send();
     const live = await collections.get(collectionId);
     if (!live) throw new Error('This collection is not available.');
-    await requireEditor(live);
+    await rules.requireEditor?.(live);
+    const author = await rules.author?.();
     const { records, problems } = readFiles(files);
     progress.problems = problems;
     progress.total = records.length;
@@ -49,6 +54,7 @@ export function runImport(
           doc,
           batch.map((record) => [newItemId(), record] as const),
           Date.now(),
+          author,
         ),
       );
       await collections.flush([live.id]);

@@ -1,0 +1,62 @@
+// A live search sends results to its tab only when they change: edits that leave what the tab
+// shows as it was (an item that does not match) send nothing, and edits that change it send it.
+
+import * as Automerge from '@automerge/automerge';
+import { Repo } from '@automerge/automerge-repo';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, sleep } from '../../server/testing/clients.ts';
+import type { SearchResults } from '../../shared/queries.ts';
+import { openPinaxDb } from '../db.ts';
+import type { CollectionDoc } from '../domain/collection-doc.ts';
+import { initialCollection, insertItem, patchItem, useConflictReader } from '../domain/collection-doc.ts';
+import { ReadModels } from '../read-models/read-models.ts';
+import { subscribeSearch, type CollectionNames } from './search-service.ts';
+
+beforeAll(() => {
+  useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
+});
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('subscribeSearch', () => {
+  it('pushes results when they change, and not after edits that leave them as they were', async () => {
+    const repo = new Repo({ network: [] });
+    cleanups.push(() => repo.shutdown());
+    const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
+    handle.change((doc) => {
+      insertItem(doc, 'match', { title: 'Amber lamp', body: '', tags: [] }, 2);
+      insertItem(doc, 'other', { title: 'Birch table', body: '', tags: [] }, 2);
+    });
+    const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    cleanups.push(() => db.close());
+    const models = new ReadModels(db);
+    cleanups.push(await models.track(handle.documentId, handle));
+    const names: CollectionNames = {
+      current: () => new Map([[handle.documentId, 'Notes']]),
+      subscribe: () => () => undefined,
+    };
+    const pushed: SearchResults[] = [];
+    cleanups.push(
+      subscribeSearch(models, names, { type: 'search', query: 'amber' }, (results) => pushed.push(results)),
+    );
+    await waitFor(() => pushed.length > 0, 'the first results');
+    await sleep(100); // re-runs for the models' start-up events, which change nothing shown
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]?.hits.map((hit) => hit.itemId)).toEqual(['match']);
+
+    // An item that does not match, renamed to something that still does not: nothing to send.
+    for (const title of ['Birch chair', 'Birch stool', 'Cedar stool'])
+      handle.change((doc) => void patchItem(doc, 'other', { title }, 3));
+    await sleep(200);
+    expect(pushed).toHaveLength(1);
+
+    // Now it matches: the tab is told.
+    handle.change((doc) => void patchItem(doc, 'other', { title: 'Amber stool' }, 4));
+    await waitFor(() => pushed.length === 2, 'results with the new match');
+    expect(pushed[1]?.hits.map((hit) => hit.itemId).sort()).toEqual(['match', 'other']);
+  });
+});

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { spawnRelay } from '../src/server/testing/spawn-relay.ts';
 import { AppPage, expect, test } from './support/fixtures.ts';
+import { expectNoSharedWorker } from './support/workers.ts';
 
 interface Record {
   title: string;
@@ -136,4 +138,71 @@ test('bad files get a clear error and nothing is imported', async ({ relay, newD
   void status;
   await expect(app.page.getByText('0 items', { exact: true })).toBeVisible();
   await expect(app.items()).toHaveCount(0);
+});
+
+test('an import cut off by every tab closing leaves whole batches, and search agrees with the list', async ({
+  browser,
+  relay,
+  newDevice,
+}) => {
+  test.setTimeout(120_000);
+  const context = await newDevice();
+  const app = await AppPage.open(context, relay.appUrl);
+  const collectionUrl = await app.createCollection('Cut short');
+  // Offline, so whatever the next tab sees comes from this device's IndexedDB.
+  await relay.stop();
+  const total = 8000;
+  const records = Array.from({ length: total }, (_, i) => ({
+    title: `Record ${i + 1}`,
+    body: `Body ${i + 1}, quokka`,
+    tags: [],
+  }));
+  await openTransfer(app.page);
+  await importInput(app.page).setInputFiles({
+    name: 'many.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(records)),
+  });
+  // At least two batches of 1,000 stored (progress counts stored ones): the engine goes away
+  // with every tab, mid-import.
+  await expect(app.page.getByRole('status').filter({ hasText: /Importing [2-9]000 of 8000/ })).toBeVisible({
+    timeout: 60_000,
+  });
+  await Promise.all(context.pages().map((page) => page.close()));
+  await expectNoSharedWorker(browser, relay.appUrl);
+
+  const empty = await spawnRelay({ port: relay.current().port });
+  try {
+    const reopened = await AppPage.open(context, collectionUrl);
+    await expect(reopened.heading('Cut short')).toBeVisible();
+    // The list's count and the search index settle on the same number (read models catch up
+    // from the stored document), and it is whole batches only: each batch is one change.
+    await reopened.page.getByRole('searchbox', { name: 'Search' }).fill('quokka');
+    const shown = async () => {
+      const items = await reopened.page.getByText(/^\d+ items?$/).textContent();
+      const found = await reopened.page
+        .getByRole('status')
+        .filter({ hasText: /^(\d+ results?|No items match.*)$/ })
+        .textContent();
+      return {
+        items: Number(/^\d+/.exec(items ?? '')?.[0] ?? NaN),
+        found: found?.startsWith('No items') ? 0 : Number(/^\d+/.exec(found ?? '')?.[0] ?? NaN),
+      };
+    };
+    // Progress counts only batches already in IndexedDB: at least the two seen must be back.
+    await expect
+      .poll(
+        async () => {
+          const { items, found } = await shown();
+          return found === items ? items : `${items} items but ${found} found`;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThanOrEqual(2000);
+    const { items } = await shown();
+    expect(items % 1000, `${items} items`).toBe(0);
+    expect(items).toBeLessThan(total);
+  } finally {
+    await empty.stop();
+  }
 });

@@ -46,8 +46,14 @@ export function runImport(
     progress.total = records.length;
     progress.phase = 'importing';
     send();
+    // Each batch is one change, so a crash leaves it wholly in or out. Its write to IndexedDB runs
+    // while the next batch is built (awaiting each write first kept the engine waiting on
+    // IndexedDB between batches); a batch is counted once its write has landed, so progress
+    // means "safe", and "done" waits for every write.
+    const flushes: Array<Promise<void>> = [];
+    let flushFailure: unknown;
     for (let start = 0; start < records.length; start += MAX_BATCH_ITEMS) {
-      if (cancelled) break;
+      if (cancelled || flushFailure !== undefined) break;
       const batch = records.slice(start, start + MAX_BATCH_ITEMS);
       live.handle.change((doc) =>
         insertItems(
@@ -57,12 +63,23 @@ export function runImport(
           author,
         ),
       );
-      await collections.flush([live.id]);
-      progress.imported += batch.length;
-      send();
+      flushes.push(
+        collections.flush([live.id]).then(
+          () => {
+            progress.imported += batch.length;
+            send();
+          },
+          (error: unknown) => {
+            flushFailure ??= error;
+          },
+        ),
+      );
       // Let other commands, sync and the read models in between batches.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
+    await Promise.all(flushes);
+    if (flushFailure !== undefined)
+      throw flushFailure instanceof Error ? flushFailure : new Error('The import could not be saved.');
     progress.phase = cancelled ? 'cancelled' : 'done';
     log.info(
       `import ${progress.phase}: ${progress.imported} of ${progress.total} items, ${problems.length} problems`,

@@ -81,12 +81,18 @@ export function splitChunks(bytes: Uint8Array): Array<{ type: number; bytes: Uin
 
 /** Every change in a sync message's changes entry, decoded (whatever chunks it is made of). */
 export function decodedChangesIn(entry: Uint8Array): Automerge.DecodedChange[] {
-  return splitChunks(entry).flatMap((chunk) =>
-    chunk.type === DOCUMENT_CHUNK
-      ? Automerge.getAllChanges(Automerge.load(chunk.bytes)).map((change) => Automerge.decodeChange(change))
-      : [Automerge.decodeChange(chunk.bytes)],
-  );
+  return splitChunks(entry).flatMap(decodedChangesOf);
 }
+
+/** The changes of one chunk: a change, or every change of a whole document. */
+export function decodedChangesOf(chunk: { type: number; bytes: Uint8Array }): Automerge.DecodedChange[] {
+  return chunk.type === DOCUMENT_CHUNK
+    ? Automerge.getAllChanges(Automerge.load(chunk.bytes)).map((change) => Automerge.decodeChange(change))
+    : [Automerge.decodeChange(chunk.bytes)];
+}
+
+/** Chunk type of a single, uncompressed change: its map keys are stored as plain UTF-8. */
+export const CHANGE_CHUNK = 1;
 
 // ---- helpers ----
 

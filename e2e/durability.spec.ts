@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { spawnRelay } from '../src/server/testing/spawn-relay.ts';
 import { AppPage, expect, test } from './support/fixtures.ts';
-import { expectNoSharedWorker, sharedWorkers } from './support/workers.ts';
+import { closeEveryTab, sharedWorkers } from './support/workers.ts';
 
 test('an edit acknowledged just before every tab closes is there after reopening', async ({
   browser,
@@ -26,9 +26,8 @@ test('an edit acknowledged just before every tab closes is there after reopening
   await app.title().fill('Acknowledged, then every tab closed');
   await app.tags().fill('durable, kept');
   await app.writesSettled();
-  await Promise.all(context.pages().map((page) => page.close()));
   // The engine really is gone: whatever the next tab sees was loaded back from IndexedDB.
-  await expectNoSharedWorker(browser, relay.appUrl);
+  await closeEveryTab(browser, context, relay.appUrl);
 
   // Serve the app again from the same origin (same port, so the same IndexedDB), by a relay that
   // has never seen this collection.

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { spawnRelay } from '../src/server/testing/spawn-relay.ts';
 import { AppPage, expect, test } from './support/fixtures.ts';
-import { expectNoSharedWorker } from './support/workers.ts';
+import { closeEveryTab } from './support/workers.ts';
 
 interface Record {
   title: string;
@@ -168,8 +168,7 @@ test('an import cut off by every tab closing leaves whole batches, and search ag
   await expect(app.page.getByRole('status').filter({ hasText: /Importing [2-9]000 of 8000/ })).toBeVisible({
     timeout: 60_000,
   });
-  await Promise.all(context.pages().map((page) => page.close()));
-  await expectNoSharedWorker(browser, relay.appUrl);
+  await closeEveryTab(browser, context, relay.appUrl);
 
   const empty = await spawnRelay({ port: relay.current().port });
   try {

@@ -28,7 +28,7 @@ import { readString } from '../domain/collection-doc.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
 import type { PersonalKind } from '../../shared/personal-docs.ts';
-import { ANY_STATE, onArrival } from '../doc-arrival.ts';
+import { ANY_STATE, findInAnyState, onArrival } from '../doc-arrival.ts';
 import { headsOf } from '../doc-heads.ts';
 
 interface RequestsDocShape {
@@ -249,19 +249,16 @@ export class CollectionAccess {
       send();
     });
     attach();
+    // Join requests change the view too; like the access document, they may arrive late.
+    let requestsHandle: DocHandle<RequestsDocShape> | undefined;
     let stopRequests = (): void => undefined;
     void this.#requestsHandleInAnyState(live).then((handle) => {
       if (!active || !handle) return;
-      // Join requests change the view too; like the access document, they may arrive late.
+      requestsHandle = handle;
       stopRequests = onArrival(handle, () => {
         handle.on('change', send);
         send();
       });
-      const stopArrival = stopRequests;
-      stopRequests = () => {
-        stopArrival();
-        handle.off('change', send);
-      };
     });
     send();
     return () => {
@@ -270,6 +267,7 @@ export class CollectionAccess {
       stopWaiting();
       stopRequests();
       accessHandle?.off('change', send);
+      requestsHandle?.off('change', send);
     };
   }
 
@@ -392,17 +390,11 @@ export class CollectionAccess {
 
   /** The collection's access document handle, whatever its state (undefined if it names none). */
   async #accessHandleInAnyState(live: LiveCollection): Promise<DocHandle<AccessDocShape> | undefined> {
-    return this.#handleInAnyState<AccessDocShape>(readString(live.handle.doc().access));
+    return findInAnyState<AccessDocShape>(await this.#repo, readString(live.handle.doc().access));
   }
 
   async #requestsHandleInAnyState(live: LiveCollection): Promise<DocHandle<RequestsDocShape> | undefined> {
-    return this.#handleInAnyState<RequestsDocShape>(readString(live.handle.doc().requests));
-  }
-
-  async #handleInAnyState<T>(url: string): Promise<DocHandle<T> | undefined> {
-    if (!isValidAutomergeUrl(url)) return undefined;
-    const repo = await this.#repo;
-    return repo.find<T>(parseAutomergeUrl(url).documentId, ANY_STATE).catch(() => undefined);
+    return findInAnyState<RequestsDocShape>(await this.#repo, readString(live.handle.doc().requests));
   }
 
   async #pending(): Promise<Registration[]> {

@@ -23,7 +23,7 @@ import { findItem, readString } from '../domain/collection-doc.ts';
 import type { ActivityService } from './activity-service.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
-import { ANY_STATE, onArrival } from '../doc-arrival.ts';
+import { findInAnyState, onArrival } from '../doc-arrival.ts';
 
 interface SocialDoc {
   kind: typeof SOCIAL_KIND;
@@ -79,7 +79,7 @@ export class SocialService {
       if (!handle) void attach();
     });
     const attach = async () => {
-      const found = await this.#handleInAnyState(live);
+      const found = await findInAnyState<SocialDoc>(await this.#repo, readString(live.handle.doc().social));
       if (!active || !found || handle) return;
       stopWaiting();
       stopWaiting = onArrival(found, () => {
@@ -143,15 +143,17 @@ export class SocialService {
         .catch((error: unknown) => log.error('could not read a followed collection', error));
     };
     let stopWaiting = (): void => undefined;
-    void this.#handleInAnyState(live).then((found) => {
-      if (!active || !found) return;
-      stopWaiting = onArrival(found, () => {
-        if (!active) return;
-        handle = found;
-        handle.on('change', send);
-        send();
+    void this.#repo
+      .then((repo) => findInAnyState<SocialDoc>(repo, readString(live.handle.doc().social)))
+      .then((found) => {
+        if (!active || !found) return;
+        stopWaiting = onArrival(found, () => {
+          if (!active) return;
+          handle = found;
+          handle.on('change', send);
+          send();
+        });
       });
-    });
     return () => {
       active = false;
       stopWaiting();
@@ -228,14 +230,6 @@ export class SocialService {
       })),
       unverified: reactions.unverified,
     };
-  }
-
-  /** The collection's social document handle, whatever its state (undefined if it names none). */
-  async #handleInAnyState(live: LiveCollection): Promise<DocHandle<SocialDoc> | undefined> {
-    const url = readString(live.handle.doc().social);
-    if (!isValidAutomergeUrl(url)) return undefined;
-    const repo = await this.#repo;
-    return repo.find<SocialDoc>(parseAutomergeUrl(url).documentId, ANY_STATE).catch(() => undefined);
   }
 
   /** The collection's social document, if it names one that has arrived. */

@@ -12,9 +12,11 @@ import { bodyText, setBodyText } from './bodies.ts';
 import type { CollectionStore } from './collection-store.ts';
 import type { CollectionDoc, ItemFields } from './domain/collection-doc.ts';
 import {
+  applyItemWrites,
   findItem,
   insertItem,
   insertItems,
+  itemWrites,
   patchItem,
   readString,
   setAuthor,
@@ -23,6 +25,7 @@ import {
 } from './domain/collection-doc.ts';
 import { ImmutableString, isValidDocumentId } from '@automerge/automerge-repo/slim';
 import { newItemId } from './domain/ids.ts';
+import { summarizeItem } from './domain/materialize.ts';
 import type { LiveCollection } from './live-collection.ts';
 import { recordChange, recordCommit } from './metrics.ts';
 import type { Directory } from './directory.ts';
@@ -172,9 +175,15 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const author = await authorOf(ctx);
       const addedTags = newTags(live, cmd.itemId, plain.tags);
       const changeStartedAt = performance.now();
-      if (plain.title !== undefined || plain.tags !== undefined)
-        live.handle.change((doc) => void patchItem(doc, cmd.itemId, plain, Date.now(), author));
-      else if (body !== undefined) live.handle.change((doc) => setAuthor(doc, cmd.itemId, author));
+      // Decided on the current document, so the change only writes (see itemWrites).
+      const current = findItem(live.handle.doc(), cmd.itemId);
+      if (current && (plain.title !== undefined || plain.tags !== undefined)) {
+        const conflicted = (summarizeItem(cmd.itemId, current)?.titleConflicts.length ?? 0) > 0;
+        const writes = itemWrites(current, plain, conflicted, author);
+        if (writes) live.handle.change((doc) => applyItemWrites(doc, cmd.itemId, writes, Date.now()));
+      } else if (current && body !== undefined && readString(current.author) !== author) {
+        live.handle.change((doc) => setAuthor(doc, cmd.itemId, author));
+      }
       recordChange(changeStartedAt, cmd.type);
       await ctx.flush(touched);
       if (addedTags.length > 0) recordTags(ctx, live, cmd.itemId, addedTags);

@@ -128,22 +128,73 @@ export function patchItem(
 ): boolean {
   const item = findItem(doc, itemId);
   if (!item) return false;
+  const writes = itemWrites(item, fields, hasConflict(item, 'title'), author);
+  if (writes) applyItemWrites(doc, itemId, writes, now);
+  return writes !== undefined;
+}
+
+/** What an item edit must write: only the fields that differ. */
+export interface ItemWrites {
+  title?: string;
+  body?: string;
+  addTags?: string[];
+  removeTags?: string[];
+  author?: string;
+}
+
+/**
+ * Decides what an edit of `item` must write, or undefined when it changes nothing. The engine calls
+ * this on the current document (plain objects) before the change, so that the change itself only
+ * writes: inside `change()` every read goes through a proxy and costs a wasm call, and those reads
+ * were about a third of a one-item edit in a 10k-item collection.
+ *
+ * `titleConflicted`: the title holds concurrent values, so writing it is a change even when it equals
+ * the value shown (writing supersedes them all).
+ */
+export function itemWrites(
+  item: ItemRecord,
+  fields: ItemFields,
+  titleConflicted: boolean,
+  author?: string,
+): ItemWrites | undefined {
+  const writes: ItemWrites = {};
   let changed = false;
-  if (fields.title !== undefined && (hasConflict(item, 'title') || readString(item.title) !== fields.title)) {
-    item.title = new ImmutableString(fields.title);
+  if (fields.title !== undefined && (titleConflicted || readString(item.title) !== fields.title)) {
+    writes.title = fields.title;
     changed = true;
   }
   if (fields.body !== undefined && readString(item.body) !== fields.body) {
-    item.body = new ImmutableString(fields.body);
+    writes.body = fields.body;
     changed = true;
   }
-  if (fields.tags !== undefined) changed = setTags(item, fields.tags) || changed;
-  if (changed) {
-    item.updatedAt = now;
-    doc.updatedAt = now;
-    if (author && readString(item.author) !== author) item.author = new ImmutableString(author);
+  if (fields.tags !== undefined) {
+    const wanted = new Set(fields.tags);
+    const existing = item.tags && typeof item.tags === 'object' ? item.tags : {};
+    const removeTags = Object.keys(existing).filter((tag) => !wanted.has(tag));
+    const addTags = [...wanted].filter((tag) => existing[tag] !== true);
+    if (removeTags.length > 0) writes.removeTags = removeTags;
+    if (addTags.length > 0) writes.addTags = addTags;
+    changed ||= removeTags.length > 0 || addTags.length > 0;
   }
-  return changed;
+  if (!changed) return undefined;
+  if (author && readString(item.author) !== author) writes.author = author;
+  return writes;
+}
+
+/** Writes `writes` (from itemWrites) to the item, inside `change()`, and stamps the times. */
+export function applyItemWrites(doc: CollectionDoc, itemId: string, writes: ItemWrites, now: number): void {
+  const item = findItem(doc, itemId);
+  if (!item) return;
+  if (writes.title !== undefined) item.title = new ImmutableString(writes.title);
+  if (writes.body !== undefined) item.body = new ImmutableString(writes.body);
+  if (writes.removeTags || writes.addTags) {
+    if (!item.tags || typeof item.tags !== 'object') item.tags = {};
+    for (const tag of writes.removeTags ?? []) delete item.tags[tag];
+    for (const tag of writes.addTags ?? []) item.tags[tag] = true;
+  }
+  item.updatedAt = now;
+  doc.updatedAt = now;
+  if (writes.author !== undefined) item.author = new ImmutableString(writes.author);
 }
 
 export function setDeleted(
@@ -203,25 +254,6 @@ export function conflictingStrings(obj: object, prop: string): string[] {
 
 function hasConflict(obj: object, prop: string): boolean {
   return conflictingStrings(obj, prop).length > 1;
-}
-
-function setTags(item: ItemRecord, tags: readonly string[]): boolean {
-  let changed = false;
-  const wanted = new Set(tags);
-  for (const existing of Object.keys(item.tags ?? {})) {
-    if (!wanted.has(existing)) {
-      delete item.tags[existing];
-      changed = true;
-    }
-  }
-  if (!item.tags) item.tags = {};
-  for (const tag of wanted) {
-    if (item.tags[tag] !== true) {
-      item.tags[tag] = true;
-      changed = true;
-    }
-  }
-  return changed;
 }
 
 function newRecord(fields: ItemFields, now: number, author?: string): ItemRecord {

@@ -137,6 +137,22 @@ function foldSpace(text: string): string {
 }
 
 function itemFields(id: ItemId, record: ItemRecord): ItemSummary {
+  const known = fieldsByRecord.get(record);
+  if (known?.id === id) return known;
+  const fields = deriveFields(id, record);
+  fieldsByRecord.set(record, fields);
+  return fields;
+}
+
+/**
+ * The list (LiveCollection) and the catalog derive rows from the same record objects, and Automerge
+ * keeps the identity of every object a change did not touch (a changed item, conflicts included, is
+ * a new object). So a record seen before has the same fields: a fresh 10k-item load folds each
+ * snippet once instead of twice. Summaries are shared, so nobody may mutate one.
+ */
+const fieldsByRecord = new WeakMap<object, ItemSummary>();
+
+function deriveFields(id: ItemId, record: ItemRecord): ItemSummary {
   // Concurrent title edits each bump updatedAt, so an item never edited since its creation cannot
   // hold a title conflict: skipping the lookup (a wasm call per item) saves ~150 ms when a fresh
   // device materializes 10k items.

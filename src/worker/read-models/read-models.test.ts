@@ -69,7 +69,7 @@ describe('ReadModels', () => {
         await live.models.flush();
 
         const rebuilt = freshModels();
-        await rebuilt.models.track(handle.documentId, handle);
+        await rebuilt.models.track(handle.documentId, reloaded(handle));
         await rebuilt.models.flush();
         expect(await catalog(live.db)).toEqual(await catalog(rebuilt.db));
         expect(searchAll(live.models)).toEqual(searchAll(rebuilt.models));
@@ -91,7 +91,7 @@ describe('ReadModels', () => {
     apply({ kind: 'delete', device: 0, item: 0, deleted: true }, handle, devices);
 
     const rebuilt = freshModels();
-    await rebuilt.models.track(handle.documentId, handle);
+    await rebuilt.models.track(handle.documentId, reloaded(handle));
     await rebuilt.models.flush();
     const restarted = new ReadModels(first.db);
     await restarted.ready;
@@ -190,6 +190,16 @@ function apply(
   } else {
     devices[step.device] = Automerge.change(devices[step.device]!, mutate);
   }
+}
+
+/**
+ * A handle on a copy of the document loaded from its bytes. Its objects are all new, so a rebuild
+ * from it shares nothing with the live models (rows are cached by record object).
+ */
+function reloaded(handle: DocHandle<CollectionDoc>): DocHandle<CollectionDoc> {
+  const repo = new Repo({ network: [] });
+  cleanups.push(() => repo.shutdown());
+  return repo.import<CollectionDoc>(Automerge.save(handle.doc()));
 }
 
 function freshModels(): { models: ReadModels; db: PinaxDb } {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { parseAutomergeUrl, Repo } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { SyncStateCoalescingAdapter } from '../shared/sync-state-coalescing.ts';
 import { WebSocketServer } from 'ws';
 import { makeLogger, type Logger } from '../shared/log.ts';
 import { compactWhenIdle } from '../shared/idle-compaction.ts';
@@ -103,9 +104,10 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       log.warn(`sync: socket error, closing it: ${err.code ?? ''} ${err.message}`);
     });
   });
+  const storage = new SyncStateCoalescingAdapter(new NodeFSStorageAdapter(config.dataDir));
   const repo = new Repo({
     network: [adapter],
-    storage: new NodeFSStorageAdapter(config.dataDir),
+    storage,
     // Not `sharePolicy: false`: 2.5.6 tests `if (sharePolicy)` and falls back to sharing everything.
     // announce=false: never push documents to peers; access: serve any document asked for by id,
     // except a members-only collection's documents to non-members.
@@ -275,6 +277,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
       // Let sync messages already taken off the wire finish applying before the final save.
       await new Promise((resolve) => setTimeout(resolve, 50));
       await flushReady(repo, log);
+      await storage.flush();
       server.closeAllConnections();
       await serverClosed;
     })());

@@ -38,7 +38,7 @@ import { subscribeCollection, subscribeItem } from './subscriptions.ts';
 import { CompactingStorageAdapter } from './storage/compacting-storage.ts';
 import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
-import { SyncStateCoalescingAdapter } from './storage/sync-state-coalescing.ts';
+import { SyncStateCoalescingAdapter } from '../shared/sync-state-coalescing.ts';
 import { SyncMonitor } from './sync-monitor.ts';
 
 export interface Engine {

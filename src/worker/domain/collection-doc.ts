@@ -145,8 +145,8 @@ export interface ItemWrites {
 /**
  * Decides what an edit of `item` must write, or undefined when it changes nothing. The engine calls
  * this on the current document (plain objects) before the change, so that the change itself only
- * writes: inside `change()` every read goes through a proxy and costs a wasm call, and those reads
- * were about a third of a one-item edit in a 10k-item collection.
+ * writes: inside `change()` every read goes through a proxy and costs a wasm call (in a 10k-item
+ * collection the conflict lookup alone was ~0.15 ms of a ~1.4 ms change).
  *
  * `titleConflicted`: the title holds concurrent values, so writing it is a change even when it equals
  * the value shown (writing supersedes them all).

@@ -1,13 +1,14 @@
-// Writes sync states seldom. automerge-repo saves the sync state it holds for a peer's storage (the
-// relay's) at most every 100 ms, so while someone types each keystroke costs an IndexedDB write for
-// the sync state beside the one for the change itself. A stored sync state is only a hint for
+// Writes sync states seldom. automerge-repo saves the sync state it holds for a peer's storage at
+// most every 100 ms, so while someone types each keystroke costs a write for the sync state beside
+// the one for the change itself: in the engine (the relay's sync state, to IndexedDB) and in the
+// relay (each client's, a file). A stored sync state is only a hint for
 // resuming with that peer: an older one costs at most a round trip more on reconnect, and none is
 // ever needed for the data. So sync states are held in memory, the latest per key wins, and they
 // are written every `writeEveryMs`; reads see the held value (a range read writes them first).
 // Everything else passes straight through.
 
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
-import { makeLogger } from '../../shared/log.ts';
+import { makeLogger } from './log.ts';
 
 export class SyncStateCoalescingAdapter implements StorageAdapterInterface {
   #inner: StorageAdapterInterface;

@@ -25,7 +25,7 @@ import {
 } from './domain/collection-doc.ts';
 import { ImmutableString, isValidDocumentId } from '@automerge/automerge-repo/slim';
 import { newItemId } from './domain/ids.ts';
-import { summarizeItem } from './domain/materialize.ts';
+import { hasTitleConflict } from './domain/materialize.ts';
 import type { LiveCollection } from './live-collection.ts';
 import { recordChange, recordCommit } from './metrics.ts';
 import type { Directory } from './directory.ts';
@@ -178,8 +178,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       // Decided on the current document, so the change only writes (see itemWrites).
       const current = findItem(live.handle.doc(), cmd.itemId);
       if (current && (plain.title !== undefined || plain.tags !== undefined)) {
-        const conflicted = (summarizeItem(cmd.itemId, current)?.titleConflicts.length ?? 0) > 0;
-        const writes = itemWrites(current, plain, conflicted, author);
+        const writes = itemWrites(current, plain, hasTitleConflict(cmd.itemId, current), author);
         if (writes) live.handle.change((doc) => applyItemWrites(doc, cmd.itemId, writes, Date.now()));
       } else if (current && body !== undefined && readString(current.author) !== author) {
         live.handle.change((doc) => setAuthor(doc, cmd.itemId, author));

@@ -16,7 +16,7 @@ import {
   setDeleted,
   useConflictReader,
 } from './collection-doc.ts';
-import { materializeItems, summarizeItem, touchedItems } from './materialize.ts';
+import { hasTitleConflict, materializeItems, summarizeItem, touchedItems } from './materialize.ts';
 
 beforeAll(() => {
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
@@ -132,7 +132,7 @@ describe('collection document', () => {
             (d) => void patchItem(d, 'p', edit, 5, author),
           );
           const current = findItem(base, 'p')!;
-          const hasConflict = (summarizeItem(item('p'), current)?.titleConflicts.length ?? 0) > 0;
+          const hasConflict = hasTitleConflict(item('p'), current);
           expect(hasConflict).toBe(conflicted);
           const writes = itemWrites(current, edit, hasConflict, author);
           const viaPlan = writes

@@ -215,10 +215,13 @@ export function setDeleted(
   return true;
 }
 
-/** Records who changed an item when only its body document changed; nothing when already so. */
+/**
+ * Records who changed an item when only its body document changed. The caller checks on the current
+ * document that the author differs (see itemWrites for why not inside the change).
+ */
 export function setAuthor(doc: CollectionDoc, itemId: string, author: string): void {
   const item = findItem(doc, itemId);
-  if (item && readString(item.author) !== author) item.author = new ImmutableString(author);
+  if (item) item.author = new ImmutableString(author);
 }
 
 export function setBodyDoc(doc: CollectionDoc, itemId: string, url: string): void {

@@ -38,6 +38,11 @@ export function materializeItems(doc: CollectionDoc): Map<ItemId, ItemSummary> {
   return items;
 }
 
+/** Whether a live item's title holds concurrent values (read from its cached row: no wasm call). */
+export function hasTitleConflict(id: ItemId, record: ItemRecord | undefined): boolean {
+  return (summarizeItem(id, record)?.titleConflicts.length ?? 0) > 0;
+}
+
 /** A row for one item, or undefined when it is deleted or malformed. */
 export function summarizeItem(id: ItemId, record: ItemRecord | undefined): ItemSummary | undefined {
   if (!record || typeof record !== 'object' || record.deletedAt !== undefined) return undefined;

@@ -35,6 +35,12 @@ async function twoTabsShareWrites(context: BrowserContext, appUrl: string): Prom
   await one.page.bringToFront();
   await expect(one.tags()).toHaveValue('from-two');
   await expect(one.items().locator('.tag')).toHaveText(['from-two']);
+
+  // A collection created in tab one joins tab two's sidebar (in the fallback, another engine wrote it).
+  await one.page.bringToFront();
+  await one.createCollection('Created later in tab one');
+  await two.page.bringToFront();
+  await expect(two.page.getByRole('link', { name: 'Created later in tab one' })).toBeVisible();
   return [one, two];
 }
 

@@ -4,7 +4,6 @@
 
 import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim';
 import { Automerge, isValidDocumentId, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
-import { liveQuery } from 'dexie';
 import { makeLogger } from '../shared/log.ts';
 import type { CollectionId, CollectionState, CollectionSummary, TransferProgress } from '../shared/types.ts';
 import type { CollectionRow, PinaxDb } from './db.ts';
@@ -14,6 +13,8 @@ import { LiveCollection } from './live-collection.ts';
 import type { Bootstrap } from './network/snapshot-bootstrap.ts';
 import type { Home } from './home.ts';
 import type { ReadModels } from './read-models/read-models.ts';
+import type { TableChangeFeed } from './table-change-feed.ts';
+import { tableChangeFeed } from './table-change-feed.ts';
 
 export type ListListener = (rows: CollectionSummary[]) => void;
 export type StateListener = (state: CollectionState) => void;
@@ -34,6 +35,8 @@ export class CollectionStore {
   #homeIds = new Set<string>();
   #progress = new Map<CollectionId, TransferProgress>();
   #progressListeners = new Set<(id: CollectionId, progress: TransferProgress) => void>();
+  /** Every write to the collections table goes through #putRow or #deleteRow, which notify. */
+  #listChanged: TableChangeFeed;
 
   /**
    * `bootstrap` may store a whole snapshot of a document the device has nothing of yet;
@@ -50,6 +53,7 @@ export class CollectionStore {
     this.#readModels = options.readModels;
     this.#connected = options.connected ?? (() => true);
     this.#home = options.home;
+    this.#listChanged = tableChangeFeed(`${db.name}:collections`);
   }
 
   /** Reports download progress of a collection arriving (the bootstrap's snapshot). */
@@ -84,12 +88,25 @@ export class CollectionStore {
 
   /** Subscribes to the joined-collections list; returns the unsubscribe. */
   subscribeList(listener: ListListener): () => void {
-    // liveQuery also sees writes by other engines (the BroadcastChannel fallback runs one per tab).
-    const subscription = liveQuery(() => this.list()).subscribe({
-      next: listener,
-      error: (error: unknown) => log.error('collection list query failed', error),
-    });
-    return () => subscription.unsubscribe();
+    let active = true;
+    let latest = 0;
+    // Also on writes by other engines (the BroadcastChannel fallback runs one per tab). Reads can
+    // overlap: only the newest one's answer is passed on.
+    const read = () => {
+      const n = ++latest;
+      this.list().then(
+        (rows) => {
+          if (active && n === latest) listener(rows);
+        },
+        (error: unknown) => log.error('collection list query failed', error),
+      );
+    };
+    const off = this.#listChanged.subscribe(read);
+    read();
+    return () => {
+      active = false;
+      off();
+    };
   }
 
   async create(name: string, description: string): Promise<LiveCollection> {
@@ -173,7 +190,7 @@ export class CollectionStore {
   }
 
   async forget(id: CollectionId): Promise<void> {
-    await this.#db.collections.delete(id);
+    await this.#deleteRow(id);
     await this.#readModels?.removeCollection(id);
     if (this.#home) {
       this.#homeIds.delete(id);
@@ -229,9 +246,7 @@ export class CollectionStore {
       this.#homeIds = next;
       for (const id of added) void this.join(id as CollectionId);
       for (const id of removed)
-        void this.#db.collections
-          .delete(id as CollectionId)
-          .then(() => this.#readModels?.removeCollection(id));
+        void this.#deleteRow(id as CollectionId).then(() => this.#readModels?.removeCollection(id));
     });
   }
 
@@ -338,6 +353,12 @@ export class CollectionStore {
     const existing = await this.#db.collections.get(summary.id);
     const row: CollectionRow = { ...summary, joinedAt: existing?.joinedAt ?? Date.now() };
     await this.#db.collections.put(row);
+    this.#listChanged.notify();
+  }
+
+  async #deleteRow(id: CollectionId): Promise<void> {
+    await this.#db.collections.delete(id);
+    this.#listChanged.notify();
   }
 }
 

@@ -273,7 +273,11 @@ function collectionNames(collections: CollectionStore): CollectionNames {
   let names = new Map<string, string>();
   const listeners = new Set<() => void>();
   collections.subscribeList((rows) => {
-    names = new Map(rows.map((row) => [row.id, row.name]));
+    const next = new Map(rows.map((row) => [row.id, row.name]));
+    // The list is re-read whenever a row is written (every 250 ms while someone types, for its
+    // updatedAt); every open search re-runs on a names change, so only a real one counts.
+    if (next.size === names.size && rows.every((row) => names.get(row.id) === row.name)) return;
+    names = next;
     for (const listener of listeners) listener();
   });
   return {

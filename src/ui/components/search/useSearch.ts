@@ -6,6 +6,7 @@ import type { SearchResults } from '../../../shared/queries.ts';
 import type { CollectionId } from '../../../shared/types.ts';
 import type { EngineClient } from '../../engine-client.ts';
 import { collectionHref, navigate } from '../../router.ts';
+import { withStableParts } from './stable-results.ts';
 
 export function useSearch(engine: EngineClient) {
   const [query, setQuery] = createSignal('');
@@ -25,7 +26,7 @@ export function useSearch(engine: EngineClient) {
           ...(t !== null ? { tag: t } : {}),
           ...(c !== null ? { collectionId: c as CollectionId } : {}),
         },
-        setResults,
+        (next: SearchResults) => setResults((previous) => withStableParts(previous, next)),
       );
       onCleanup(unsubscribe);
     }),

@@ -35,7 +35,6 @@ import { openRelaySession } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
 import { postLog, postReload, serveTab } from './rpc-server.ts';
 import { subscribeCollection, subscribeItem } from './subscriptions.ts';
-import { CompactingStorageAdapter } from './storage/compacting-storage.ts';
 import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
 import { SyncStateCoalescingAdapter } from '../shared/sync-state-coalescing.ts';
@@ -75,7 +74,7 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   // during an app update an old and a new SharedWorker run side by side until old tabs reload.
   const siblings = new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' });
   const chunks = new DexieStorageAdapter(db.chunks);
-  const storage = new SyncStateCoalescingAdapter(new CompactingStorageAdapter(chunks));
+  const storage = new SyncStateCoalescingAdapter(chunks);
   const repo = createRepo(storage, mode === 'shared-worker' ? [relay, siblings] : [siblings]).then((r) => {
     compactWhenIdle(r);
     return r;

@@ -1,6 +1,7 @@
 // Documents with many small changes since their last compaction (the patched automerge-repo, see
 // patches/README.md): they load with every change, compaction is due after a few dozen incremental
-// chunks however small, and not even deferral lets them pile up past a hard cap.
+// chunks however small (also when a document is loaded with that many), and not even deferral lets
+// them pile up past a hard cap.
 
 import { ImmutableString, Repo } from '@automerge/automerge-repo';
 import type { DocHandle } from '@automerge/automerge-repo';
@@ -85,6 +86,28 @@ describe('a document with many small changes', () => {
     expect(Object.fromEntries(Object.entries(copy.doc().titles).map(([k, v]) => [k, v.toString()]))).toEqual(
       Object.fromEntries(Object.entries(handle.doc().titles).map(([k, v]) => [k, v.toString()])),
     );
+  });
+
+  it('is compacted once idle after loading with a backlog of incremental chunks, without an edit', async () => {
+    const storage = freshStorage();
+    const writer = repoOn(storage);
+    // The writer stops before its idle compaction runs (a tab closed while typing).
+    const idle = compactWhenIdle(writer, { idleMs: 3_600_000 });
+    cleanups.push(() => Promise.resolve(idle.stop()));
+    const handle = await createShelf(writer);
+    await editTitles(writer, handle, 60);
+    expect(await incrementalCount(storage, handle)).toBeGreaterThanOrEqual(32);
+
+    const reader = repoOn(storage);
+    const readerIdle = compactWhenIdle(reader, { idleMs: 50 });
+    cleanups.push(() => Promise.resolve(readerIdle.stop()));
+    const copy = await reader.find<Shelf>(handle.url);
+    await expect.poll(() => incrementalCount(storage, handle), { timeout: 5_000 }).toBe(0);
+    expect((await storage.loadRange([handle.documentId, 'snapshot'])).length).toBe(1);
+    // Nothing was lost: a third repo loads the compacted document whole.
+    const again = await repoOn(storage).find<Shelf>(handle.url);
+    expect(again.heads()).toEqual(copy.heads());
+    expect(again.doc().titles['item-3']?.toString()).toBe(handle.doc().titles['item-3']?.toString());
   });
 
   it('loads an incremental chunk that holds hundreds of changes saved together', async () => {

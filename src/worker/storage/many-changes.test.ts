@@ -42,6 +42,14 @@ async function createShelf(repo: Repo): Promise<DocHandle<Shelf>> {
   return handle;
 }
 
+/** A repo whose compactions wait "until idle" for an hour (so only the hard cap compacts), or `idleMs`. */
+function repoCompactingWhenIdle(storage: DexieStorageAdapter, idleMs = 3_600_000): Repo {
+  const repo = repoOn(storage);
+  const idle = compactWhenIdle(repo, { idleMs });
+  cleanups.push(() => Promise.resolve(idle.stop()));
+  return repo;
+}
+
 /** One small edit per change, each flushed to storage. */
 async function editTitles(repo: Repo, handle: DocHandle<Shelf>, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -69,10 +77,8 @@ describe('a document with many small changes', () => {
 
   it('loads with every change from a snapshot and hundreds of incremental chunks', async () => {
     const storage = freshStorage();
-    const writer = repoOn(storage);
     // Deferred "until idle" for an hour: only the hard cap compacts.
-    const idle = compactWhenIdle(writer, { idleMs: 3_600_000 });
-    cleanups.push(() => Promise.resolve(idle.stop()));
+    const writer = repoCompactingWhenIdle(storage);
     const handle = await createShelf(writer);
     await editTitles(writer, handle, 300);
     const stored = await incrementalCount(storage, handle);
@@ -90,17 +96,13 @@ describe('a document with many small changes', () => {
 
   it('is compacted once idle after loading with a backlog of incremental chunks, without an edit', async () => {
     const storage = freshStorage();
-    const writer = repoOn(storage);
     // The writer stops before its idle compaction runs (a tab closed while typing).
-    const idle = compactWhenIdle(writer, { idleMs: 3_600_000 });
-    cleanups.push(() => Promise.resolve(idle.stop()));
+    const writer = repoCompactingWhenIdle(storage);
     const handle = await createShelf(writer);
     await editTitles(writer, handle, 60);
     expect(await incrementalCount(storage, handle)).toBeGreaterThanOrEqual(32);
 
-    const reader = repoOn(storage);
-    const readerIdle = compactWhenIdle(reader, { idleMs: 50 });
-    cleanups.push(() => Promise.resolve(readerIdle.stop()));
+    const reader = repoCompactingWhenIdle(storage, 50);
     const copy = await reader.find<Shelf>(handle.url);
     await expect.poll(() => incrementalCount(storage, handle), { timeout: 5_000 }).toBe(0);
     expect((await storage.loadRange([handle.documentId, 'snapshot'])).length).toBe(1);
@@ -112,9 +114,7 @@ describe('a document with many small changes', () => {
 
   it('loads an incremental chunk that holds hundreds of changes saved together', async () => {
     const storage = freshStorage();
-    const writer = repoOn(storage);
-    const idle = compactWhenIdle(writer, { idleMs: 3_600_000 });
-    cleanups.push(() => Promise.resolve(idle.stop()));
+    const writer = repoCompactingWhenIdle(storage);
     const handle = await createShelf(writer);
     // Many changes, one save: as when hundreds of offline edits arrive in one sync message.
     for (let i = 0; i < 300; i++)

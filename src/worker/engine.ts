@@ -269,13 +269,14 @@ export function later(pending: Promise<() => void>): () => void {
 
 /** The joined collections' names, kept current from the sidebar read model. */
 function collectionNames(collections: CollectionStore): CollectionNames {
-  let names = new Map<string, string>();
+  let names: Map<string, string> | undefined;
   const listeners = new Set<() => void>();
   collections.subscribeList((rows) => {
     const next = new Map(rows.map((row) => [row.id, row.name]));
     // The list is re-read whenever a row is written (every 250 ms while someone types, for its
     // updatedAt); every open search re-runs on a names change, so only a real one counts.
-    if (next.size === names.size && rows.every((row) => names.get(row.id) === row.name)) return;
+    const before = names;
+    if (before && next.size === before.size && rows.every((row) => before.get(row.id) === row.name)) return;
     names = next;
     for (const listener of listeners) listener();
   });

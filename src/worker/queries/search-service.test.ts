@@ -6,6 +6,7 @@ import { Repo } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, sleep } from '../../server/testing/clients.ts';
+import { addLogSink } from '../../shared/log.ts';
 import type { SearchResults } from '../../shared/queries.ts';
 import { openPinaxDb } from '../db.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
@@ -58,5 +59,45 @@ describe('subscribeSearch', () => {
     handle.change((doc) => void patchItem(doc, 'other', { title: 'Amber stool' }, 4));
     await waitFor(() => pushed.length === 2, 'results with the new match');
     expect(pushed[1]?.hits.map((hit) => hit.itemId).sort()).toEqual(['match', 'other']);
+  });
+
+  it('answers only once the joined collections are known, never with their hits dropped', async () => {
+    const repo = new Repo({ network: [] });
+    cleanups.push(() => repo.shutdown());
+    const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
+    handle.change((doc) => void insertItem(doc, 'match', { title: 'Amber lamp', body: '', tags: [] }, 2));
+    const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    cleanups.push(() => db.close());
+    const models = new ReadModels(db);
+    cleanups.push(await models.track(handle.documentId, handle));
+    // A cold start: the index answers before the sidebar rows are read.
+    let joined: ReadonlyMap<string, string> | undefined = undefined;
+    let namesChanged = (): void => undefined;
+    const names: CollectionNames = {
+      current: () => joined,
+      subscribe: (listener) => {
+        namesChanged = listener;
+        return () => undefined;
+      },
+    };
+    const problems: string[] = [];
+    cleanups.push(
+      addLogSink((level, namespace, args) => {
+        if (namespace === 'pinax:search') problems.push(`${level}: ${String(args[0])}`);
+      }),
+    );
+    const pushed: SearchResults[] = [];
+    cleanups.push(
+      subscribeSearch(models, names, { type: 'search', query: 'amber' }, (results) => pushed.push(results)),
+    );
+    await sleep(100);
+    expect(pushed).toEqual([]);
+    expect(problems).toEqual([]);
+
+    joined = new Map([[handle.documentId, 'Notes']]);
+    namesChanged();
+    await waitFor(() => pushed.length > 0, 'the first results');
+    expect(pushed[0]?.hits.map((hit) => hit.itemId)).toEqual(['match']);
+    expect(pushed[0]?.hits[0]?.collectionName).toBe('Notes');
   });
 });

@@ -8,8 +8,12 @@ import { makeLogger } from '../../shared/log.ts';
 import type { ReadModels } from '../read-models/read-models.ts';
 
 export interface CollectionNames {
-  /** Names of the joined collections; hits in any other collection are left out. */
-  current(): ReadonlyMap<string, string>;
+  /**
+   * Names of the joined collections; hits in any other collection are left out. Undefined until
+   * they are first read: a search answered then would drop every hit ("No items match", for a
+   * moment, on a cold start).
+   */
+  current(): ReadonlyMap<string, string> | undefined;
   /** Returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
 }
@@ -28,13 +32,16 @@ export function subscribeSearch(
   let lastPushed: string | undefined;
 
   const run = async (): Promise<void> => {
+    const joined = names.current();
+    // Not read yet: the names subscription below runs the search once they are.
+    if (!joined) return;
     if (running) {
       again = true;
       return;
     }
     running = true;
     try {
-      const results = await search(readModels, names.current(), request);
+      const results = await search(readModels, joined, request);
       // Every change anywhere re-runs every open search; most change nothing it shows (an edit to
       // an item that does not match). Sending those anyway costs a postMessage and a re-render in
       // every tab on each keystroke.

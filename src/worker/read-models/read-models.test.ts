@@ -7,7 +7,7 @@ import * as Automerge from '@automerge/automerge';
 import { Repo, type DocHandle } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import fc from 'fast-check';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPinaxDb, type CatalogRow, type PinaxDb } from '../db.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
 import {
@@ -225,3 +225,29 @@ function searchAll(models: ReadModels) {
     };
   });
 }
+
+describe('a long rebuild', () => {
+  it('stores the search index with the heads it reached, so the next start does not rebuild', async () => {
+    const repo = new Repo({ network: [] });
+    cleanups.push(() => repo.shutdown());
+    const handle = repo.create<CollectionDoc>(initialCollection('Big', '', 1));
+    handle.change((doc) => {
+      for (let i = 0; i < 1000; i++)
+        insertItem(doc, `item-${i}`, { title: `Item ${i}`, body: '', tags: [] }, 2);
+    });
+    const { models, db } = freshModels();
+    // The clock runs 20 s faster per reading: the rebuild looks longer than the longest the index may
+    // stay unsaved, so its second and last slice of 500 forces a save, which runs before the heads
+    // are recorded (a save resets that clock, so with an odd number of slices the last one would not).
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + (offset += 20_000));
+    cleanups.push(() => {
+      vi.restoreAllMocks();
+    });
+    cleanups.push(await models.track(handle.documentId, handle));
+    await expect
+      .poll(async () => (await db.searchIndex.get('global'))?.heads[handle.documentId], { timeout: 5_000 })
+      .toEqual(Automerge.getHeads(handle.doc()));
+  });
+});

@@ -301,6 +301,9 @@ export class ReadModels {
       this.#rebuilding.delete(collectionId);
     }
     this.#derive(collectionId, handle.doc(), [], []); // records the heads
+    // ...which the stored index needs: a save during a long rebuild (forced every INDEX_SAVE_MAX_MS)
+    // ran before they were recorded, and an index stored without them is rebuilt at the next start.
+    this.#scheduleIndexSave();
     this.#emitProgress();
   }
 

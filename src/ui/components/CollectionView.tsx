@@ -21,7 +21,7 @@ import { EditingNow, PresenceBar } from './PresenceBar.tsx';
 import type { MembersView, PresenceState } from '../../shared/queries.ts';
 import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
-import { ReceivingBytes, ReceivingItems } from './ReceivingProgress.tsx';
+import { ReceivingBytes, ReceivingItems, type ItemsProgress } from './ReceivingProgress.tsx';
 import { variant } from '../variant.ts';
 
 type ViewState =
@@ -68,6 +68,24 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
           setPresence,
         );
         onCleanup(unsubscribe);
+      },
+    ),
+  );
+
+  // Subscribed before the collection is opened (the command below): a small collection can be
+  // stored and indexed before a subscription made once it shows would be answered, and its bar
+  // would never appear.
+  const [itemsProgress, setItemsProgress] = createSignal<ItemsProgress | undefined>();
+  createEffect(
+    on(
+      () => props.collectionId,
+      (collectionId) => {
+        setItemsProgress(undefined);
+        onCleanup(
+          engine.subscribe({ type: 'readModelProgress' }, (all) =>
+            setItemsProgress(all.collections[collectionId]),
+          ),
+        );
       },
     ),
   );
@@ -155,7 +173,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 readOnly={readOnly()}
               />
               <Show when={v().arriving}>
-                <ReceivingItems collectionId={props.collectionId} />
+                <ReceivingItems progress={itemsProgress()} />
               </Show>
               <PresenceBar presence={presence()} />
               <Show when={panel() === 'timeline'}>

@@ -2,9 +2,8 @@
 // then its items as they become listed and searchable here. Both are role `progressbar`.
 
 import type { JSX } from 'solid-js';
-import { Show, createSignal, onCleanup } from 'solid-js';
-import type { CollectionId, TransferProgress } from '../../shared/types.ts';
-import { useEngine } from '../engine-context.tsx';
+import { Show } from 'solid-js';
+import type { TransferProgress } from '../../shared/types.ts';
 
 /** A collection downloading for the first time: bytes, as item counts are not known yet. */
 export function ReceivingBytes(props: { received: TransferProgress }): JSX.Element {
@@ -25,20 +24,19 @@ export function ReceivingBytes(props: { received: TransferProgress }): JSX.Eleme
   );
 }
 
+/** Items of a collection still being stored and indexed here: `pending` of `total` to go. */
+export interface ItemsProgress {
+  pending: number;
+  total: number;
+}
+
 /**
  * A collection that has just arrived: its items being stored in this device's catalog and search
  * index. When the bar completes, every item is searchable. Renders nothing otherwise.
  */
-export function ReceivingItems(props: { collectionId: CollectionId }): JSX.Element {
-  const engine = useEngine();
-  const [progress, setProgress] = createSignal<{ pending: number; total: number } | undefined>();
-  onCleanup(
-    engine.subscribe({ type: 'readModelProgress' }, (all) =>
-      setProgress(all.collections[props.collectionId]),
-    ),
-  );
+export function ReceivingItems(props: { progress: ItemsProgress | undefined }): JSX.Element {
   return (
-    <Show when={progress()?.pending ? progress() : undefined}>
+    <Show when={props.progress?.pending ? props.progress : undefined}>
       {(p) => {
         const text = () =>
           `Receiving ${formatCount(p().total - p().pending)} of ${formatCount(p().total)} items`;

@@ -75,7 +75,15 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const siblings = new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' });
   const chunks = new DexieStorageAdapter(db.chunks);
   const storage = new SyncStateCoalescingAdapter(chunks);
-  const repo = createRepo(storage, mode === 'shared-worker' ? [relay, siblings] : [siblings]).then((r) => {
+  const readModels = new ReadModels(db);
+  // What a tab shows first (lists, search) comes from the read models. Loading documents in the
+  // middle of answering it (synchronous wasm, ~100 ms for a 10,000-item collection) held the first
+  // search result back, so Automerge starts once those answers are out.
+  const repo = createRepo(
+    storage,
+    mode === 'shared-worker' ? [relay, siblings] : [siblings],
+    readModels.startupAnswered,
+  ).then((r) => {
     compactWhenIdle(r);
     return r;
   });
@@ -84,7 +92,6 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     snapshotUrlFor(relayUrl),
     (id, bytes, totalBytes) => collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
   );
-  const readModels = new ReadModels(db);
   const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   // The home document and the activity stream are the user's own: the relay lets no one else write.
   const claim = (kind: PersonalKind) => (personalId: string) =>

@@ -11,11 +11,17 @@ import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 import { Automerge } from '@automerge/automerge-repo/slim';
 import { useConflictReader } from './domain/collection-doc.ts';
 
+/**
+ * The wasm is fetched and compiled at once; the Repo itself (which starts loading documents and
+ * connecting) only once `startAfter` resolves.
+ */
 export async function createRepo(
   storage: StorageAdapterInterface,
   network: NetworkAdapterInterface[],
+  startAfter: Promise<unknown> = Promise.resolve(),
 ): Promise<Repo> {
   await initializeWasm(wasmUrl);
+  await startAfter;
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
   return new Repo({
     storage,

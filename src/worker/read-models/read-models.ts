@@ -13,6 +13,7 @@ import type { CollectionDoc } from '../domain/collection-doc.ts';
 import { findItem, readString } from '../domain/collection-doc.ts';
 import { allItemIds, catalogRowOf, touchedItems } from '../domain/materialize.ts';
 import { itemKey, SearchIndex, type IndexedDoc } from '../search/search-index.ts';
+import { ForegroundReads } from './foreground-reads.ts';
 import { RecentRows } from './recent-rows.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
@@ -33,6 +34,11 @@ export type RowListener = (rows: readonly CatalogRow[]) => void;
 
 export class ReadModels {
   readonly ready: Promise<void>;
+  /**
+   * Resolves once the persisted models are loaded and the reads tabs made meanwhile are answered
+   * (or STARTUP_READS_MAX_MS after): the engine starts Automerge then, not in the middle of them.
+   */
+  readonly startupAnswered: Promise<void>;
   #db: PinaxDb;
   #index = new SearchIndex();
   #indexHeads: Record<string, string[]> = {};
@@ -50,10 +56,12 @@ export class ReadModels {
   #rowListeners = new Map<string, Set<RowListener>>();
   #recentRows = new RecentRows();
   #deferred = new Map<string, { handle: DocHandle<CollectionDoc>; ids: Set<string> | 'all' }>();
+  #foreground = new ForegroundReads();
 
   constructor(db: PinaxDb) {
     this.#db = db;
     this.ready = this.#loadIndex();
+    this.startupAnswered = this.ready.then(() => this.#foreground.settled(STARTUP_READS_MAX_MS));
   }
 
   get index(): SearchIndex {
@@ -118,36 +126,16 @@ export class ReadModels {
   }
 
   /** Catalog rows by key, the newest in memory first, then IndexedDB. */
-  async rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
-    this.#drain();
-    const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => {
-      const key = itemKey(c, i);
-      return this.#pendingRows.get(key) ?? this.#recentRows.get(key);
-    });
-    const missing = keys.filter((_, n) => out[n] === undefined);
-    if (missing.length === 0) return out;
-    const stored = await this.#db.catalog.bulkGet(missing);
-    for (const row of stored) if (row) this.#recentRows.remember(row);
-    let next = 0;
-    return out.map((row) => row ?? stored[next++]);
+  rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
+    return this.#foreground.track(this.#rows(keys));
   }
 
   /**
    * Every catalog row of a collection (tombstones included) as last derived, or undefined when its
    * catalog was never completed (the collection has not been loaded on this device yet).
    */
-  async collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
-    this.#drain();
-    const [state, stored] = await Promise.all([
-      this.#pendingStates.get(collectionId) ?? this.#db.readModelState.get(collectionId),
-      this.#db.catalog.where('collectionId').equals(collectionId).toArray(),
-    ]);
-    if (state?.version !== CATALOG_FORMAT_VERSION || this.#rebuilding.has(collectionId)) return undefined;
-    const byItem = new Map(stored.map((row) => [row.itemId, row]));
-    for (const [key, row] of this.#pendingRows)
-      if (row.collectionId === collectionId && key === itemKey(collectionId, row.itemId))
-        byItem.set(row.itemId, row);
-    return [...byItem.values()];
+  collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
+    return this.#foreground.track(this.#collectionRows(collectionId));
   }
 
   /** Rows of one collection as they are derived from now on; returns the unsubscribe. */
@@ -185,6 +173,36 @@ export class ReadModels {
       this.#indexSave = undefined;
       await this.#saveIndex();
     }
+  }
+
+  // ---- reads ----
+
+  async #rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
+    this.#drain();
+    const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => {
+      const key = itemKey(c, i);
+      return this.#pendingRows.get(key) ?? this.#recentRows.get(key);
+    });
+    const missing = keys.filter((_, n) => out[n] === undefined);
+    if (missing.length === 0) return out;
+    const stored = await this.#db.catalog.bulkGet(missing);
+    for (const row of stored) if (row) this.#recentRows.remember(row);
+    let next = 0;
+    return out.map((row) => row ?? stored[next++]);
+  }
+
+  async #collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
+    this.#drain();
+    const [state, stored] = await Promise.all([
+      this.#pendingStates.get(collectionId) ?? this.#db.readModelState.get(collectionId),
+      this.#db.catalog.where('collectionId').equals(collectionId).toArray(),
+    ]);
+    if (state?.version !== CATALOG_FORMAT_VERSION || this.#rebuilding.has(collectionId)) return undefined;
+    const byItem = new Map(stored.map((row) => [row.itemId, row]));
+    for (const [key, row] of this.#pendingRows)
+      if (row.collectionId === collectionId && key === itemKey(collectionId, row.itemId))
+        byItem.set(row.itemId, row);
+    return [...byItem.values()];
   }
 
   // ---- deriving ----
@@ -405,6 +423,8 @@ const REBUILD_SLICE = 500;
 const ROW_FLUSH_MS = 100;
 const INDEX_SAVE_IDLE_MS = 2_000;
 const INDEX_SAVE_MAX_MS = 10_000;
+/** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */
+const STARTUP_READS_MAX_MS = 1_000;
 
 function indexedDocOf(
   collectionId: string,

@@ -133,11 +133,27 @@ export async function killEngine(device, timeoutMs = 15_000) {
 
 /** Waits until the page's service worker registration has an activated worker (offline-capable). */
 export async function waitForServiceWorker(page, timeoutMs = 60_000) {
-  await page.waitForFunction(
+  await waitForAsync(
+    page,
     async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated',
     null,
     { timeout: timeoutMs, polling: 200 },
   );
+}
+
+/**
+ * `page.waitForFunction` for an async predicate. waitForFunction does not await what the function
+ * returns: a promise counts as truthy, so it returns at once (checked: a predicate resolving false
+ * "passed" after one poll). This evaluates the predicate, awaited, every `polling` ms instead.
+ */
+export async function waitForAsync(page, predicate, arg, { timeout = 60_000, polling = 100 } = {}) {
+  const started = Date.now();
+  for (;;) {
+    if (await page.evaluate(predicate, arg)) return;
+    if (Date.now() - started > timeout)
+      throw new Error(`waited ${timeout} ms: ${String(predicate).slice(0, 120)}`);
+    await sleep(polling);
+  }
 }
 
 /** The sync status text ("Offline", "Connecting", "Syncing", "Synced"). */

@@ -23,7 +23,7 @@ import { execFile as execFileCb } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { command, killEngine, openApp, sleep, waitForMarks } from '../lib/browser.mjs';
+import { command, killEngine, openApp, sleep, waitForAsync, waitForMarks } from '../lib/browser.mjs';
 import { makeItem, prng } from '../lib/data.mjs';
 import { attachEngineSession } from '../lib/engine-profiler.mjs';
 import { summarize } from '../lib/stats.mjs';
@@ -433,7 +433,8 @@ async function dropReadModels(device, baseUrl) {
  * (heads recorded, i.e. a complete rebuild), polling IndexedDB read-only from a same-origin page. */
 export async function waitForPersistedReadModels(page, collectionId, timeoutMs = 120_000) {
   const started = Date.now();
-  await page.waitForFunction(
+  await waitForAsync(
+    page,
     (collectionId) =>
       new Promise((resolve) => {
         const open = indexedDB.open('pinax');

@@ -250,4 +250,20 @@ describe('a long rebuild', () => {
       .poll(async () => (await db.searchIndex.get('global'))?.heads[handle.documentId], { timeout: 5_000 })
       .toEqual(Automerge.getHeads(handle.doc()));
   });
+
+  it('stores a rebuilt index at once, not after the quiet spell that ordinary changes wait for', async () => {
+    const repo = new Repo({ network: [] });
+    cleanups.push(() => repo.shutdown());
+    const handle = repo.create<CollectionDoc>(initialCollection('Big', '', 1));
+    handle.change((doc) => {
+      for (let i = 0; i < 600; i++)
+        insertItem(doc, `item-${i}`, { title: `Item ${i}`, body: '', tags: [] }, 2);
+    });
+    const { models, db } = freshModels();
+    cleanups.push(await models.track(handle.documentId, handle));
+    // Ordinary changes are saved after 2 s of quiet (INDEX_SAVE_IDLE_MS): well before that.
+    await expect
+      .poll(async () => (await db.searchIndex.get('global'))?.heads[handle.documentId], { timeout: 1_000 })
+      .toEqual(Automerge.getHeads(handle.doc()));
+  });
 });

@@ -319,9 +319,10 @@ export class ReadModels {
       this.#rebuilding.delete(collectionId);
     }
     this.#derive(collectionId, handle.doc(), [], []); // records the heads
-    // ...which the stored index needs: a save during a long rebuild (forced every INDEX_SAVE_MAX_MS)
-    // ran before they were recorded, and an index stored without them is rebuilt at the next start.
-    this.#scheduleIndexSave();
+    // ...which the stored index needs (a save forced during a long rebuild ran before they were
+    // recorded). Saved now, not after the usual quiet spell: a rebuild is the costliest work to
+    // lose, and closing the last tab within those seconds lost it, so the next start rebuilt again.
+    this.#saveIndexNow();
     this.#emitProgress();
   }
 
@@ -382,10 +383,13 @@ export class ReadModels {
     if (this.#indexSave === undefined) this.#indexDirtySince = now;
     clearTimeout(this.#indexSave);
     const wait = Math.min(INDEX_SAVE_IDLE_MS, Math.max(0, this.#indexDirtySince + INDEX_SAVE_MAX_MS - now));
-    this.#indexSave = setTimeout(() => {
-      this.#indexSave = undefined;
-      this.#saveIndex().catch((error: unknown) => log.error('could not store the search index', error));
-    }, wait);
+    this.#indexSave = setTimeout(() => this.#saveIndexNow(), wait);
+  }
+
+  #saveIndexNow(): void {
+    clearTimeout(this.#indexSave);
+    this.#indexSave = undefined;
+    this.#saveIndex().catch((error: unknown) => log.error('could not store the search index', error));
   }
 
   async #saveIndex(): Promise<void> {

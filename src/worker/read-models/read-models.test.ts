@@ -266,4 +266,35 @@ describe('a long rebuild', () => {
       .poll(async () => (await db.searchIndex.get('global'))?.heads[handle.documentId], { timeout: 1_000 })
       .toEqual(Automerge.getHeads(handle.doc()));
   });
+
+  it('writes a rebuild’s catalog rows once it is complete, in batches, with its heads', async () => {
+    const repo = new Repo({ network: [] });
+    cleanups.push(() => repo.shutdown());
+    const handle = repo.create<CollectionDoc>(initialCollection('Big', '', 1));
+    handle.change((doc) => {
+      for (let i = 0; i < 4000; i++)
+        insertItem(doc, `item-${i}`, { title: `Item ${i}`, body: `Body ${i}`, tags: [] }, 2);
+    });
+    const { models, db } = freshModels();
+    // Catalog writes issued while slices were still pending (the rebuild takes well over the 100 ms
+    // row flush), and the size of each.
+    const writesMidway: number[] = [];
+    const batches: number[] = [];
+    const bulkPut = db.catalog.bulkPut.bind(db.catalog);
+    vi.spyOn(db.catalog, 'bulkPut').mockImplementation((rows, ...rest) => {
+      if (models.progress.pending > 0) writesMidway.push(rows.length);
+      batches.push(rows.length);
+      return bulkPut(rows, ...(rest as []));
+    });
+    cleanups.push(() => {
+      vi.restoreAllMocks();
+    });
+    cleanups.push(await models.track(handle.documentId, handle));
+    expect(writesMidway).toEqual([]);
+    await expect.poll(() => db.catalog.count(), { timeout: 5_000 }).toBe(4000);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(1_000);
+    await expect
+      .poll(async () => (await db.readModelState.get(handle.documentId))?.heads, { timeout: 5_000 })
+      .toEqual(Automerge.getHeads(handle.doc()));
+  });
 });

@@ -343,6 +343,10 @@ export class ReadModels {
   }
 
   #scheduleRowFlush(): void {
+    // Rows derived during a rebuild wait for its end (they are readable meanwhile, and its heads
+    // are recorded only then, so a crash rebuilds either way): written as they came, their
+    // structured cloning (~65 µs a row) stretched a 10,000-item rebuild by ~0.6 s.
+    if (this.#rebuilding.size > 0 && this.#pendingRows.size < ROWS_HELD_DURING_REBUILD) return;
     this.#rowFlush ??= setTimeout(() => {
       this.#rowFlush = undefined;
       this.#queueRowWrite().catch((error: unknown) => log.error('could not store catalog rows', error));
@@ -363,14 +367,21 @@ export class ReadModels {
     if (this.#pendingRows.size === 0 && this.#pendingStates.size === 0) return;
     const rows = [...this.#pendingRows.values()];
     const states = [...this.#pendingStates.values()];
-    // Rows and the heads they reflect go in one transaction: either both or neither survive a crash.
-    await this.#db.transaction('rw', this.#db.catalog, this.#db.readModelState, async () => {
-      await this.#db.catalog.bulkPut(rows);
-      await this.#db.readModelState.bulkPut(states);
-    });
-    for (const row of rows) {
-      const key = itemKey(row.collectionId, row.itemId);
-      if (this.#pendingRows.get(key) === row) this.#pendingRows.delete(key);
+    // In batches, yielding between them: one bulkPut of a rebuild's 10,000 rows held the engine for
+    // ~0.6 s. The heads go with the last batch: a crash before it leaves rows newer than their
+    // recorded heads, which the next start re-derives from those heads.
+    for (let start = 0; start === 0 || start < rows.length; start += ROW_WRITE_BATCH) {
+      const batch = rows.slice(start, start + ROW_WRITE_BATCH);
+      const last = start + ROW_WRITE_BATCH >= rows.length;
+      await this.#db.transaction('rw', this.#db.catalog, this.#db.readModelState, async () => {
+        await this.#db.catalog.bulkPut(batch);
+        if (last) await this.#db.readModelState.bulkPut(states);
+      });
+      for (const row of batch) {
+        const key = itemKey(row.collectionId, row.itemId);
+        if (this.#pendingRows.get(key) === row) this.#pendingRows.delete(key);
+      }
+      if (!last) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     for (const state of states)
       if (this.#pendingStates.get(state.collectionId) === state)
@@ -425,6 +436,9 @@ const log = makeLogger('pinax:read-models');
 
 const REBUILD_SLICE = 500;
 const ROW_FLUSH_MS = 100;
+const ROW_WRITE_BATCH = 1_000;
+/** Beyond this many, a rebuild's rows are written as it goes after all (memory). */
+const ROWS_HELD_DURING_REBUILD = 50_000;
 const INDEX_SAVE_IDLE_MS = 2_000;
 const INDEX_SAVE_MAX_MS = 10_000;
 /** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */

@@ -228,13 +228,7 @@ function searchAll(models: ReadModels) {
 
 describe('a long rebuild', () => {
   it('stores the search index with the heads it reached, so the next start does not rebuild', async () => {
-    const repo = new Repo({ network: [] });
-    cleanups.push(() => repo.shutdown());
-    const handle = repo.create<CollectionDoc>(initialCollection('Big', '', 1));
-    handle.change((doc) => {
-      for (let i = 0; i < 1000; i++)
-        insertItem(doc, `item-${i}`, { title: `Item ${i}`, body: '', tags: [] }, 2);
-    });
+    const handle = bigCollection(1000);
     const { models, db } = freshModels();
     // The clock runs 20 s faster per reading: the rebuild looks longer than the longest the index may
     // stay unsaved, so its second and last slice of 500 forces a save, which runs before the heads
@@ -247,37 +241,25 @@ describe('a long rebuild', () => {
     });
     cleanups.push(await models.track(handle.documentId, handle));
     await expect
-      .poll(async () => (await db.searchIndex.get('global'))?.heads[handle.documentId], { timeout: 5_000 })
+      .poll(() => storedIndexHeads(db, handle.documentId), { timeout: 5_000 })
       .toEqual(Automerge.getHeads(handle.doc()));
   });
 
   it('stores a rebuilt index at once, not after the quiet spell that ordinary changes wait for', async () => {
-    const repo = new Repo({ network: [] });
-    cleanups.push(() => repo.shutdown());
-    const handle = repo.create<CollectionDoc>(initialCollection('Big', '', 1));
-    handle.change((doc) => {
-      for (let i = 0; i < 600; i++)
-        insertItem(doc, `item-${i}`, { title: `Item ${i}`, body: '', tags: [] }, 2);
-    });
+    const handle = bigCollection(600);
     const { models, db } = freshModels();
     cleanups.push(await models.track(handle.documentId, handle));
     // Ordinary changes are saved after 2 s of quiet (INDEX_SAVE_IDLE_MS): well before that.
     await expect
-      .poll(async () => (await db.searchIndex.get('global'))?.heads[handle.documentId], { timeout: 1_000 })
+      .poll(() => storedIndexHeads(db, handle.documentId), { timeout: 1_000 })
       .toEqual(Automerge.getHeads(handle.doc()));
   });
 
   it('writes a rebuild’s catalog rows once it is complete, in batches, with its heads', async () => {
-    const repo = new Repo({ network: [] });
-    cleanups.push(() => repo.shutdown());
-    const handle = repo.create<CollectionDoc>(initialCollection('Big', '', 1));
-    handle.change((doc) => {
-      for (let i = 0; i < 4000; i++)
-        insertItem(doc, `item-${i}`, { title: `Item ${i}`, body: `Body ${i}`, tags: [] }, 2);
-    });
+    const handle = bigCollection(4000);
     const { models, db } = freshModels();
-    // Catalog writes issued while slices were still pending (the rebuild takes well over the 100 ms
-    // row flush), and the size of each.
+    // Catalog writes issued while slices were still pending (a rebuild longer than the 100 ms row
+    // flush wrote as it went), and the size of each.
     const writesMidway: number[] = [];
     const batches: number[] = [];
     const bulkPut = db.catalog.bulkPut.bind(db.catalog);
@@ -298,3 +280,20 @@ describe('a long rebuild', () => {
       .toEqual(Automerge.getHeads(handle.doc()));
   });
 });
+
+/** A collection of `count` items, created and held in a Repo of its own. */
+function bigCollection(count: number): DocHandle<CollectionDoc> {
+  const repo = new Repo({ network: [] });
+  cleanups.push(() => repo.shutdown());
+  const handle = repo.create<CollectionDoc>(initialCollection('Big', '', 1));
+  handle.change((doc) => {
+    for (let i = 0; i < count; i++)
+      insertItem(doc, `item-${i}`, { title: `Item ${i}`, body: `Body ${i}`, tags: [] }, 2);
+  });
+  return handle;
+}
+
+/** The heads the stored search index claims for a collection. */
+async function storedIndexHeads(db: PinaxDb, collectionId: string): Promise<string[] | undefined> {
+  return (await db.searchIndex.get('global'))?.heads[collectionId];
+}

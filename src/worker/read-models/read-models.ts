@@ -8,12 +8,13 @@
 import type { DocHandle, DocHandleChangePayload } from '@automerge/automerge-repo/slim';
 import { Automerge } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../../shared/log.ts';
-import type { CatalogRow, PinaxDb, ReadModelStateRow } from '../db.ts';
+import type { CatalogRow, PinaxDb } from '../db.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
 import { findItem, readString } from '../domain/collection-doc.ts';
 import { allItemIds, catalogRowOf, touchedItems } from '../domain/materialize.ts';
 import { itemKey, SearchIndex, type IndexedDoc } from '../search/search-index.ts';
 import { ForegroundReads } from './foreground-reads.ts';
+import { PendingCatalog } from './pending-catalog.ts';
 import { RecentRows } from './recent-rows.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
@@ -42,11 +43,6 @@ export class ReadModels {
   #db: PinaxDb;
   #index = new SearchIndex();
   #indexHeads: Record<string, string[]> = {};
-  #pendingRows = new Map<string, CatalogRow>();
-  #pendingStates = new Map<string, ReadModelStateRow>();
-  #rowFlush: ReturnType<typeof setTimeout> | undefined;
-  /** The catalog write in flight: writes run one at a time, or a slow one would be written twice. */
-  #rowWrite: Promise<void> = Promise.resolve();
   #indexSave: ReturnType<typeof setTimeout> | undefined;
   #indexDirtySince = 0;
   #listeners = new Set<ReadModelListener>();
@@ -57,9 +53,11 @@ export class ReadModels {
   #recentRows = new RecentRows();
   #deferred = new Map<string, { handle: DocHandle<CollectionDoc>; ids: Set<string> | 'all' }>();
   #foreground = new ForegroundReads();
+  #pending: PendingCatalog;
 
   constructor(db: PinaxDb) {
     this.#db = db;
+    this.#pending = new PendingCatalog(db, () => this.#rebuilding.size > 0);
     this.ready = this.#loadIndex();
     this.startupAnswered = this.ready.then(() => this.#foreground.settled(STARTUP_READS_MAX_MS));
   }
@@ -114,9 +112,7 @@ export class ReadModels {
     await this.ready;
     this.#index.removeCollection(collectionId);
     delete this.#indexHeads[collectionId];
-    for (const key of this.#pendingRows.keys())
-      if (key.startsWith(`${collectionId}/`)) this.#pendingRows.delete(key);
-    this.#pendingStates.delete(collectionId);
+    this.#pending.dropCollection(collectionId);
     await this.#db.transaction('rw', this.#db.catalog, this.#db.readModelState, async () => {
       await this.#db.catalog.where('collectionId').equals(collectionId).delete();
       await this.#db.readModelState.delete(collectionId);
@@ -165,9 +161,7 @@ export class ReadModels {
   /** Writes everything pending now (tests, and before the engine goes away). */
   async flush(): Promise<void> {
     this.#drain();
-    clearTimeout(this.#rowFlush);
-    this.#rowFlush = undefined;
-    await this.#queueRowWrite();
+    await this.#pending.flush();
     if (this.#indexSave !== undefined) {
       clearTimeout(this.#indexSave);
       this.#indexSave = undefined;
@@ -181,7 +175,7 @@ export class ReadModels {
     this.#drain();
     const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => {
       const key = itemKey(c, i);
-      return this.#pendingRows.get(key) ?? this.#recentRows.get(key);
+      return this.#pending.row(c, i) ?? this.#recentRows.get(key);
     });
     const missing = keys.filter((_, n) => out[n] === undefined);
     if (missing.length === 0) return out;
@@ -194,14 +188,12 @@ export class ReadModels {
   async #collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
     this.#drain();
     const [state, stored] = await Promise.all([
-      this.#pendingStates.get(collectionId) ?? this.#db.readModelState.get(collectionId),
+      this.#pending.state(collectionId) ?? this.#db.readModelState.get(collectionId),
       this.#db.catalog.where('collectionId').equals(collectionId).toArray(),
     ]);
     if (state?.version !== CATALOG_FORMAT_VERSION || this.#rebuilding.has(collectionId)) return undefined;
     const byItem = new Map(stored.map((row) => [row.itemId, row]));
-    for (const [key, row] of this.#pendingRows)
-      if (row.collectionId === collectionId && key === itemKey(collectionId, row.itemId))
-        byItem.set(row.itemId, row);
+    for (const row of this.#pending.rowsOf(collectionId)) byItem.set(row.itemId, row);
     return [...byItem.values()];
   }
 
@@ -257,7 +249,7 @@ export class ReadModels {
     for (const itemId of catalogIds) {
       const row = catalogRowOf(collectionId, itemId, findItem(doc, itemId));
       if (!row) continue;
-      this.#pendingRows.set(itemKey(collectionId, itemId), row);
+      this.#pending.putRow(row);
       this.#recentRows.remember(row);
       derived.push(row);
     }
@@ -274,10 +266,10 @@ export class ReadModels {
       // items that were never derived.
     } else {
       const heads = Automerge.getHeads(doc);
-      this.#pendingStates.set(collectionId, { collectionId, heads, version: CATALOG_FORMAT_VERSION });
+      this.#pending.putState({ collectionId, heads, version: CATALOG_FORMAT_VERSION });
       this.#indexHeads[collectionId] = heads;
     }
-    if (catalogIds.length > 0 || this.#pendingStates.has(collectionId)) this.#scheduleRowFlush();
+    if (catalogIds.length > 0 || this.#pending.state(collectionId)) this.#pending.schedule();
     if (indexIds.length > 0) this.#scheduleIndexSave();
     this.#emit(collectionId);
   }
@@ -342,52 +334,6 @@ export class ReadModels {
     }
   }
 
-  #scheduleRowFlush(): void {
-    // Rows derived during a rebuild wait for its end (they are readable meanwhile, and its heads
-    // are recorded only then, so a crash rebuilds either way): written as they came, their
-    // structured cloning (~65 µs a row) stretched a 10,000-item rebuild by ~0.6 s.
-    if (this.#rebuilding.size > 0 && this.#pendingRows.size < ROWS_HELD_DURING_REBUILD) return;
-    this.#rowFlush ??= setTimeout(() => {
-      this.#rowFlush = undefined;
-      this.#queueRowWrite().catch((error: unknown) => log.error('could not store catalog rows', error));
-    }, ROW_FLUSH_MS);
-  }
-
-  /**
-   * Pending rows stay pending (and readable) until their transaction commits; a write started
-   * meanwhile would take them again. So each write waits for the one before it.
-   */
-  #queueRowWrite(): Promise<void> {
-    const write = this.#rowWrite.catch(() => undefined).then(() => this.#writeRows());
-    this.#rowWrite = write;
-    return write;
-  }
-
-  async #writeRows(): Promise<void> {
-    if (this.#pendingRows.size === 0 && this.#pendingStates.size === 0) return;
-    const rows = [...this.#pendingRows.values()];
-    const states = [...this.#pendingStates.values()];
-    // In batches, yielding between them: one bulkPut of a rebuild's 10,000 rows held the engine for
-    // ~0.6 s. The heads go with the last batch: a crash before it leaves rows newer than their
-    // recorded heads, which the next start re-derives from those heads.
-    for (let start = 0; start === 0 || start < rows.length; start += ROW_WRITE_BATCH) {
-      const batch = rows.slice(start, start + ROW_WRITE_BATCH);
-      const last = start + ROW_WRITE_BATCH >= rows.length;
-      await this.#db.transaction('rw', this.#db.catalog, this.#db.readModelState, async () => {
-        await this.#db.catalog.bulkPut(batch);
-        if (last) await this.#db.readModelState.bulkPut(states);
-      });
-      for (const row of batch) {
-        const key = itemKey(row.collectionId, row.itemId);
-        if (this.#pendingRows.get(key) === row) this.#pendingRows.delete(key);
-      }
-      if (!last) await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    for (const state of states)
-      if (this.#pendingStates.get(state.collectionId) === state)
-        this.#pendingStates.delete(state.collectionId);
-  }
-
   /** The index is saved after changes settle for a while, and at least every INDEX_SAVE_MAX_MS. */
   #scheduleIndexSave(): void {
     const now = Date.now();
@@ -435,10 +381,6 @@ export class ReadModels {
 const log = makeLogger('pinax:read-models');
 
 const REBUILD_SLICE = 500;
-const ROW_FLUSH_MS = 100;
-const ROW_WRITE_BATCH = 1_000;
-/** Beyond this many, a rebuild's rows are written as it goes after all (memory). */
-const ROWS_HELD_DURING_REBUILD = 50_000;
 const INDEX_SAVE_IDLE_MS = 2_000;
 const INDEX_SAVE_MAX_MS = 10_000;
 /** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */

@@ -20,8 +20,9 @@ export class PendingCatalog {
     this.#holding = holding;
   }
 
-  row(collectionId: string, itemId: string): CatalogRow | undefined {
-    return this.#rows.get(itemKey(collectionId, itemId));
+  /** By `itemKey(collectionId, itemId)`. */
+  row(key: string): CatalogRow | undefined {
+    return this.#rows.get(key);
   }
 
   /** The rows of one collection waiting to be stored. */

@@ -52,14 +52,21 @@ export class ReadModels {
   #rowListeners = new Map<string, Set<RowListener>>();
   #recentRows = new RecentRows();
   #deferred = new Map<string, { handle: DocHandle<CollectionDoc>; ids: Set<string> | 'all' }>();
-  #foreground = new ForegroundReads();
+  /** Counts reads only until start-up is answered; nothing waits on them after. */
+  #foreground: ForegroundReads | undefined;
   #pending: PendingCatalog;
 
   constructor(db: PinaxDb) {
     this.#db = db;
     this.#pending = new PendingCatalog(db, () => this.#rebuilding.size > 0);
     this.ready = this.#loadIndex();
-    this.startupAnswered = this.ready.then(() => this.#foreground.settled(STARTUP_READS_MAX_MS));
+    const reads = new ForegroundReads();
+    this.#foreground = reads;
+    this.startupAnswered = this.ready
+      .then(() => reads.settled(STARTUP_READS_MAX_MS))
+      .then(() => {
+        this.#foreground = undefined;
+      });
   }
 
   get index(): SearchIndex {
@@ -123,7 +130,8 @@ export class ReadModels {
 
   /** Catalog rows by key, the newest in memory first, then IndexedDB. */
   rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
-    return this.#foreground.track(this.#rows(keys));
+    const read = this.#rows(keys);
+    return this.#foreground?.track(read) ?? read;
   }
 
   /**
@@ -131,7 +139,8 @@ export class ReadModels {
    * catalog was never completed (the collection has not been loaded on this device yet).
    */
   collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
-    return this.#foreground.track(this.#collectionRows(collectionId));
+    const read = this.#collectionRows(collectionId);
+    return this.#foreground?.track(read) ?? read;
   }
 
   /** Rows of one collection as they are derived from now on; returns the unsubscribe. */
@@ -175,7 +184,7 @@ export class ReadModels {
     this.#drain();
     const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => {
       const key = itemKey(c, i);
-      return this.#pending.row(c, i) ?? this.#recentRows.get(key);
+      return this.#pending.row(key) ?? this.#recentRows.get(key);
     });
     const missing = keys.filter((_, n) => out[n] === undefined);
     if (missing.length === 0) return out;

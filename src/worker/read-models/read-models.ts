@@ -264,12 +264,13 @@ export class ReadModels {
     }
     if (derived.length > 0)
       for (const listener of this.#rowListeners.get(collectionId) ?? []) listener(derived);
+    const upserts: IndexedDoc[] = [];
     for (const itemId of indexIds) {
       const record = findItem(doc, itemId);
-      const key = itemKey(collectionId, itemId);
-      if (!record || record.deletedAt !== undefined) this.#index.remove(key);
-      else this.#index.upsert(indexedDocOf(collectionId, itemId, record));
+      if (!record || record.deletedAt !== undefined) this.#index.remove(itemKey(collectionId, itemId));
+      else upserts.push(indexedDocOf(collectionId, itemId, record));
     }
+    this.#index.upsertMany(upserts);
     if (this.#rebuilding.has(collectionId)) {
       // Heads are recorded only once a rebuild is complete, or a crash would leave them claiming
       // items that were never derived.

@@ -59,7 +59,7 @@ describe('SearchIndex removal and compaction', () => {
     expect(state.postings.holes).toBe(0);
   });
 
-  it('answers as a freshly built index after any upserts, removes and queries, and so does its snapshot', () => {
+  it('answers as a freshly built index after any upserts (one by one or in batches), removes and queries, and so does its snapshot', () => {
     const word = fc.constantFrom(...VOCAB);
     const op = fc.oneof(
       {
@@ -88,6 +88,21 @@ describe('SearchIndex removal and compaction', () => {
       {
         weight: 1,
         arbitrary: fc.record({
+          kind: fc.constant('batch' as const),
+          items: fc.array(
+            fc.record({
+              id: fc.integer({ min: 0, max: 11 }),
+              collection: fc.constantFrom('c1', 'c2', 'c3'),
+              title: fc.array(word, { minLength: 1, maxLength: 3 }),
+              body: fc.array(word, { maxLength: 6 }),
+            }),
+            { minLength: 1, maxLength: 12 },
+          ),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
           kind: fc.constant('dropCollection' as const),
           collection: fc.constantFrom('c1', 'c2', 'c3'),
         }),
@@ -100,6 +115,12 @@ describe('SearchIndex removal and compaction', () => {
         for (const o of ops) {
           if (o.kind === 'query') {
             index.search(o.query, {});
+          } else if (o.kind === 'batch') {
+            const batch = o.items.map((b) =>
+              doc(b.collection, `i${b.id}`, b.title.join(' '), b.body.join(' '), []),
+            );
+            index.upsertMany(batch);
+            for (const d of batch) live.set(d.key, d);
           } else if (o.kind === 'dropCollection') {
             index.removeCollection(o.collection);
             for (const [key, d] of live) if (d.collectionId === o.collection) live.delete(key);
@@ -123,6 +144,19 @@ describe('SearchIndex removal and compaction', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('SearchIndex batches', () => {
+  it('upserts a batch as it would each item, also when the batch compacts the index midway', () => {
+    const docs = Array.from({ length: 200 }, (_, i) => vocabDoc(i));
+    const index = new SearchIndex();
+    index.upsertMany(docs);
+    expectSameResults(index, indexOf(docs));
+    // Replacing 150 of 200 items passes the compaction threshold a third of the way through.
+    const changed = docs.slice(0, 150).map((_, i) => vocabDoc(i, 1));
+    index.upsertMany(changed);
+    expectSameResults(index, indexOf([...changed, ...docs.slice(150)]));
   });
 });
 

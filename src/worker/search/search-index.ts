@@ -105,6 +105,13 @@ export class SearchIndex {
     ]);
   }
 
+  /** Adds or replaces many items: the same as upserting each, faster (see IndexState.batch). */
+  upsertMany(docs: Iterable<IndexedDoc>): void {
+    this.#state.batch(() => {
+      for (const doc of docs) this.upsert(doc);
+    });
+  }
+
   /** Removes the item; nothing happens when it is not indexed. */
   remove(key: string): void {
     this.#state.remove(key);

@@ -120,6 +120,45 @@ test('a revoked device is cut off: the relay refuses it, and its later edits rea
   await expect(a.rowTitles()).toHaveText(['Written by A']);
 });
 
+test('a device that had collections of its own keeps owning them once linked, and so does its user', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+  // Used on its own first: a collection, an item, and an edit made offline just before linking.
+  const a2Context = await newDevice({ label: 'A2' });
+  const a2Before = await AppPage.open(a2Context, relay.appUrl);
+  await a2Before.createCollection('Shelf from before');
+  await a2Before.newItem({ title: 'Written before linking' });
+  await a2Before.writesSettled();
+  await expect(a2Before.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+  await a2Context.setOffline(true);
+  await a2Before.title().fill('Edited offline before linking');
+  await a2Before.writesSettled();
+  await a2Context.setOffline(false);
+  await a2Before.page.close();
+
+  const a2 = await linkSecondDevice(a, a2Context);
+  const shelf = a2.collectionLinks().filter({ hasText: 'Shelf from before' });
+  await expect(shelf).toBeVisible({ timeout: 30_000 });
+  await shelf.click();
+  await a2.canEdit();
+  await a2.newItem({ title: 'Written after linking' });
+  await a2.writesSettled();
+  await expect(a2.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+
+  // The user's first device gets the collection through the home document, with every edit, and
+  // may edit it too.
+  const onA = a.collectionLinks().filter({ hasText: 'Shelf from before' });
+  await expect(onA).toBeVisible({ timeout: 30_000 });
+  await onA.click();
+  await expect(a.rowTitles()).toHaveText(['Written after linking', 'Edited offline before linking'], {
+    timeout: 30_000,
+  });
+  await a.canEdit();
+});
+
 /** Links a new device to A's user through the You dialog's pairing link; returns it, restarted. */
 async function linkSecondDevice(a: AppPage, context: BrowserContext): Promise<AppPage> {
   await a.page.getByRole('button', { name: /^You:/ }).click();

@@ -27,6 +27,7 @@ import { createRepo } from './repo.ts';
 import { loadOrCreateIdentity } from './identity/keystore.ts';
 import { IdentityService } from './identity/identity-service.ts';
 import { DeviceLinking } from './identity/device-linking.ts';
+import { makeLinkHandover } from './identity/link-handover.ts';
 import { Devices } from './identity/devices.ts';
 import { SocialService } from './social/social-service.ts';
 import { ActivityService, heldRoleOf } from './social/activity-service.ts';
@@ -174,7 +175,14 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     history: new HistoryQueries(collections, bodies),
     directory,
     readModels,
-    linking: new DeviceLinking(identity, db, home, httpBaseOf(relayUrl), devices),
+    linking: new DeviceLinking(
+      identity,
+      db,
+      home,
+      httpBaseOf(relayUrl),
+      devices,
+      makeLinkHandover(collections, access, monitor),
+    ),
     devices,
     social,
     activity,

@@ -63,6 +63,23 @@ export class SyncMonitor {
     this.#listeners.clear();
   }
 
+  /**
+   * Resolves true once the relay has acknowledged every loaded document, or false when `timeoutMs`
+   * passes first (offline, or a change the relay refuses).
+   */
+  async whenSynced(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    // Without the relay connection this engine shows the holder's status, which lags a write made
+    // here by up to a poll of the holder's.
+    if (!this.#relay) await sleep(2 * POLL_MS);
+    for (;;) {
+      this.refresh();
+      if (this.#status.state === 'Synced') return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(POLL_MS);
+    }
+  }
+
   refresh(): void {
     const relay = this.#relay;
     if (!relay) return;
@@ -117,6 +134,10 @@ function countUnacknowledged(
     if (!remote || !sameHeads(remote, headsOf(handle))) pending++;
   }
   return pending;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sameHeads(a: readonly string[], b: readonly string[]): boolean {

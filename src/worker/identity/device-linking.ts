@@ -2,8 +2,9 @@
 // device, a "deviceLink" subscription opens a pairing and lasts as long as the dialog showing its
 // code: it waits for the new device's offer, certifies its key and answers. On the new device,
 // "acceptDeviceLink" offers this device's key, waits for the answer, checks the certificate chain
-// and adopts the user: its identity and its home document (the joined collections). The engine
-// then restarts, so every part of it acts as that user from its first line.
+// and adopts the user: its identity and its home document (the joined collections), after handing
+// over what it did as its own user (link-handover.ts). The engine then restarts, so every part of it
+// acts as that user from its first line.
 
 import { isValidDocumentId } from '@automerge/automerge-repo/slim';
 import { certifyDevice, verifyChain } from '../../shared/identity/certificates.ts';
@@ -30,6 +31,7 @@ import type { PinaxDb } from '../db.ts';
 import type { Home } from '../home.ts';
 import type { Devices } from './devices.ts';
 import type { DeviceIdentity } from './keystore.ts';
+import type { LinkHandover } from './link-handover.ts';
 
 const POLL_MS = 1_000;
 
@@ -39,6 +41,7 @@ export class DeviceLinking {
   #home: Home;
   #httpBase: string;
   #devices: Devices;
+  #handover: LinkHandover;
 
   /** `httpBase` is the relay's origin, which also serves the app. */
   constructor(
@@ -47,8 +50,10 @@ export class DeviceLinking {
     home: Home,
     httpBase: string,
     devices: Devices,
+    handover: LinkHandover,
   ) {
     this.#devices = devices;
+    this.#handover = handover;
     this.#identity = identity;
     this.#db = db;
     this.#home = home;
@@ -107,6 +112,8 @@ export class DeviceLinking {
    */
   async acceptLink(secret: string, signal?: AbortSignal): Promise<{ user: DidKey }> {
     const identity = await this.#identity;
+    // Before the code is spent: refused here, it can be tried again.
+    await this.#handover.settle();
     const mailbox = await mailboxOf(secret);
     const offer = await makeOffer(secret, identity.device, identity.chain.at(-1)?.label ?? 'Another device');
     const offered = await this.#post(PAIRING_OFFER_PATH, { mailbox, offer });
@@ -124,6 +131,7 @@ export class DeviceLinking {
       if (!answer) throw new LinkRefused('The answer was not sealed with this code.');
       const chain = await verifyChain(answer.chain, identity.device);
       if (!chain.ok) throw new LinkRefused(`The certificate for this device is not valid: ${chain.reason}.`);
+      await this.#handover.grantOwnership(identity.user, chain.user, answer.displayName);
       await this.#adopt(chain.user, answer);
       log.info('this device is now linked to its user');
       return { user: chain.user };
@@ -164,7 +172,8 @@ export class DeviceLinking {
           row.user = user;
           row.chain = answer.chain;
           row.displayName = answer.displayName;
-          // This device's own root key certified nothing anyone knows of: forget it.
+          // Its own root key is not needed any more: what that user owned has the new user as an
+          // owner too (see link-handover.ts).
           delete row.userKey;
         });
       // The previous home document's collections join the user's on the next start (CollectionStore

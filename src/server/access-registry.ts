@@ -1,9 +1,9 @@
 // Which documents the relay guards, and under which collection: a collection's access document
-// and creator, and its body documents. Registered by authenticated devices when they create them
-// ("grant before write": the rules exist before the first write arrives by sync), first one wins,
-// kept in <data-dir>/access-registry.json. Also a user's personal documents (home and activity
-// stream): only that user's devices write them. Unregistered documents are not guarded
-// (collections from before access control, social documents).
+// and creator, its body documents and its social document. Registered by authenticated devices when
+// they create them ("grant before write": the rules exist before the first write arrives by sync),
+// first one wins, kept in <data-dir>/access-registry.json. Also a user's personal documents (home
+// and activity stream): only that user's devices write them. Unregistered documents are not guarded
+// (collections from before access control, and social documents made before they were registered).
 
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 // Comments and likes in the engine (src/shared/social/reactions.ts). The social document is made
-// with the collection, or on first use by an editor for collections from before it; it is not
-// registered with the relay (so viewers can write it too): every entry is signed, and only those
-// that verify, by members, count.
+// with the collection, or on first use by an editor for collections from before it, and registered
+// with the relay, which then takes changes to it from members only (viewers too). Every entry is
+// signed, and only those that verify, by members, count.
 
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { ImmutableString, isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';

@@ -50,14 +50,15 @@ export function unpackInto(
   max: number,
 ): boolean {
   if (typeof text !== 'string' || out.length < count) return false;
-  // Bytes are faster to walk than a string's characters; a non-ASCII character becomes bytes above
-  // 127, which are no digit.
-  const bytes = new TextEncoder().encode(text);
+  // Walked as the string's own characters: a byte copy (TextEncoder) costs as much again in
+  // allocation and garbage collection on a cold start, when this runs once on megabytes. A character
+  // above 255 is masked into the table's range, so it must be checked apart.
   let n = 0;
   let value = 0;
   let shift = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const digit = DIGITS[bytes[i]!]!;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const digit = code > 127 ? -1 : DIGITS[code]!;
     // At most 7 digits, the 7th only 0 or 1 (31 bits in all).
     if (digit < 0 || (shift === 30 && digit > 1)) return false;
     value |= (digit & 31) << shift;

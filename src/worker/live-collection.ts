@@ -32,11 +32,15 @@ export class LiveCollection {
     this.#items = materializeItems(doc);
     this.#summary = summarizeCollection(id, doc, this.#items.size);
     // Derived just after the change, in a microtask: the command that made it (and whatever else
-    // changes the document in the same task) is done before any row is computed or sent.
+    // changes the document in the same task) is done before any row is computed or sent. One
+    // microtask later than the read models' rows, which are what other tabs' lists wait for: this
+    // feeds item editors (the writing tab's first) and the sidebar row, which can wait that long.
     const onChange = (payload: DocHandleChangePayload<CollectionDoc>) =>
-      queueMicrotask(() => {
-        if (!this.#disposed) this.#applyChange(payload);
-      });
+      queueMicrotask(() =>
+        queueMicrotask(() => {
+          if (!this.#disposed) this.#applyChange(payload);
+        }),
+      );
     handle.on('change', onChange);
     this.#disposeHandle = () => handle.off('change', onChange);
   }

@@ -57,10 +57,13 @@ describe('snapshotBootstrap', () => {
     const handle = await createLinkVisible<Note>(relay, writer, { title: 'from the relay' });
     await waitForRelayToHave(writer.repo, handle);
     const { chunks } = freshStorage();
-    const bootstrap = snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl));
+    let downloads = 0;
+    const bootstrap = snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl), undefined, () => downloads++);
 
     expect((await bootstrap(handle.documentId))?.byteLength).toBeGreaterThan(0);
     expect(await chunks.hasAny([handle.documentId])).toBe(true);
+    // The wait for the download is used (to warm Automerge up) once per download.
+    expect(downloads).toBe(1);
     const offline = new Repo({ storage: chunks, network: [] });
     try {
       const copy = await offline.find<Note>(handle.url);
@@ -70,6 +73,7 @@ describe('snapshotBootstrap', () => {
     }
     // Already stored: never fetched or overwritten again.
     expect(await bootstrap(handle.documentId)).toBeUndefined();
+    expect(downloads).toBe(1);
   });
 
   it('stores nothing for a document the relay does not hold', async () => {

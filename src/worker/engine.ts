@@ -40,6 +40,7 @@ import { compactWhenIdle } from '../shared/idle-compaction.ts';
 import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
 import { SyncStateCoalescingAdapter } from '../shared/sync-state-coalescing.ts';
 import { SyncMonitor } from './sync-monitor.ts';
+import { warmUpDocumentLoading } from './wasm-warmup.ts';
 
 export interface Engine {
   attachPort(port: PortLike): void;
@@ -92,6 +93,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     { save: (key, data) => storage.save(key, data), hasAny: (prefix) => chunks.hasAny(prefix) },
     snapshotUrlFor(relayUrl),
     (id, bytes, totalBytes) => collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
+    // Automerge is ready by then (the Repo is what loads collections); this only waits a turn.
+    () => void repo.then(warmUpDocumentLoading, () => undefined),
   );
   const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   // The home document and the activity stream are the user's own: the relay lets no one else write.

@@ -30,19 +30,23 @@ export interface SnapshotStorage {
 
 /**
  * Returns a function that stores the relay's snapshot of a document the device lacks, resolving
- * with it when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint.
+ * with it when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint;
+ * `whileDownloading` runs once a download has started, to use the wait.
  */
 export function snapshotBootstrap(
   storage: SnapshotStorage,
   snapshotUrl: string,
   onProgress: BootstrapProgress = () => undefined,
+  whileDownloading: () => void = () => undefined,
 ): Bootstrap {
   return async (documentId) => {
     try {
       if (await storage.hasAny([documentId])) return undefined;
-      const bytes = await fetchSnapshot(snapshotUrl, documentId, (received, total) =>
+      const download = fetchSnapshot(snapshotUrl, documentId, (received, total) =>
         onProgress(documentId, received, total),
       );
+      whileDownloading();
+      const bytes = await download;
       if (!bytes) return undefined;
       // Checked again: the document may have arrived by sync while the snapshot was downloading.
       if (await storage.hasAny([documentId])) return undefined;

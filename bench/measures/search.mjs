@@ -429,8 +429,11 @@ async function dropReadModels(device, baseUrl) {
   }
 }
 
-/** Waits until the engine has stored the search index and read-model state for the collection
- * (heads recorded, i.e. a complete rebuild), polling IndexedDB read-only from a same-origin page. */
+/** Waits until the engine has stored the search index and read-model state for the collection at
+ * the same heads (a complete, current index), polling IndexedDB read-only from a same-origin page.
+ * Before 2026-12-04 (after 81c98ca) any stored heads were enough: a cold start then often loaded an
+ * index from mid-seeding, so the "persisted" first result was partial (5,404-6,931 of 7,720 hits,
+ * caught up ~5 s later) and the rebuilt run, which must show the same count, timed out. */
 export async function waitForPersistedReadModels(page, collectionId, timeoutMs = 120_000) {
   const started = Date.now();
   await waitForAsync(
@@ -447,7 +450,17 @@ export async function waitForPersistedReadModels(page, collectionId, timeoutMs =
             const index = tx.objectStore('searchIndex').get('global');
             tx.oncomplete = () => {
               db.close();
-              resolve(Boolean(state.result && index.result?.heads?.[collectionId]));
+              // The index is saved after 2 s of quiet: until then the row can hold an older index
+              // (say, from the middle of seeding), which a cold start would load and catch up on.
+              // The catalog's heads are written as soon as rows are derived, so equal heads mean
+              // the stored index is current.
+              const catalogHeads = state.result?.heads;
+              const indexHeads = index.result?.heads?.[collectionId];
+              resolve(
+                Array.isArray(catalogHeads) &&
+                  Array.isArray(indexHeads) &&
+                  [...catalogHeads].sort().join() === [...indexHeads].sort().join(),
+              );
             };
             tx.onerror = () => {
               db.close();

@@ -106,7 +106,9 @@ export class SearchIndex {
   }
 
   /** Adds or replaces many items: the same as upserting each, faster (see IndexState.batch). */
-  upsertMany(docs: Iterable<IndexedDoc>): void {
+  upsertMany(docs: readonly IndexedDoc[]): void {
+    // An edit derives one item: remembering its terms would only cost a map on every keystroke.
+    if (docs.length === 1) return this.upsert(docs[0]!);
     this.#state.batch(() => {
       for (const doc of docs) this.upsert(doc);
     });

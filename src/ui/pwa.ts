@@ -16,7 +16,8 @@ let workbox: Workbox | undefined;
 
 export { installPrompt, updateReady };
 
-export function registerServiceWorker(): void {
+/** Registers once `when` resolves; the install prompt is listened for at once. */
+export function registerServiceWorker(when: Promise<unknown> = Promise.resolve()): void {
   addEventListener('beforeinstallprompt', (event) => {
     event.preventDefault();
     setInstallPrompt(event as InstallPromptEvent);
@@ -24,6 +25,10 @@ export function registerServiceWorker(): void {
   addEventListener('appinstalled', () => setInstallPrompt(null));
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
 
+  void when.then(register);
+}
+
+function register(): void {
   workbox = new Workbox('/sw.js', { scope: '/' });
   workbox.addEventListener('waiting', () => setUpdateReady(true));
   workbox.addEventListener('controlling', (event) => {

@@ -62,4 +62,14 @@ test('after a first visit the app and its data load with no network and no relay
   await cold.tags().fill('offline');
   await cold.writesSettled();
   await expect(cold.items().locator('.tag')).toHaveText(['offline']);
+
+  // Importing loads the file formats' code on first use: offline, only the service worker has it.
+  await cold.page.getByRole('button', { name: 'Import', exact: true }).click();
+  await cold.page.getByLabel('Import file', { exact: true }).setInputFiles({
+    name: 'offline.md',
+    mimeType: 'text/markdown',
+    buffer: Buffer.from('---\ntags: [field]\n---\n# Imported offline\n\nFrom a Markdown file.\n'),
+  });
+  await expect(cold.page.getByRole('status').filter({ hasText: 'Imported 1 item.' })).toBeVisible();
+  await expect(cold.rowTitles()).toContainText(['Imported offline']);
 });

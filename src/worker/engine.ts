@@ -17,7 +17,7 @@ import { Home } from './home.ts';
 import { PresenceHub } from './presence.ts';
 import { HistoryQueries } from './queries/history.ts';
 import { subscribeSearch, type CollectionNames } from './queries/search-service.ts';
-import { runImport } from './queries/transfer.ts';
+import { preloadFileFormats, runImport } from './queries/transfer.ts';
 import { ReadModels } from './read-models/read-models.ts';
 import { openPinaxDb } from './db.ts';
 import { patchItem } from './domain/collection-doc.ts';
@@ -135,7 +135,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
       () => collections.loadAllJoined(),
       (error: unknown) => log.error('engine failed to start', error),
     )
-    .catch((error: unknown) => log.error('could not load joined collections', error));
+    .catch((error: unknown) => log.error('could not load joined collections', error))
+    .finally(preloadFileFormats);
 
   const names = collectionNames(collections);
   const directory = new Directory(repo, db, directoryLocator(relayUrl));

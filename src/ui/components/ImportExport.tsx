@@ -154,12 +154,16 @@ function statusText(p: ImportProgress): string {
     case 'parsing':
       return 'Reading files…';
     case 'importing':
-      return `Importing ${p.imported} of ${p.total} items…`;
+      return `Importing ${p.imported} of ${items(p.total)}…`;
     case 'done':
-      return p.total === 0 ? 'Nothing was imported.' : `Imported ${p.imported} items.`;
+      return p.total === 0 ? 'Nothing was imported.' : `Imported ${items(p.imported)}.`;
     case 'cancelled':
-      return `Cancelled: ${p.imported} of ${p.total} items were imported.`;
+      return `Cancelled: ${p.imported} of ${items(p.total)} ${p.imported === 1 ? 'was' : 'were'} imported.`;
     case 'failed':
-      return `Import failed: ${p.error ?? 'unknown error'}. ${p.imported} items were imported.`;
+      return `Import failed: ${p.error ?? 'unknown error'}. ${items(p.imported)} ${p.imported === 1 ? 'was' : 'were'} imported.`;
   }
+}
+
+function items(count: number): string {
+  return count === 1 ? '1 item' : `${count} items`;
 }

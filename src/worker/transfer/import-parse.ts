@@ -1,15 +1,23 @@
 // Turns the files a user picked into items to create, and a list of what could not be read. Pure: no
 // storage, no DOM, so the engine can run it and tests can throw anything at it.
 import { parseMarkdown } from './markdown-parse.ts';
-import { checkRecord, hasControlChars, type ImportRecord, type RecordResult } from './record.ts';
+import {
+  checkRecord,
+  hasControlChars,
+  MAX_IMPORT_FILE_BYTES,
+  MAX_IMPORT_ITEMS,
+  type ImportRecord,
+  type RecordResult,
+} from './record.ts';
 
 export type { ImportRecord } from './record.ts';
-export { normalizeBody, normalizeTags, normalizeTitle } from './record.ts';
-
-/** Larger files are refused unread: the whole file is decoded and parsed in memory in the worker. */
-export const MAX_IMPORT_FILE_BYTES = 20_000_000;
-/** Items per import, over all files: each one becomes a row and a body document. */
-export const MAX_IMPORT_ITEMS = 100_000;
+export {
+  MAX_IMPORT_FILE_BYTES,
+  MAX_IMPORT_ITEMS,
+  normalizeBody,
+  normalizeTags,
+  normalizeTitle,
+} from './record.ts';
 
 export interface ImportFile {
   name: string;

@@ -3,6 +3,11 @@
 // either format.
 import { checkBody, checkTags, checkTitle, parseTags } from '../../shared/limits.ts';
 
+/** Larger files are refused unread: the whole file is decoded and parsed in memory in the worker. */
+export const MAX_IMPORT_FILE_BYTES = 20_000_000;
+/** Items per import, over all files: each one becomes a row and a body document. */
+export const MAX_IMPORT_ITEMS = 100_000;
+
 export type ImportRecord = { title: string; body: string; tags: string[] };
 
 /** Fields as found in a file, before their types are known. */

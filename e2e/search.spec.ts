@@ -3,7 +3,7 @@
 
 import type { Page } from '@playwright/test';
 import { AppPage, expect, test } from './support/fixtures.ts';
-import { expectNoSharedWorker } from './support/workers.ts';
+import { closeEveryTab, expectNoSharedWorker } from './support/workers.ts';
 
 /** Adds items through the engine's own command (what an import batch does), and waits until durable. */
 async function addItems(page: Page, items: Array<{ title: string; body?: string; tags?: string[] }>) {
@@ -157,4 +157,70 @@ test('after every tab closes, search answers from the persisted index with the r
   await searchBox(again.page).fill('lighthouse');
   await expect(results(again.page).locator('.title')).toHaveText(['Lighthouse keeper']);
   await expect(results(again.page)).toContainText('Persisted');
+});
+
+test('a search while the index is rebuilt at start-up says it is indexing, never "No items match"', async ({
+  browser,
+  relay,
+  newDevice,
+}) => {
+  test.slow();
+  const context = await newDevice();
+  const app = await AppPage.open(context, relay.appUrl);
+  await app.createCollection('Rebuilt');
+  const count = 3000;
+  for (let start = 0; start < count; start += 1000)
+    await addItems(
+      app.page,
+      Array.from({ length: 1000 }, (_, i) => ({ title: `Entry ${start + i}`, body: 'a wombat burrow' })),
+    );
+  await searchBox(app.page).fill('wombat');
+  await expect(app.page.getByText(`${count} results`, { exact: true })).toBeVisible({ timeout: 30_000 });
+  // Let the sidebar row (its item count) and the catalog land, then lose the stored index, as an
+  // index format change does.
+  await expect(app.collectionLinks()).toContainText([`${count}`]);
+  await closeEveryTab(browser, context, relay.appUrl);
+  const other = await context.newPage();
+  await other.goto(`${relay.appUrl}/healthz`);
+  await other.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('pinax');
+        open.onerror = () => reject(new Error(String(open.error)));
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('searchIndex', 'readwrite');
+          tx.objectStore('searchIndex').delete('global');
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(new Error(String(tx.error)));
+        };
+      }),
+  );
+  await other.close();
+
+  // Every status the search shows, from the first one on.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector('section.search p[role="status"]')?.textContent?.trim();
+      if (status && seen.at(-1) !== status) seen.push(status);
+      if (
+        document.querySelector('section.search progress[aria-label="Indexing"]') &&
+        seen.at(-1) !== 'indexing'
+      )
+        seen.push('indexing');
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  const again = await AppPage.open(context, relay.appUrl);
+  await searchBox(again.page).fill('wombat');
+  await expect(again.page.getByText(`${count} results`, { exact: true })).toBeVisible({ timeout: 60_000 });
+  const statuses = await again.page.evaluate(
+    () => (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses,
+  );
+  expect(statuses).toContain('indexing');
+  expect(statuses.filter((status) => status.startsWith('No items match'))).toEqual([]);
 });

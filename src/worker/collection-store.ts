@@ -269,7 +269,7 @@ export class CollectionStore {
     try {
       const handle = await repo.find<CollectionDoc>(stringifyAutomergeUrl({ documentId: id }));
       if (handle.doc()?.kind !== COLLECTION_KIND) {
-        this.#unavailable.set(id, 'This document is not a Pinax collection.');
+        this.#markUnavailable(id, 'This document is not a Pinax collection.');
         return undefined;
       }
       const live = new LiveCollection(id, handle);
@@ -280,7 +280,7 @@ export class CollectionStore {
       if (/unavailable/i.test(String(error))) {
         log.info('collection unavailable', id);
         // Nobody could be asked: say so, and retry once the relay is back (retryUnavailable).
-        this.#unavailable.set(
+        this.#markUnavailable(
           id,
           this.#connected() ? 'This collection could not be found.' : 'Waiting for connection…',
         );
@@ -288,10 +288,16 @@ export class CollectionStore {
       } else {
         // Not "nobody has it": something failed while loading what we have. Say so, loudly.
         log.error('collection failed to load', id, error);
-        this.#unavailable.set(id, `This collection could not be opened: ${String(error)}`);
+        this.#markUnavailable(id, `This collection could not be opened: ${String(error)}`);
       }
       return undefined;
     }
+  }
+
+  /** Says why the collection cannot be shown; its items are not about to be indexed either. */
+  #markUnavailable(id: CollectionId, reason: string): void {
+    this.#unavailable.set(id, reason);
+    this.#readModels?.collectionUnavailable(id);
   }
 
   /** Loads an unavailable collection again; true when it loaded (or is already being loaded). */

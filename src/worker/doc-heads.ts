@@ -19,3 +19,8 @@ export function headsOf(handle: DocHandle<unknown>): Readonly<Heads> {
   }
   return heads;
 }
+
+/** Whether two sets of heads are the same, in any order (heads are distinct hashes). */
+export function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((hash) => b.includes(hash));
+}

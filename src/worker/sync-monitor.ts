@@ -5,6 +5,7 @@ import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import type { EngineMode, SyncState, SyncStatus } from '../shared/types.ts';
 import type { RelayClientAdapter } from './network/relay-client-adapter.ts';
 import { headsOf } from './doc-heads.ts';
+import { sameHeads } from './doc-heads.ts';
 
 export type StatusListener = (status: SyncStatus) => void;
 
@@ -138,10 +139,4 @@ function countUnacknowledged(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function sameHeads(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((h) => set.has(h));
 }

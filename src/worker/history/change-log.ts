@@ -7,6 +7,7 @@
 
 import { Automerge } from '@automerge/automerge-repo/slim';
 import type { Heads } from './doc-reader.ts';
+import { sameHeads } from '../doc-heads.ts';
 
 export interface ChangeInfo {
   hash: string;
@@ -121,10 +122,6 @@ export class ChangeLog {
     this.#newestFirst = undefined;
     return 'reset';
   }
-}
-
-export function sameHeads(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((hash) => b.includes(hash));
 }
 
 function byStartOp(a: ChangeInfo, b: ChangeInfo): number {

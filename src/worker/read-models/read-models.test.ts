@@ -226,6 +226,42 @@ function searchAll(models: ReadModels) {
   });
 }
 
+describe('start-up', () => {
+  it('reports the items a lost index lacks as indexing until tracking has caught up', async () => {
+    const handle = bigCollection(600);
+    const first = freshModels();
+    await first.models.track(handle.documentId, handle);
+    await first.models.flush();
+    // The sidebar row, as the collection store keeps it; then the stored index is lost.
+    await first.db.collections.put({
+      id: handle.documentId as never,
+      name: 'Big',
+      description: '',
+      itemCount: 600,
+      createdAt: 1,
+      updatedAt: 1,
+      joinedAt: 1,
+    });
+    await first.db.searchIndex.delete('global');
+
+    const restarted = new ReadModels(first.db);
+    await restarted.ready;
+    expect(restarted.progress).toMatchObject({ pending: 600, total: 600 });
+    await restarted.track(handle.documentId, handle);
+    expect(restarted.progress.pending).toBe(0);
+    expect(restarted.index.search('body', { limit: 1 }).total).toBe(600);
+
+    // A collection that cannot be loaded is not about to be indexed: search stops saying so.
+    await restarted.flush();
+    await first.db.searchIndex.delete('global');
+    const afterLoss = new ReadModels(first.db);
+    await afterLoss.ready;
+    expect(afterLoss.progress.pending).toBe(600);
+    afterLoss.collectionUnavailable(handle.documentId);
+    expect(afterLoss.progress.pending).toBe(0);
+  });
+});
+
 describe('a long rebuild', () => {
   it('stores the search index with the heads it reached, so the next start does not rebuild', async () => {
     const handle = bigCollection(1000);

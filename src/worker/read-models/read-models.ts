@@ -14,14 +14,19 @@ import { findItem, readString } from '../domain/collection-doc.ts';
 import { allItemIds, catalogRowOf, touchedItems } from '../domain/materialize.ts';
 import { itemKey, SearchIndex, type IndexedDoc } from '../search/search-index.ts';
 import { ForegroundReads } from './foreground-reads.ts';
+import { indexGaps, type IndexGap } from './index-gaps.ts';
 import { PendingCatalog } from './pending-catalog.ts';
 import { RecentRows } from './recent-rows.ts';
+import { sameHeads } from '../doc-heads.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
 export const CATALOG_FORMAT_VERSION = 1;
 
 export interface RebuildProgress {
-  /** Live items still to (re)derive across collections being rebuilt; 0 when idle. */
+  /**
+   * Live items still to (re)derive across collections being rebuilt, or that the stored index lacked
+   * at start-up and whose documents are still loading (an estimate until then); 0 when idle.
+   */
   pending: number;
   total: number;
   /** The same per collection being rebuilt (a collection just arrived, or a format change). */
@@ -48,6 +53,8 @@ export class ReadModels {
   #listeners = new Set<ReadModelListener>();
   #progressListeners = new Set<(progress: RebuildProgress) => void>();
   #rebuilding = new Map<string, { pending: number; total: number }>();
+  /** Collections the stored index fell short of at start-up, until tracking has caught them up. */
+  #gaps = new Map<string, IndexGap>();
   #tracked = new Map<string, () => void>();
   #rowListeners = new Map<string, Set<RowListener>>();
   #recentRows = new RecentRows();
@@ -99,11 +106,15 @@ export class ReadModels {
     const untrack = () => handle.off('change', onChange);
     this.#tracked.set(collectionId, untrack);
 
-    if (catalogIds === 'none' && indexIds === 'none') return untrack;
+    if (catalogIds === 'none' && indexIds === 'none') {
+      this.#closeGap(collectionId);
+      return untrack;
+    }
     const all = catalogIds === 'all' || indexIds === 'all' ? allItemIds(doc) : [];
     const pick = (ids: string[] | 'all' | 'none') => (ids === 'all' ? all : ids === 'none' ? [] : ids);
     if (catalogIds !== 'all' && indexIds !== 'all') {
       this.#derive(collectionId, doc, pick(catalogIds), pick(indexIds));
+      this.#closeGap(collectionId);
     } else {
       log.info(`building read models of ${all.length} items`);
       await this.#rebuildInSlices(collectionId, handle, pick(catalogIds), pick(indexIds));
@@ -111,8 +122,17 @@ export class ReadModels {
     return untrack;
   }
 
+  /**
+   * A joined collection whose document could not be loaded: its items are not about to be indexed,
+   * so search stops saying so. Tracking it later (its document arrived after all) indexes it anyway.
+   */
+  collectionUnavailable(collectionId: string): void {
+    this.#closeGap(collectionId);
+  }
+
   /** Drops a collection from the read models (it was deleted or forgotten). */
   async removeCollection(collectionId: string): Promise<void> {
+    this.#closeGap(collectionId);
     this.#tracked.get(collectionId)?.();
     this.#tracked.delete(collectionId);
     this.#deferred.delete(collectionId);
@@ -301,6 +321,7 @@ export class ReadModels {
     const startDoc = handle.doc();
     const total = longer.filter((id) => isLive(startDoc, id)).length;
     const progress = { pending: total, total };
+    this.#gaps.delete(collectionId); // reported as the rebuild's progress from here on
     this.#rebuilding.set(collectionId, progress);
     try {
       for (let start = 0; start < slices; start += REBUILD_SLICE) {
@@ -332,13 +353,18 @@ export class ReadModels {
 
   async #loadIndex(): Promise<void> {
     try {
-      const row = await this.#db.searchIndex.get('global');
+      const [row, collections, states] = await Promise.all([
+        this.#db.searchIndex.get('global'),
+        this.#db.collections.toArray(),
+        this.#db.readModelState.toArray(),
+      ]);
       const index = row ? SearchIndex.deserialize(row.index) : undefined;
       if (row && !index) log.info('search index format changed; it will be rebuilt from documents');
       if (row && index) {
         this.#index = index;
         this.#indexHeads = row.heads;
       }
+      this.#gaps = indexGaps(collections, states, this.#indexHeads, (id) => this.#index.countIn(id));
     } catch (error) {
       log.error('could not load the search index; it will be rebuilt from documents', error);
     }
@@ -370,11 +396,15 @@ export class ReadModels {
     for (const listener of this.#listeners) listener(collectionId);
   }
 
+  #closeGap(collectionId: string): void {
+    if (this.#gaps.delete(collectionId)) this.#emitProgress();
+  }
+
   #progress(): RebuildProgress {
     let pending = 0;
     let total = 0;
     const collections: RebuildProgress['collections'] = {};
-    for (const [id, p] of this.#rebuilding) {
+    for (const [id, p] of [...this.#gaps, ...this.#rebuilding]) {
       pending += p.pending;
       total += p.total;
       collections[id] = { pending: p.pending, total: p.total };
@@ -409,10 +439,4 @@ function indexedDocOf(
     tags: record.tags && typeof record.tags === 'object' ? Object.keys(record.tags) : [],
     body: readString(record.body),
   };
-}
-
-function sameHeads(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((h) => set.has(h));
 }

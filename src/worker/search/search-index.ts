@@ -119,6 +119,17 @@ export class SearchIndex {
     this.#state.remove(key);
   }
 
+  /** How many items of the collection are indexed. */
+  countIn(collectionId: string): number {
+    const state = this.#state;
+    const collection = state.collections.id(collectionId);
+    if (collection === undefined) return 0;
+    let count = 0;
+    for (let d = 0; d < state.docs.slots; d++)
+      if (state.docs.alive[d] === 1 && state.docs.collection[d] === collection) count++;
+    return count;
+  }
+
   removeCollection(collectionId: string): void {
     const state = this.#state;
     const collection = state.collections.id(collectionId);

@@ -81,9 +81,11 @@ export function SearchResults(props: {
           <p class="muted search-empty" role="status">
             {props.query.trim() === '' && !props.tag
               ? 'Type to search every collection, or pick a tag.'
-              : results()
-                ? `No items match “${props.query.trim() || `#${props.tag ?? ''}`}”.`
-                : 'Searching…'}
+              : !results()
+                ? 'Searching…'
+                : results()!.indexing.pending > 0
+                  ? `Nothing found yet for “${props.query.trim() || `#${props.tag ?? ''}`}”.`
+                  : `No items match “${props.query.trim() || `#${props.tag ?? ''}`}”.`}
           </p>
         }
       >

@@ -4,7 +4,7 @@
 // collection's document has loaded and its read models have caught up, a search would say "No items
 // match" for items it is about to find; these gaps let it say "indexing" instead.
 
-import type { CollectionRow, ReadModelStateRow } from '../db.ts';
+import type { ReadModelStateRow } from '../db.ts';
 import { sameHeads } from '../doc-heads.ts';
 
 /** Items of a collection that the stored index is missing, of how many it has. */
@@ -19,7 +19,7 @@ export interface IndexGap {
  * index and catalog were saved at the same heads has none; nor has one with nothing missing.
  */
 export function indexGaps(
-  rows: readonly Pick<CollectionRow, 'id' | 'itemCount'>[],
+  rows: ReadonlyArray<{ id: string; itemCount: number }>,
   states: readonly ReadModelStateRow[],
   indexHeads: Readonly<Record<string, readonly string[]>>,
   indexedCount: (collectionId: string) => number,

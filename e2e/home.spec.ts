@@ -3,6 +3,7 @@
 
 import { AppPage, expect, test } from './support/fixtures.ts';
 import { expectNoSharedWorker } from './support/workers.ts';
+import { deleteStored } from './support/raw-idb.ts';
 
 test('the collection list is rebuilt from the home document when its rows are lost', async ({
   browser,
@@ -17,28 +18,8 @@ test('the collection list is rebuilt from the home document when its rows are lo
   await Promise.all(context.pages().map((page) => page.close()));
   await expectNoSharedWorker(browser, relay.appUrl);
 
-  // Wipe the sidebar's read model (and nothing else) from a same-origin page that is not the app.
-  const wiper = await context.newPage();
-  await wiper.goto(`${relay.appUrl.replace(/\/$/, '')}/healthz`);
-  const left = await wiper.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('pinax');
-        open.onerror = () => reject(new Error(String(open.error)));
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('collections', 'readwrite');
-          tx.objectStore('collections').clear();
-          const count = tx.objectStore('collections').count();
-          tx.oncomplete = () => {
-            db.close();
-            resolve(count.result);
-          };
-        };
-      }),
-  );
-  expect(left).toBe(0);
-  await wiper.close();
+  // Wipe the sidebar's read model, and nothing else.
+  expect(await deleteStored(context, relay.appUrl, 'collections')).toBe(0);
 
   const again = await AppPage.open(context, relay.appUrl);
   await expect(again.collectionLinks()).toHaveCount(2, { timeout: 15_000 });

@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { AppPage, expect, test } from './support/fixtures.ts';
 import { closeEveryTab, expectNoSharedWorker } from './support/workers.ts';
+import { deleteStored } from './support/raw-idb.ts';
 
 /** Adds items through the engine's own command (what an import batch does), and waits until durable. */
 async function addItems(page: Page, items: Array<{ title: string; body?: string; tags?: string[] }>) {
@@ -180,26 +181,7 @@ test('a search while the index is rebuilt at start-up says it is indexing, never
   // index format change does.
   await expect(app.collectionLinks()).toContainText([`${count}`]);
   await closeEveryTab(browser, context, relay.appUrl);
-  const other = await context.newPage();
-  await other.goto(`${relay.appUrl}/healthz`);
-  await other.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('pinax');
-        open.onerror = () => reject(new Error(String(open.error)));
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction('searchIndex', 'readwrite');
-          tx.objectStore('searchIndex').delete('global');
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onerror = () => reject(new Error(String(tx.error)));
-        };
-      }),
-  );
-  await other.close();
+  await deleteStored(context, relay.appUrl, 'searchIndex', 'global');
 
   // Every status the search shows, from the first one on.
   await context.addInitScript(() => {
@@ -218,6 +200,8 @@ test('a search while the index is rebuilt at start-up says it is indexing, never
   const again = await AppPage.open(context, relay.appUrl);
   await searchBox(again.page).fill('wombat');
   await expect(again.page.getByText(`${count} results`, { exact: true })).toBeVisible({ timeout: 60_000 });
+  // Only until the index has caught up.
+  await expect(again.page.getByRole('progressbar', { name: 'Indexing', exact: true })).toHaveCount(0);
   const statuses = await again.page.evaluate(
     () => (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses,
   );

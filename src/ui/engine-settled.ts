@@ -6,27 +6,43 @@
 import type { EngineClient } from './engine-client.ts';
 
 /**
- * Resolves once the engine's first exchange with the relay is over (the sync status says Synced or
- * Offline), or after `capMs` whatever the status (a relay that never answers, an engine that holds
- * no relay connection).
+ * Resolves once the engine has been settled for `quietMs`: its first exchange with the relay is over
+ * (the sync status says Synced or Offline) and nothing is being indexed. The quiet spell bridges the
+ * moment between a collection loading and its indexing starting. After `capMs` it resolves whatever
+ * the engine is doing (a relay that never answers, an engine that holds no relay connection).
  */
-export function whenEngineSettled(client: Pick<EngineClient, 'subscribe'>, capMs: number): Promise<void> {
+export function whenEngineSettled(
+  client: Pick<EngineClient, 'subscribe'>,
+  { quietMs, capMs }: { quietMs: number; capMs: number },
+): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
-    // Filled in once subscribe() returns: a first payload delivered during the call settles before.
-    const subscription: { end?: () => void } = {};
+    let synced = false;
+    let indexing = true; // until the engine says otherwise
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    const ends: Array<() => void> = [];
     const settle = () => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      subscription.end?.();
+      clearTimeout(cap);
+      clearTimeout(quiet);
+      for (const end of ends) end();
       resolve();
     };
-    const timer = setTimeout(settle, capMs);
-    subscription.end = client.subscribe({ type: 'syncStatus' }, (status) => {
-      if (status.state === 'Synced' || status.state === 'Offline') settle();
-    });
-    // Settled by a synchronous first payload: the subscription was not there to end yet.
-    if (settled) subscription.end();
+    const update = () => {
+      clearTimeout(quiet);
+      quiet = synced && !indexing ? setTimeout(settle, quietMs) : undefined;
+    };
+    const cap = setTimeout(settle, capMs);
+    ends.push(
+      client.subscribe({ type: 'syncStatus' }, (status) => {
+        synced = status.state === 'Synced' || status.state === 'Offline';
+        update();
+      }),
+      client.subscribe({ type: 'readModelProgress' }, (progress) => {
+        indexing = progress.pending > 0;
+        update();
+      }),
+    );
   });
 }

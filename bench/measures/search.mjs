@@ -508,10 +508,19 @@ export async function measureColdSearch(
         const t = await page.evaluate(() => window.__coldSearch);
         fullStatus ??= t.firstResultStatus;
       } else {
-        await page.waitForFunction(() => (window.__coldSearch?.fullAt ?? null) !== null, null, {
-          timeout: 180_000,
-          polling: 50,
-        });
+        await page
+          .waitForFunction(() => (window.__coldSearch?.fullAt ?? null) !== null, null, {
+            timeout: 180_000,
+            polling: 50,
+          })
+          .catch(async (error) => {
+            // Say what the page showed instead: the status lines and the engine's last pushes.
+            const t = await page.evaluate(() => window.__coldSearch).catch(() => null);
+            const tail = (log) => JSON.stringify(log?.slice(-8) ?? null);
+            throw new Error(
+              `${error.message} Waiting for "${fullStatus}"; statuses ${tail(t?.statusLog)}, search pushes ${tail(t?.searchLog)}, progress ${tail(t?.progressLog)}`,
+            );
+          });
       }
       const t = await page.evaluate(() => window.__coldSearch);
       const detail = {

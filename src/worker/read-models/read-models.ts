@@ -353,10 +353,11 @@ export class ReadModels {
 
   async #loadIndex(): Promise<void> {
     try {
+      // The other two only tell search what is still to index: without them it just cannot say.
       const [row, collections, states] = await Promise.all([
         this.#db.searchIndex.get('global'),
-        this.#db.collections.toArray(),
-        this.#db.readModelState.toArray(),
+        this.#db.collections.toArray().catch(() => []),
+        this.#db.readModelState.toArray().catch(() => []),
       ]);
       const index = row ? SearchIndex.deserialize(row.index) : undefined;
       if (row && !index) log.info('search index format changed; it will be rebuilt from documents');

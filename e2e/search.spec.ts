@@ -148,6 +148,8 @@ test('after every tab closes, search answers from the persisted index with the r
       { timeout: 15_000 },
     )
     .toContain('foghorn');
+  // Starting with no network at all needs the service worker (installed once the engine settles).
+  await app.serviceWorkerActivated();
 
   await Promise.all(context.pages().map((page) => page.close()));
   await expectNoSharedWorker(browser, relay.appUrl);

@@ -4,7 +4,7 @@ import type { SyncState, SyncStatus } from '../shared/types.ts';
 import type { EngineClient } from './engine-client.ts';
 import { whenEngineSettled } from './engine-settled.ts';
 
-const TIMES = { quietMs: 500, capMs: 15_000 };
+const TIMES = { quietMs: 500, capMs: 10_000 };
 
 describe('whenEngineSettled', () => {
   beforeEach(() => {
@@ -49,6 +49,21 @@ describe('whenEngineSettled', () => {
     expect(settled.done).toBe(true);
   });
 
+  it('is not held back by edits that make the status say Syncing again after the first sync', async () => {
+    const engine = fakeEngine();
+    const settled = track(whenEngineSettled(engine.client, TIMES));
+    engine.indexing(0);
+    engine.status('Synced');
+    for (let edit = 0; edit < 3; edit++) {
+      await vi.advanceTimersByTimeAsync(150);
+      engine.status('Syncing');
+      await vi.advanceTimersByTimeAsync(50);
+      engine.status('Synced');
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled.done).toBe(true);
+  });
+
   it('does not settle before the engine has said anything about indexing', async () => {
     const engine = fakeEngine();
     const settled = track(whenEngineSettled(engine.client, TIMES));
@@ -62,7 +77,7 @@ describe('whenEngineSettled', () => {
     const settled = track(whenEngineSettled(engine.client, TIMES));
     engine.status('Connecting');
     engine.indexing(0);
-    await vi.advanceTimersByTimeAsync(14_999);
+    await vi.advanceTimersByTimeAsync(9_999);
     expect(settled.done).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(settled.done).toBe(true);

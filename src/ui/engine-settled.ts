@@ -7,9 +7,10 @@ import type { EngineClient } from './engine-client.ts';
 
 /**
  * Resolves once the engine has been settled for `quietMs`: its first exchange with the relay is over
- * (the sync status says Synced or Offline) and nothing is being indexed. The quiet spell bridges the
- * moment between a collection loading and its indexing starting. After `capMs` it resolves whatever
- * the engine is doing (a relay that never answers, an engine that holds no relay connection).
+ * (the sync status has said Synced or Offline once; later edits make it say Syncing again) and
+ * nothing is being indexed. The quiet spell bridges the moment between a collection loading and its
+ * indexing starting. After `capMs` it resolves whatever the engine is doing (a relay that never
+ * answers, an engine that holds no relay connection).
  */
 export function whenEngineSettled(
   client: Pick<EngineClient, 'subscribe'>,
@@ -29,14 +30,19 @@ export function whenEngineSettled(
       for (const end of ends) end();
       resolve();
     };
+    // The quiet spell starts when both hold and ends early only when one stops holding.
     const update = () => {
-      clearTimeout(quiet);
-      quiet = synced && !indexing ? setTimeout(settle, quietMs) : undefined;
+      const calm = synced && !indexing;
+      if (calm && quiet === undefined) quiet = setTimeout(settle, quietMs);
+      if (!calm) {
+        clearTimeout(quiet);
+        quiet = undefined;
+      }
     };
     const cap = setTimeout(settle, capMs);
     ends.push(
       client.subscribe({ type: 'syncStatus' }, (status) => {
-        synced = status.state === 'Synced' || status.state === 'Offline';
+        synced ||= status.state === 'Synced' || status.state === 'Offline';
         update();
       }),
       client.subscribe({ type: 'readModelProgress' }, (progress) => {

@@ -7,7 +7,7 @@ import { registerServiceWorker } from './pwa.ts';
 import './styles.css';
 
 /** How long the engine must have been settled, and the longest the service worker waits for it. */
-const ENGINE_SETTLED = { quietMs: 500, capMs: 15_000 };
+const ENGINE_SETTLED = { quietMs: 500, capMs: 10_000 };
 
 const client = connectEngine();
 const root = document.getElementById('app');

@@ -405,11 +405,13 @@ export class ReadModels {
     let pending = 0;
     let total = 0;
     const collections: RebuildProgress['collections'] = {};
-    for (const [id, p] of [...this.#gaps, ...this.#rebuilding]) {
-      pending += p.pending;
-      total += p.total;
-      collections[id] = { pending: p.pending, total: p.total };
-    }
+    // Read on every search: walks both maps without copying them.
+    for (const source of [this.#gaps, this.#rebuilding])
+      for (const [id, p] of source) {
+        pending += p.pending;
+        total += p.total;
+        collections[id] = { pending: p.pending, total: p.total };
+      }
     return { pending, total, collections };
   }
 

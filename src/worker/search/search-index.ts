@@ -121,25 +121,23 @@ export class SearchIndex {
 
   /** How many items of the collection are indexed. */
   countIn(collectionId: string): number {
-    const state = this.#state;
-    const collection = state.collections.id(collectionId);
-    if (collection === undefined) return 0;
-    let count = 0;
-    for (let d = 0; d < state.docs.slots; d++)
-      if (state.docs.alive[d] === 1 && state.docs.collection[d] === collection) count++;
-    return count;
+    return this.#slotsOf(collectionId).length;
   }
 
   removeCollection(collectionId: string): void {
-    const state = this.#state;
-    const collection = state.collections.id(collectionId);
-    if (collection === undefined) return;
-    const keys: string[] = [];
-    for (let d = 0; d < state.docs.slots; d++) {
-      if (state.docs.alive[d] === 1 && state.docs.collection[d] === collection)
-        keys.push(state.docs.keys[d]!);
-    }
-    for (const key of keys) state.remove(key);
+    const keys = this.#slotsOf(collectionId).map((d) => this.#state.docs.keys[d]!);
+    for (const key of keys) this.#state.remove(key);
+  }
+
+  /** The document slots of a collection's live items. */
+  #slotsOf(collectionId: string): number[] {
+    const { collections, docs } = this.#state;
+    const collection = collections.id(collectionId);
+    const slots: number[] = [];
+    if (collection === undefined) return slots;
+    for (let d = 0; d < docs.slots; d++)
+      if (docs.alive[d] === 1 && docs.collection[d] === collection) slots.push(d);
+    return slots;
   }
 
   search(query: string, options: SearchQueryOptions = {}): SearchOutcome {

@@ -5,6 +5,9 @@
 // So the heads (and each `have[].lastSync`) are rewritten as if the peer had never made those
 // changes: every hash the relay does not know is replaced by the dependencies of the rejected
 // change it names (remembered across messages), reduced to true heads.
+// A head the relay has never seen the change of stays, so that the relay asks for it by `need`:
+// left to the Bloom filter of the relay's `have`, a false positive (about 1 in 100) made the peer
+// believe the relay had it, and the two exchanged the same pair of messages forever.
 //
 // The rejected changes stay on the peer's device; nothing of them reaches storage or other peers.
 
@@ -39,12 +42,13 @@ export function stripChanges(data: Uint8Array, known: KnownChanges, memory: Reje
       rejected++;
     }
   }
-  const rewrite = (hashes: readonly string[]): string[] =>
-    trueHeads(unique(hashes.flatMap((hash) => resolve(hash, known, memory, new Set()))), known);
+  const rewrite = (hashes: readonly string[], unseen: 'keep' | 'drop'): string[] =>
+    trueHeads(unique(hashes.flatMap((hash) => resolve(hash, known, memory, unseen, new Set()))), known);
   const stripped = Automerge.encodeSyncMessage({
-    heads: rewrite(message.heads),
+    heads: rewrite(message.heads, 'keep'),
     need: message.need,
-    have: message.have.map((have) => ({ ...have, lastSync: rewrite(have.lastSync) })),
+    // A `lastSync` the relay does not know makes it reset the sync state: never keep one there.
+    have: message.have.map((have) => ({ ...have, lastSync: rewrite(have.lastSync, 'drop') })),
     changes: [],
   });
   return { data: stripped, rejected };
@@ -101,13 +105,23 @@ const DOCUMENT_CHUNK = 0;
 /** Ancestry walks stop here: beyond it, heads are kept as they are (rare, and only less tidy). */
 const MAX_WALK = 10_000;
 
-/** A hash as the relay can see it: itself if known, else what the rejected change built on. */
-function resolve(hash: string, known: KnownChanges, memory: RejectedMemory, seen: Set<string>): string[] {
+/**
+ * A hash as the relay can see it: itself if known, else what the rejected change built on. A hash
+ * of a change not seen yet is kept or dropped as `unseen` says.
+ */
+function resolve(
+  hash: string,
+  known: KnownChanges,
+  memory: RejectedMemory,
+  unseen: 'keep' | 'drop',
+  seen: Set<string>,
+): string[] {
   if (known.has(hash)) return [hash];
   if (seen.has(hash)) return [];
   seen.add(hash);
   const deps = memory.get(hash);
-  return deps ? deps.flatMap((dep) => resolve(dep, known, memory, seen)) : [];
+  if (!deps) return unseen === 'keep' ? [hash] : [];
+  return deps.flatMap((dep) => resolve(dep, known, memory, unseen, seen));
 }
 
 /** Drops every hash that is an ancestor of another one in the set. */

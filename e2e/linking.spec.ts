@@ -159,6 +159,44 @@ test('a device that had collections of its own keeps owning them once linked, an
   await a.canEdit();
 });
 
+test('a device linked to another user asks to join, as that user, where it was an editor', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  await setDisplayName(a, 'Ada');
+  const b = await AppPage.open(await newDevice({ label: 'B' }), relay.appUrl);
+  const url = await b.createCollection('Book club');
+  await b.newItem({ title: 'Next book' });
+  await b.writesSettled();
+  await expect(b.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+
+  // A2, used on its own first, becomes an editor of B's collection as its own user.
+  const a2Context = await newDevice({ label: 'A2' });
+  const a2Before = await AppPage.open(a2Context, url);
+  await expect(a2Before.rowTitles()).toHaveText(['Next book'], { timeout: 30_000 });
+  await a2Before.page.getByRole('button', { name: 'Request to join' }).click();
+  await expect(a2Before.page.getByText('Request sent. An owner will let you in.')).toBeVisible();
+  await answerRequest(b, /./, 'Approve as editor');
+  await expect(a2Before.page.getByRole('button', { name: 'New item', exact: true })).toBeVisible({
+    timeout: 15_000,
+  });
+  await a2Before.page.close();
+
+  // Linked to A, the device acts as A, whom B never let in: it has asked B, as A.
+  const a2 = await linkSecondDevice(a, a2Context);
+  await a2.page.evaluate((hash) => (location.hash = hash), new URL(url).hash);
+  await expect(a2.rowTitles()).toHaveText(['Next book'], { timeout: 30_000 });
+  await expect(a2.page.getByText('Request sent. An owner will let you in.')).toBeVisible({ timeout: 15_000 });
+  await answerRequest(b, /Ada/, 'Approve as editor');
+  await expect(a2.page.getByRole('button', { name: 'New item', exact: true })).toBeVisible({
+    timeout: 15_000,
+  });
+  await a2.newItem({ title: 'Written as Ada' });
+  await a2.writesSettled();
+  await expect(b.rowTitles()).toHaveText(['Written as Ada', 'Next book'], { timeout: 30_000 });
+});
+
 /** Links a new device to A's user through the You dialog's pairing link; returns it, restarted. */
 async function linkSecondDevice(a: AppPage, context: BrowserContext): Promise<AppPage> {
   await a.page.getByRole('button', { name: /^You:/ }).click();
@@ -176,4 +214,28 @@ async function linkSecondDevice(a: AppPage, context: BrowserContext): Promise<Ap
   await you.getByRole('button', { name: 'Close' }).click();
   await expect(a2.page.getByRole('heading', { name: 'Your collections' })).toBeVisible({ timeout: 30_000 });
   return a2;
+}
+
+async function setDisplayName(app: AppPage, name: string): Promise<void> {
+  await app.page.getByRole('button', { name: /^You:/ }).click();
+  const you = app.page.getByRole('dialog', { name: 'You' });
+  await you.getByRole('textbox', { name: 'Display name' }).fill(name);
+  await you.getByRole('button', { name: 'Save' }).click();
+  await expect(you.getByRole('status')).toHaveText('Saved.');
+  await you.getByRole('button', { name: 'Close' }).click();
+}
+
+/** The owner answers the one request to join whose entry matches `who`, in the Members dialog. */
+async function answerRequest(owner: AppPage, who: RegExp, answer: string): Promise<void> {
+  await owner.page.bringToFront();
+  await owner.page.getByRole('button', { name: 'Members', exact: true }).click();
+  const members = owner.page.getByRole('dialog', { name: 'Members' });
+  const request = members
+    .getByRole('list', { name: 'Requests to join' })
+    .getByRole('listitem')
+    .filter({ hasText: who });
+  await expect(request).toHaveCount(1, { timeout: 15_000 });
+  await request.getByRole('button', { name: answer }).click();
+  await expect(members.getByRole('status')).toHaveText('Approved.');
+  await members.getByRole('button', { name: 'Close' }).click();
 }

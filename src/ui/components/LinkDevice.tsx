@@ -103,7 +103,8 @@ export function LinkThisDevicePage(props: { secret: string | null }): JSX.Elemen
       <h1>Link this device</h1>
       <p>
         This device will act as the person who showed you the code: the same name, key and collections.
-        Collections already on this device are kept and join theirs.
+        Collections already on this device are kept and join theirs. Where someone else let you into a
+        collection, its owners are asked to let you in again.
       </p>
       <Show when={secret && state() !== 'linked'}>
         <button class="primary" disabled={state() === 'linking'} onClick={() => void link()}>

@@ -18,6 +18,7 @@ import {
   verifiedRequests,
 } from '../../shared/access/join-requests.ts';
 import { canEditAccess, canEditContent, resolveAccess } from '../../shared/access/resolve.ts';
+import type { DeviceCertificate } from '../../shared/identity/certificates.ts';
 import type { DidKey } from '../../shared/identity/did-key.ts';
 import { fingerprintOf } from '../../shared/identity/did-key.ts';
 import { makeLogger } from '../../shared/log.ts';
@@ -291,12 +292,20 @@ export class CollectionAccess {
   }
 
   /** Asks the owners to let this user in; returns the requests document to flush. */
-  async requestToJoin(live: LiveCollection, name: string): Promise<DocumentId> {
+  /**
+   * Asks the owners to let this user in. `as`: the user this device is being linked to, with the
+   * chain that certifies this device for it (the engine still acts as the old user until it restarts).
+   */
+  async requestToJoin(
+    live: LiveCollection,
+    name: string,
+    as?: { user: DidKey; chain: DeviceCertificate[] },
+  ): Promise<DocumentId> {
     const [identity, handle] = await Promise.all([this.#identity, this.#requestsHandle(live)]);
     if (!handle) throw new AccessDenied('This collection does not take requests to join.');
-    const signed = await signJoinRequest(identity.deviceKey, identity.device, identity.chain, {
+    const signed = await signJoinRequest(identity.deviceKey, identity.device, as?.chain ?? identity.chain, {
       collection: live.id,
-      user: identity.user,
+      user: as?.user ?? identity.user,
       name,
       at: Date.now(),
     });

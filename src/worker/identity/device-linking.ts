@@ -131,7 +131,11 @@ export class DeviceLinking {
       if (!answer) throw new LinkRefused('The answer was not sealed with this code.');
       const chain = await verifyChain(answer.chain, identity.device);
       if (!chain.ok) throw new LinkRefused(`The certificate for this device is not valid: ${chain.reason}.`);
-      await this.#handover.grantOwnership(identity.user, chain.user, answer.displayName);
+      await this.#handover.handOver(identity.user, {
+        user: chain.user,
+        name: answer.displayName,
+        chain: answer.chain,
+      });
       await this.#adopt(chain.user, answer);
       log.info('this device is now linked to its user');
       return { user: chain.user };

@@ -4,8 +4,12 @@
 //   author would come from a connection of the new one, and the relay refuses it as forged;
 // - collections it owns must have the new user as an owner too, granted (and signed) by the old
 //   user while it still is one. Otherwise no one could ever change them again: the old user's root
-//   key is forgotten once the device is linked.
+//   key is forgotten once the device is linked;
+// - where the old user is an editor or viewer, only an owner can let the new user in: the device
+//   asks them, with a request to join signed as the new user (its new certificate chain), so the
+//   owners see it among their requests and the device shows "Request sent" there.
 
+import type { DeviceCertificate } from '../../shared/identity/certificates.ts';
 import type { DidKey } from '../../shared/identity/did-key.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { CollectionAccess } from '../access/collection-access.ts';
@@ -16,13 +20,23 @@ import { LinkRefused } from './device-linking.ts';
 export interface LinkHandover {
   /** Before the pairing: waits until the relay has everything this device wrote, or refuses. */
   settle(): Promise<void>;
-  /** After the other device answered: makes `to` an owner of what `from` owns, and syncs that. */
-  grantOwnership(from: DidKey, to: DidKey, name: string): Promise<void>;
+  /**
+   * After the other device answered: makes `to` an owner of what `from` owns, asks to join where
+   * `from` is an editor or viewer, and syncs that.
+   */
+  handOver(from: DidKey, to: NewUser): Promise<void>;
+}
+
+/** The user this device is being linked to, and its certificate chain to this device. */
+export interface NewUser {
+  user: DidKey;
+  name: string;
+  chain: DeviceCertificate[];
 }
 
 export function makeLinkHandover(
   collections: Pick<CollectionStore, 'list' | 'get' | 'flush'>,
-  access: Pick<CollectionAccess, 'resolve' | 'setRole'>,
+  access: Pick<CollectionAccess, 'resolve' | 'setRole' | 'requestToJoin'>,
   monitor: Promise<Pick<SyncMonitor, 'whenSynced'>>,
 ): LinkHandover {
   const synced = async () => (await monitor).whenSynced(SYNC_WAIT_MS);
@@ -33,17 +47,32 @@ export function makeLinkHandover(
           'Some changes on this device have not reached the relay yet, and linking now would keep them from your other devices. Try again once the sync status shows Synced.',
         );
     },
-    async grantOwnership(from, to, name) {
-      const granted: string[] = [];
+    async handOver(from, to) {
+      const written: string[] = [];
+      let granted = 0;
+      let requested = 0;
       for (const { id } of await collections.list()) {
         const live = await collections.get(id);
         const members = live ? (await access.resolve(live))?.members : undefined;
-        if (!live || members?.get(from)?.role !== 'owner' || members.get(to)?.role === 'owner') continue;
-        granted.push(await access.setRole(live, to, 'owner', name));
+        const was = members?.get(from)?.role;
+        if (!live || !members || !was) continue;
+        const is = members.get(to.user)?.role;
+        if (was === 'owner' && is !== 'owner') {
+          written.push(await access.setRole(live, to.user, 'owner', to.name));
+          granted++;
+        } else if (was !== 'owner' && !is) {
+          try {
+            written.push(await access.requestToJoin(live, to.name, { user: to.user, chain: to.chain }));
+            requested++;
+          } catch (error) {
+            // No requests document (an older collection): an owner has to add the user themselves.
+            log.warn(`could not ask to join ${id} as the linked user`, error);
+          }
+        }
       }
-      if (granted.length === 0) return;
-      log.info(`made the linked user an owner of ${granted.length} collection(s)`);
-      await collections.flush(granted);
+      if (written.length === 0) return;
+      log.info(`made the linked user an owner of ${granted} collection(s); asked to join ${requested}`);
+      await collections.flush(written);
       if (!(await synced()))
         throw new LinkRefused(
           'This device could not hand its collections over to your account in time. Show a new code on your other device and try again.',

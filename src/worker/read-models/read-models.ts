@@ -14,7 +14,8 @@ import { findItem, readString } from '../domain/collection-doc.ts';
 import { allItemIds, catalogRowOf, touchedItems } from '../domain/materialize.ts';
 import { itemKey, SearchIndex, type IndexedDoc } from '../search/search-index.ts';
 import { ForegroundReads } from './foreground-reads.ts';
-import { indexGaps, type IndexGap } from './index-gaps.ts';
+import type { IndexGap } from './index-gaps.ts';
+import { IndexStore } from './index-store.ts';
 import { PendingCatalog } from './pending-catalog.ts';
 import { RecentRows } from './recent-rows.ts';
 import { sameHeads } from '../doc-heads.ts';
@@ -48,8 +49,7 @@ export class ReadModels {
   #db: PinaxDb;
   #index = new SearchIndex();
   #indexHeads: Record<string, string[]> = {};
-  #indexSave: ReturnType<typeof setTimeout> | undefined;
-  #indexDirtySince = 0;
+  #indexStore: IndexStore;
   #listeners = new Set<ReadModelListener>();
   #progressListeners = new Set<(progress: RebuildProgress) => void>();
   #rebuilding = new Map<string, { pending: number; total: number }>();
@@ -66,7 +66,12 @@ export class ReadModels {
   constructor(db: PinaxDb) {
     this.#db = db;
     this.#pending = new PendingCatalog(db, () => this.#rebuilding.size > 0);
-    this.ready = this.#loadIndex();
+    this.#indexStore = new IndexStore(db, () => ({ index: this.#index, heads: this.#indexHeads }));
+    this.ready = this.#indexStore.load().then(({ index, heads, gaps }) => {
+      this.#index = index;
+      this.#indexHeads = heads;
+      this.#gaps = gaps;
+    });
     const reads = new ForegroundReads();
     this.#foreground = reads;
     this.startupAnswered = this.ready
@@ -144,7 +149,7 @@ export class ReadModels {
       await this.#db.catalog.where('collectionId').equals(collectionId).delete();
       await this.#db.readModelState.delete(collectionId);
     });
-    this.#scheduleIndexSave();
+    this.#indexStore.scheduleSave();
     this.#emit(collectionId);
   }
 
@@ -191,11 +196,7 @@ export class ReadModels {
   async flush(): Promise<void> {
     this.#drain();
     await this.#pending.flush();
-    if (this.#indexSave !== undefined) {
-      clearTimeout(this.#indexSave);
-      this.#indexSave = undefined;
-      await this.#saveIndex();
-    }
+    await this.#indexStore.flush();
   }
 
   // ---- reads ----
@@ -300,7 +301,7 @@ export class ReadModels {
       this.#indexHeads[collectionId] = heads;
     }
     if (catalogIds.length > 0 || this.#pending.state(collectionId)) this.#pending.schedule();
-    if (indexIds.length > 0) this.#scheduleIndexSave();
+    if (indexIds.length > 0) this.#indexStore.scheduleSave();
     this.#emit(collectionId);
   }
 
@@ -345,50 +346,8 @@ export class ReadModels {
     // ...which the stored index needs (a save forced during a long rebuild ran before they were
     // recorded). Saved now, not after the usual quiet spell: a rebuild is the costliest work to
     // lose, and closing the last tab within those seconds lost it, so the next start rebuilt again.
-    this.#saveIndexNow();
+    this.#indexStore.saveSoon();
     this.#emitProgress();
-  }
-
-  // ---- persistence ----
-
-  async #loadIndex(): Promise<void> {
-    try {
-      // The other two only tell search what is still to index: without them it just cannot say.
-      const [row, collections, states] = await Promise.all([
-        this.#db.searchIndex.get('global'),
-        this.#db.collections.toArray().catch(() => []),
-        this.#db.readModelState.toArray().catch(() => []),
-      ]);
-      const index = row ? SearchIndex.deserialize(row.index) : undefined;
-      if (row && !index) log.info('search index format changed; it will be rebuilt from documents');
-      if (row && index) {
-        this.#index = index;
-        this.#indexHeads = row.heads;
-      }
-      this.#gaps = indexGaps(collections, states, this.#indexHeads, (id) => this.#index.countIn(id));
-    } catch (error) {
-      log.error('could not load the search index; it will be rebuilt from documents', error);
-    }
-  }
-
-  /** The index is saved after changes settle for a while, and at least every INDEX_SAVE_MAX_MS. */
-  #scheduleIndexSave(): void {
-    const now = Date.now();
-    if (this.#indexSave === undefined) this.#indexDirtySince = now;
-    clearTimeout(this.#indexSave);
-    const wait = Math.min(INDEX_SAVE_IDLE_MS, Math.max(0, this.#indexDirtySince + INDEX_SAVE_MAX_MS - now));
-    this.#indexSave = setTimeout(() => this.#saveIndexNow(), wait);
-  }
-
-  #saveIndexNow(): void {
-    clearTimeout(this.#indexSave);
-    this.#indexSave = undefined;
-    this.#saveIndex().catch((error: unknown) => log.error('could not store the search index', error));
-  }
-
-  async #saveIndex(): Promise<void> {
-    const index = this.#index.serialize();
-    await this.#db.searchIndex.put({ id: 'global', index, heads: { ...this.#indexHeads } });
   }
 
   // ---- notifications ----
@@ -424,8 +383,6 @@ export class ReadModels {
 const log = makeLogger('pinax:read-models');
 
 const REBUILD_SLICE = 500;
-const INDEX_SAVE_IDLE_MS = 2_000;
-const INDEX_SAVE_MAX_MS = 10_000;
 /** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */
 const STARTUP_READS_MAX_MS = 1_000;
 

@@ -1,0 +1,88 @@
+// Where the search index lives between starts: one IndexedDB row holding the serialized index and
+// the document heads it reflects. It is written in the background, never on the write path: after
+// changes settle for a while, and at least every INDEX_SAVE_MAX_MS while they keep coming. An index
+// that is lost or stale only costs a catch-up from the documents at the next start.
+
+import { makeLogger } from '../../shared/log.ts';
+import type { PinaxDb } from '../db.ts';
+import { SearchIndex } from '../search/search-index.ts';
+import { indexGaps, type IndexGap } from './index-gaps.ts';
+
+/** What the engine indexed, as one piece: the index and the heads of each collection in it. */
+export interface IndexSnapshot {
+  index: SearchIndex;
+  heads: Record<string, string[]>;
+}
+
+export interface LoadedIndex extends IndexSnapshot {
+  /** What the stored index lacks, per collection, against the catalog (see index-gaps.ts). */
+  gaps: Map<string, IndexGap>;
+}
+
+export class IndexStore {
+  #db: PinaxDb;
+  #current: () => IndexSnapshot;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #dirtySince = 0;
+
+  /** `current` gives what to save, read at the moment of saving. */
+  constructor(db: PinaxDb, current: () => IndexSnapshot) {
+    this.#db = db;
+    this.#current = current;
+  }
+
+  /** The stored index, or an empty one when there is none, it cannot be read, or its format changed. */
+  async load(): Promise<LoadedIndex> {
+    let loaded: IndexSnapshot = { index: new SearchIndex(), heads: {} };
+    try {
+      // The other two only tell search what is still to index: without them it just cannot say.
+      const [row, collections, states] = await Promise.all([
+        this.#db.searchIndex.get('global'),
+        this.#db.collections.toArray().catch(() => []),
+        this.#db.readModelState.toArray().catch(() => []),
+      ]);
+      const index = row ? SearchIndex.deserialize(row.index) : undefined;
+      if (row && !index) log.info('search index format changed; it will be rebuilt from documents');
+      if (row && index) loaded = { index, heads: row.heads };
+      const { index: found, heads } = loaded;
+      return { ...loaded, gaps: indexGaps(collections, states, heads, (id) => found.countIn(id)) };
+    } catch (error) {
+      log.error('could not load the search index; it will be rebuilt from documents', error);
+      return { ...loaded, gaps: new Map() };
+    }
+  }
+
+  /** The index changed: saves it once changes settle (or have gone on for INDEX_SAVE_MAX_MS). */
+  scheduleSave(): void {
+    const now = Date.now();
+    if (this.#timer === undefined) this.#dirtySince = now;
+    clearTimeout(this.#timer);
+    const wait = Math.min(INDEX_SAVE_IDLE_MS, Math.max(0, this.#dirtySince + INDEX_SAVE_MAX_MS - now));
+    this.#timer = setTimeout(() => this.saveSoon(), wait);
+  }
+
+  /** Saves now, in the background (after a rebuild, say: a crash then would cost the whole rebuild). */
+  saveSoon(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#save().catch((error: unknown) => log.error('could not store the search index', error));
+  }
+
+  /** Writes a scheduled save now (tests, and before the engine goes away). */
+  async flush(): Promise<void> {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#save();
+  }
+
+  async #save(): Promise<void> {
+    const { index, heads } = this.#current();
+    await this.#db.searchIndex.put({ id: 'global', index: index.serialize(), heads: { ...heads } });
+  }
+}
+
+const log = makeLogger('pinax:read-models');
+
+const INDEX_SAVE_IDLE_MS = 2_000;
+const INDEX_SAVE_MAX_MS = 10_000;

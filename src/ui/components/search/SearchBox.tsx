@@ -46,7 +46,8 @@ export function SearchBox(props: {
         autocomplete="off"
         spellcheck={false}
         value={props.query}
-        aria-controls="search-results"
+        // Only while the list exists: an id that names nothing is invalid ARIA.
+        aria-controls={props.activeResultId !== null ? 'search-results' : undefined}
         aria-activedescendant={props.activeResultId ?? undefined}
         onInput={(e) => props.onQuery(e.currentTarget.value)}
         onKeyDown={onKey}

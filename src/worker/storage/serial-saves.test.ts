@@ -24,7 +24,7 @@ afterEach(async () => {
 
 describe('saves of one document', () => {
   it('write each change once when flushes overlap', async () => {
-    const { repo, written } = await countingRepo();
+    const { repo, written } = countingRepo();
     const handle = repo.create<Notes>({ notes: {} });
     await repo.flush([handle.documentId]);
     const before = Automerge.getHeads(handle.doc());
@@ -45,7 +45,7 @@ describe('saves of one document', () => {
   });
 
   it('resolve a flush that joined a waiting save only once its changes are stored', async () => {
-    const { repo, storage } = await countingRepo();
+    const { repo, storage } = countingRepo();
     const handle = repo.create<Notes>({ notes: {} });
     await repo.flush([handle.documentId]);
 
@@ -61,7 +61,7 @@ describe('saves of one document', () => {
   });
 
   it('keep saving after a failed save', async () => {
-    const { repo, storage } = await countingRepo();
+    const { repo, storage } = countingRepo();
     const handle = repo.create<Notes>({ notes: {} });
     await repo.flush([handle.documentId]);
     const save = storage.save.bind(storage);
@@ -83,7 +83,7 @@ describe('saves of one document', () => {
   });
 });
 
-async function countingRepo() {
+function countingRepo() {
   const db = openPinaxDb(`serial-saves-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
   cleanups.push(() => Promise.resolve(db.close()));
   const storage = new DexieStorageAdapter(db.chunks);

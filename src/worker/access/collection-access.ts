@@ -128,8 +128,10 @@ export class CollectionAccess {
         // 409: someone registered it differently first; nothing to retry (the relay says no).
         if (res.status === 409) log.warn('the relay has this document registered differently');
         else if (!res.ok) {
-          // Until it is registered the relay does not guard the document: say so, and retry.
-          log.warn(`the relay refused a registration for now (${res.status}); will retry`);
+          // Until it is registered the relay does not guard the document: say so, and retry. A 401
+          // is the expected race with the session handshake at start-up (sent again on connect).
+          if (res.status === 401) log.debug('no relay session yet; the registration waits for it');
+          else log.warn(`the relay refused a registration for now (${res.status}); will retry`);
           left.push(registration);
           // No session yet, or the relay in trouble: soon. Anything else waits for a reconnect.
           if (res.status === 401 || res.status >= 500) refused = true;

@@ -293,10 +293,10 @@ export class CollectionAccess {
     return this.#write(live, { type: 'visibility', visibility });
   }
 
-  /** Asks the owners to let this user in; returns the requests document to flush. */
   /**
-   * Asks the owners to let this user in. `as`: the user this device is being linked to, with the
-   * chain that certifies this device for it (the engine still acts as the old user until it restarts).
+   * Asks the owners to let this user in; returns the requests document to flush. `as`: the user
+   * this device is being linked to, with the chain that certifies this device for it (the engine
+   * still acts as the old user until it restarts).
    */
   async requestToJoin(
     live: LiveCollection,

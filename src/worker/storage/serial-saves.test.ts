@@ -60,6 +60,33 @@ describe('saves of one document', () => {
     await Promise.all([first, second]);
   });
 
+  it('do not write a removed document back from a waiting save', async () => {
+    const { repo, storage } = countingRepo();
+    const handle = repo.create<Notes>({ notes: {} });
+    await repo.flush([handle.documentId]);
+    // The running save is held until the document is removed; every save after that is counted.
+    const save = storage.save.bind(storage);
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let savedAfterRemoval = 0;
+    let removed = false;
+    storage.save = async (key, data) => {
+      await held;
+      if (removed && key[0] === handle.documentId) savedAfterRemoval++;
+      return save(key, data);
+    };
+    addNotes(handle, 0, 50);
+    const running = repo.flush([handle.documentId]);
+    addNotes(handle, 1, 50);
+    const waiting = repo.flush([handle.documentId]);
+    await repo.storageSubsystem!.removeDoc(handle.documentId);
+    removed = true;
+    release();
+    await Promise.all([running, waiting]);
+    // The running one was already on its way (as without the queue); the waiting one never starts.
+    expect(savedAfterRemoval).toBe(1);
+  });
+
   it('keep saving after a failed save', async () => {
     const { repo, storage } = countingRepo();
     const handle = repo.create<Notes>({ notes: {} });

@@ -11,6 +11,8 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every screen passes an axe audit (${colorScheme} theme)`, async ({ relay, newDevice }) => {
+    // Fourteen audits of a few seconds each on 2 shared cores: a full run took the test past 60 s.
+    test.setTimeout(180_000);
     const found: string[] = [];
     const audit = async (screen: string) => found.push(...(await violationsOn(app.page, screen)));
     const context = await newDevice({ label: 'A' });

@@ -5,6 +5,7 @@
 
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Automerge from '@automerge/automerge';
 import { ImmutableString, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo';
 import { ACCESS_KIND } from '../shared/access/access-doc.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
@@ -14,11 +15,15 @@ import { newDevice, newDeviceOf, type SessionDevice, type TestDevice } from './t
 import { ACTIVITY_KIND } from '../shared/social/activity.ts';
 import { HOME_KIND } from '../shared/personal-docs.ts';
 import { signAccessEntry, type AccessChange, type SignedAccessEntry } from '../shared/access/entries.ts';
+import { authored, createAuthored } from '../shared/access/authored.ts';
 
 interface Collection {
   creator: ImmutableString;
   notes: string[];
   items?: Record<string, { title: ImmutableString; author?: ImmutableString | string; tags?: object }>;
+}
+interface Body {
+  text: string;
 }
 interface Access {
   kind: string;
@@ -65,10 +70,11 @@ async function metric(name: string): Promise<number> {
 
 /** Owner A's collection and access document, registered with the relay and synced to it. */
 async function ownedCollection(owner: DeviceClient) {
-  const collection = owner.repo.create<Collection>({
-    creator: new ImmutableString(owner.device.user.did),
-    notes: [],
-  });
+  const collection = createAuthored<Collection>(
+    owner.repo,
+    { creator: new ImmutableString(owner.device.user.did), notes: [] },
+    owner.device.user.did,
+  );
   const access = owner.repo.create<Access>({
     kind: ACCESS_KIND,
     collection: collection.documentId,
@@ -81,7 +87,7 @@ async function ownedCollection(owner: DeviceClient) {
       accessId: access.documentId,
     }),
   ).toBe(200);
-  collection.change((d) => d.notes.push('by the owner'));
+  collection.change((d) => d.notes.push('by the owner'), authored(owner.device.user.did));
   await waitForRelayToHave(owner.repo, collection);
   await waitForRelayToHave(owner.repo, access);
   return { collection, access };
@@ -150,7 +156,9 @@ describe('the relay access guard', () => {
     const ownersDirectory = await owner.repo.find<{ entries: Record<string, unknown> }>(directoryUrl);
     await sleep(500);
     expect(ownersDirectory.doc().entries['vandal']).toBeUndefined();
-    expect(await metric('pinax_relay_refused_changes_total')).toBeGreaterThanOrEqual(refusedBefore + 2);
+    // The directory change is refused; the planted document is never applied at all (the relay
+    // answers "unavailable" to a peer that may not read it).
+    expect(await metric('pinax_relay_refused_changes_total')).toBeGreaterThanOrEqual(refusedBefore + 1);
 
     // Over HTTP too: an unregistered document's snapshot needs a session.
     const snapshot = (cookie?: string) =>
@@ -224,18 +232,18 @@ describe('the relay access guard', () => {
 
     const b = await member(bDevice);
     const bCopy = await b.repo.find<Collection>(collection.url);
-    bCopy.change((d) => d.notes.push('by editor B'));
+    bCopy.change((d) => d.notes.push('by editor B'), authored(bDevice.user.did));
     await waitFor(() => collection.doc().notes.includes('by editor B'), 'the owner to see B’s edit');
 
     const c = await member(cDevice);
     const cCopy = await c.repo.find<Collection>(collection.url);
-    cCopy.change((d) => d.notes.push('by viewer C'));
+    cCopy.change((d) => d.notes.push('by viewer C'), authored(cDevice.user.did));
     await sleep(1500);
     expect(collection.doc().notes).not.toContain('by viewer C');
 
     await grant(owner, access, collection.documentId, { type: 'role', member: bDevice.user.did, role: null });
     await sleep(300);
-    bCopy.change((d) => d.notes.push('after removal'));
+    bCopy.change((d) => d.notes.push('after removal'), authored(bDevice.user.did));
     await sleep(1500);
     expect(collection.doc().notes).not.toContain('after removal');
     expect(collection.doc().notes).toContain('by editor B'); // what B wrote before stays
@@ -263,7 +271,7 @@ describe('the relay access guard', () => {
           tags: { author: true },
         },
       };
-    });
+    }, authored(bDevice.user.did));
     await waitFor(() => collection.doc().items?.['honest'] !== undefined, 'the owner to see B’s honest item');
 
     // Forged: B names the owner, then keeps editing on top of that.
@@ -272,8 +280,8 @@ describe('the relay access guard', () => {
         title: new ImmutableString('by A?'),
         author: new ImmutableString(owner.device.user.did),
       };
-    });
-    bCopy.change((d) => void d.notes.push('after the forgery'));
+    }, authored(bDevice.user.did));
+    bCopy.change((d) => void d.notes.push('after the forgery'), authored(bDevice.user.did));
     // And as collaborative text, which could be spliced into anyone's name.
     const cDevice = await newDevice();
     await grant(owner, access, collection.documentId, {
@@ -284,12 +292,84 @@ describe('the relay access guard', () => {
     const c = await member(cDevice);
     const cCopy = await c.repo.find<Collection>(collection.url);
     await waitFor(() => cCopy.doc().items?.['honest'] !== undefined, 'C to have B’s item');
-    cCopy.change((d) => void (d.items!['honest']!.author = cDevice.user.did));
+    cCopy.change((d) => void (d.items!['honest']!.author = cDevice.user.did), authored(cDevice.user.did));
     await sleep(1500);
     expect(collection.doc().items?.['forged']).toBeUndefined();
     expect(collection.doc().notes).not.toContain('after the forgery');
     expect(String(collection.doc().items?.['honest']?.author)).toBe(bDevice.user.did);
     expect(await metric('pinax_relay_refused_changes_total')).toBeGreaterThanOrEqual(refusedBefore + 3);
+  });
+
+  it('applies an editor’s changes only when their message names that editor: not no one, not someone else', async () => {
+    const owner = await member(await newDevice());
+    const { collection, access } = await ownedCollection(owner);
+    const bDevice = await newDevice();
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: bDevice.user.did,
+      role: 'editor',
+    });
+    const b = await member(bDevice);
+    const bCopy = await b.repo.find<Collection>(collection.url);
+    const refusedBefore = await metric('pinax_relay_refused_changes_total');
+
+    bCopy.change((d) => void d.notes.push('claimed by B'), authored(bDevice.user.did));
+    await waitFor(() => collection.doc().notes.includes('claimed by B'), 'the owner to see B’s claimed edit');
+
+    const unclaimed = await member(bDevice); // a second connection of B: its own refusals, its own history
+    const unclaimedCopy = await unclaimed.repo.find<Collection>(collection.url);
+    await waitFor(() => unclaimedCopy.doc().notes.includes('claimed by B'), 'B’s second copy to catch up');
+    unclaimedCopy.change((d) => void d.notes.push('names no one'));
+    const forging = await member(bDevice);
+    const forgingCopy = await forging.repo.find<Collection>(collection.url);
+    await waitFor(() => forgingCopy.doc().notes.includes('claimed by B'), 'B’s third copy to catch up');
+    forgingCopy.change((d) => void d.notes.push('names the owner'), authored(owner.device.user.did));
+    await sleep(1500);
+    expect(collection.doc().notes).not.toContain('names no one');
+    expect(collection.doc().notes).not.toContain('names the owner');
+    expect(await metric('pinax_relay_refused_changes_total')).toBeGreaterThanOrEqual(refusedBefore + 2);
+  });
+
+  it('applies changes to a body document as to its collection: its seed, then only claimed edits by editors', async () => {
+    const ownerDevice = await newDevice();
+    const owner = await member(ownerDevice);
+    const { collection, access } = await ownedCollection(owner);
+    // As src/worker/bodies.ts seeds one: a fixed actor, time 0, no message, so every device makes
+    // it byte for byte the same.
+    const seed = Automerge.change(Automerge.init<Body>({ actor: 'b0d7' }), { time: 0 }, (d) => {
+      d.text = 'seed';
+    });
+    const body = owner.repo.import<Body>(Automerge.save(seed));
+    expect(
+      await register(relay.url, owner.cookie, {
+        collectionId: collection.documentId,
+        bodyId: body.documentId,
+      }),
+    ).toBe(200);
+    await waitForRelayToHave(owner.repo, body);
+    const cDevice = await newDevice();
+    await grant(owner, access, collection.documentId, {
+      type: 'role',
+      member: cDevice.user.did,
+      role: 'viewer',
+    });
+
+    const viewer = await member(cDevice);
+    const viewerCopy = await viewer.repo.find<Body>(body.url);
+    expect(viewerCopy.doc().text).toBe('seed'); // the seed was stored although it names no one
+    viewerCopy.change((d) => void (d.text = 'by a viewer'), authored(cDevice.user.did));
+    body.change((d) => void (d.text = 'seed, then no claim'));
+    await sleep(1500);
+    const fresh = await member(await newDevice()); // link-visible: it may read what the relay holds
+    const relayCopy = await fresh.repo.find<Body>(body.url);
+    await sleep(300);
+    expect(relayCopy.doc().text).toBe('seed');
+
+    const second = await member(ownerDevice); // the owner again, on a new connection, claiming
+    const secondCopy = await second.repo.find<Body>(body.url);
+    await waitFor(() => secondCopy.doc().text === 'seed', 'the second connection to load the body');
+    secondCopy.change((d) => void (d.text = 'claimed by the owner'), authored(owner.device.user.did));
+    await waitFor(() => relayCopy.doc().text === 'claimed by the owner', 'the claimed edit to arrive');
   });
 
   it('lets every member, viewers too, write the social document, and no one else', async () => {

@@ -1,7 +1,7 @@
 // The relay's enforcement of collection access, on top of the shared resolver: who may read a
 // guarded document (members-only collections are not served to non-members at all) and whose
-// changes to it are applied (content: editors and owners, each change naming its true author; the
-// access document: owners; comments and likes: any member). Refused
+// changes to it are applied (content and bodies: editors and owners, each change naming its true
+// author; the access document: owners; comments and likes: any member). Refused
 // changes are stripped from the sync message before the Repo stores or forwards anything.
 // A user's personal documents (home, activity stream) are written by that user's devices only; a
 // home is read by them only too. Anonymous connections (no device session) read link-visible
@@ -14,8 +14,8 @@ import { canEditAccess, canEditContent, canRead, resolveAccess } from '../shared
 import type { Logger } from '../shared/log.ts';
 import type { AccessRegistry } from './access-registry.ts';
 import type { Identity } from './auth.ts';
-import type { KnownChanges, RejectedMemory } from './strip-changes.ts';
-import { knownChangesOf, stripChanges } from './strip-changes.ts';
+import type { KnownChanges, RejectedMemory } from '../shared/sync/strip-changes.ts';
+import { knownChangesOf, stripChanges } from '../shared/sync/strip-changes.ts';
 import { reviewAuthorship } from './authorship-review.ts';
 
 export interface AccessGuard {
@@ -28,6 +28,12 @@ export interface AccessGuard {
   /** Changes refused since start, for /metrics. */
   readonly refusedChanges: number;
 }
+
+const VERDICTS = {
+  unclaimed: 'sent a change that does not name its author',
+  forged: 'sent a change naming someone else as its author',
+  'builds-on-refused': 'built on a change that was refused',
+} as const;
 
 const NOTHING_KNOWN: KnownChanges = { has: () => false, depsOf: () => undefined };
 
@@ -136,16 +142,14 @@ export function createAccessGuard(
             : governed.part === 'social'
               ? role !== undefined // every member comments and likes
               : canEditContent(role);
-        if (allowed && governed.part !== 'collection') return data;
-        if (allowed) {
+        const reviewed =
+          governed.part === 'collection' || governed.part === 'body' ? governed.part : undefined;
+        if (allowed && !reviewed) return data;
+        if (allowed && reviewed) {
           known = await knownOf(documentId);
-          const verdict = reviewAuthorship(data, user, known, memoryOf(documentId));
+          const verdict = reviewAuthorship(data, user, known, memoryOf(documentId), reviewed);
           if (verdict === 'ok') return data;
-          log.warn(
-            verdict === 'forged'
-              ? `access: ${user} wrote someone else's name as an item's author`
-              : `access: ${user} built on a change that was refused`,
-          );
+          log.warn(`access: ${user} ${VERDICTS[verdict]}`);
         }
       }
       const memory = memoryOf(documentId);

@@ -8,6 +8,7 @@ import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-re
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
 import { makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
 import { connectDevice, createLinkVisible, type DeviceClient } from './testing/device-client.ts';
+import { authored } from '../shared/access/authored.ts';
 
 interface Note {
   title: string;
@@ -55,7 +56,7 @@ describe('POST /snapshot', () => {
 
     handle.change((d) => {
       d.title = 'second';
-    });
+    }, authored(writer.device.user.did));
     await waitForRelayToHave(writer.repo, handle);
     const second = await snapshot(JSON.stringify({ documentId: handle.documentId }));
     const loaded = Automerge.load<Note>(new Uint8Array(await second.arrayBuffer()));

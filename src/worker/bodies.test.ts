@@ -17,6 +17,7 @@ function device(): { repo: Repo; bodies: BodyDocs; snapshots: string[] } {
 
 const collection = '2tVAYrBvZyK8L8R9MQEFrJSgiXDt' as CollectionId;
 const itemId = 'item-1' as ItemId;
+const AUTHOR = 'did:key:z6MkTestAuthor';
 
 describe('body documents', () => {
   it('are created identically on two devices, so offline first edits merge by character', async () => {
@@ -27,8 +28,8 @@ describe('body documents', () => {
     expect(handleA.documentId).toBe(handleB.documentId);
     expect(handleA.heads()).toEqual(handleB.heads());
 
-    setBodyText(handleA, 'The very quick fox');
-    setBodyText(handleB, 'The quick fox jumps');
+    setBodyText(handleA, 'The very quick fox', AUTHOR);
+    setBodyText(handleB, 'The quick fox jumps', AUTHOR);
     handleA.merge(handleB);
     handleB.merge(handleA);
     expect(bodyText(handleA)).toBe('The very quick fox jumps');
@@ -48,8 +49,8 @@ describe('body documents', () => {
   it('copy the text into the snapshot after edits settle', async () => {
     const a = device();
     const handle = await a.bodies.create(collection, itemId, '');
-    setBodyText(handle, 'first');
-    setBodyText(handle, 'first and second');
+    setBodyText(handle, 'first', AUTHOR);
+    setBodyText(handle, 'first and second', AUTHOR);
     await expect.poll(() => a.snapshots.at(-1), { timeout: 3_000 }).toBe('first and second');
     a.bodies.dispose();
   });

@@ -11,6 +11,7 @@
 import type { AutomergeUrl, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim';
 import { Automerge, parseAutomergeUrl, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../shared/log.ts';
+import { authored } from '../shared/access/authored.ts';
 import type { CollectionId, ItemId } from '../shared/types.ts';
 
 export const BODY_KIND = 'pinax.body';
@@ -28,6 +29,8 @@ export class BodyDocs {
   #writeSnapshot: SnapshotWriter;
   #watched = new Map<DocumentId, { handle: DocHandle<BodyDoc>; dispose: () => void }>();
   #timers = new Map<DocumentId, ReturnType<typeof setTimeout>>();
+  /** The collection of every body document opened here, known before its first message arrives. */
+  #collections = new Map<DocumentId, CollectionId>();
 
   constructor(repo: Repo, writeSnapshot: SnapshotWriter) {
     this.#repo = repo;
@@ -37,6 +40,7 @@ export class BodyDocs {
   /** Creates (or re-creates identically) the body document for an item, seeded with its snapshot. */
   async create(collectionId: CollectionId, itemId: ItemId, snapshot: string): Promise<DocHandle<BodyDoc>> {
     const documentId = await bodyDocumentId(collectionId, itemId);
+    this.#collections.set(documentId, collectionId);
     const cached = this.#repo.handles[documentId] as DocHandle<BodyDoc> | undefined;
     if (cached?.isReady()) return this.#watch(collectionId, itemId, cached);
     const handle = this.#repo.import<BodyDoc>(await seedChange(documentId, snapshot), { docId: documentId });
@@ -51,12 +55,18 @@ export class BodyDocs {
     url: string,
   ): Promise<DocHandle<BodyDoc> | undefined> {
     try {
+      this.#collections.set(parseAutomergeUrl(url as AutomergeUrl).documentId, collectionId);
       const handle = await this.#repo.find<BodyDoc>(url as AutomergeUrl);
       return this.#watch(collectionId, itemId, handle);
     } catch (error) {
       log.warn('body document unavailable', url, error);
       return undefined;
     }
+  }
+
+  /** The collection a body document opened here belongs to. */
+  collectionOf(documentId: string): CollectionId | undefined {
+    return this.#collections.get(documentId as DocumentId);
   }
 
   dispose(): void {
@@ -92,11 +102,11 @@ export function bodyText(handle: DocHandle<BodyDoc> | undefined): string | undef
 }
 
 /** Applies a new full body as a character-level diff, so concurrent edits elsewhere merge. */
-export function setBodyText(handle: DocHandle<BodyDoc>, text: string): void {
+export function setBodyText(handle: DocHandle<BodyDoc>, text: string, author: string): void {
   handle.change((doc) => {
     if (typeof doc.text !== 'string') doc.text = '';
     Automerge.updateText(doc, ['text'], text);
-  });
+  }, authored(author));
 }
 
 const log = makeLogger('pinax:bodies');

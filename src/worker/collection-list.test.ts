@@ -28,7 +28,7 @@ describe('the joined-collections list', () => {
     await waitFor(() => seenHere.length > 0 && seenThere.length > 0, 'the first lists');
     expect(seenThere.at(-1)).toEqual([]);
 
-    const created = await here.create('Field notes', '');
+    const created = await here.create('Field notes', '', 'did:key:z6MkTestAuthor');
     const named = (lists: CollectionSummary[][]) => lists.at(-1)?.map((row) => row.name);
     await waitFor(() => named(seenHere)?.[0] === 'Field notes', 'the row in this engine');
     await waitFor(() => named(seenThere)?.[0] === 'Field notes', 'the row in the other engine');

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRelay, spawnRelay, type SpawnedRelay } from '../server/testing/spawn-relay.ts';
 import { makeStaticFixture, waitFor, waitForRelayToHave } from '../server/testing/clients.ts';
 import { connectDevice, createLinkVisible, type DeviceClient } from '../server/testing/device-client.ts';
+import { authored } from '../shared/access/authored.ts';
 import type { CollectionId } from '../shared/types.ts';
 import { CollectionStore } from './collection-store.ts';
 import { openPinaxDb, type PinaxDb } from './db.ts';
@@ -41,7 +42,10 @@ describe('CollectionStore', () => {
   it('loads an unavailable collection once its document arrives by sync, and tells subscribers', async () => {
     // Link-visible: the device below connects without a session, and may still read it.
     const source = await createLinkVisible(relay, writer, initialCollection('Arrives late', '', 1));
-    source.change((doc) => insertItem(doc, 'item-1', { title: 'Hello', body: '', tags: [] }, 2));
+    source.change(
+      (doc) => insertItem(doc, 'item-1', { title: 'Hello', body: '', tags: [] }, 2),
+      authored(writer.device.user.did),
+    );
     await waitForRelayToHave(writer.repo, source);
     const id = source.documentId as string as CollectionId;
 

@@ -15,6 +15,7 @@ import type { Home } from './home.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import type { TableChangeFeed } from './table-change-feed.ts';
 import { tableChangeFeed } from './table-change-feed.ts';
+import { createAuthored } from '../shared/access/authored.ts';
 
 export type ListListener = (rows: CollectionSummary[]) => void;
 export type StateListener = (state: CollectionState) => void;
@@ -109,9 +110,10 @@ export class CollectionStore {
     };
   }
 
-  async create(name: string, description: string): Promise<LiveCollection> {
+  /** A new collection, written by `author` (its first change names them, see domain/authored.ts). */
+  async create(name: string, description: string, author: string): Promise<LiveCollection> {
     const repo = await this.#repo;
-    const handle = repo.create<CollectionDoc>(initialCollection(name, description, Date.now()));
+    const handle = createAuthored(repo, initialCollection(name, description, Date.now()), author);
     const id = handle.documentId as string as CollectionId;
     const live = new LiveCollection(id, handle);
     this.#track(live);

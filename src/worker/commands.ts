@@ -28,6 +28,7 @@ import { newItemId } from './domain/ids.ts';
 import { hasTitleConflict } from './domain/materialize.ts';
 import type { LiveCollection } from './live-collection.ts';
 import { recordChange, recordCommit } from './metrics.ts';
+import { authored } from '../shared/access/authored.ts';
 import type { Directory } from './directory.ts';
 import type { CollectionAccess } from './access/collection-access.ts';
 import { AccessDenied } from './access/collection-access.ts';
@@ -96,7 +97,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const name = cmd.name.trim();
       const description = cmd.description?.trim() ?? '';
       reject(checkName(name) ?? checkDescription(description));
-      const live = await ctx.collections.create(name, description);
+      const live = await ctx.collections.create(name, description, await authorOf(ctx));
       const accessId = await ctx.access.establish(live);
       const socialId = await ctx.social.establish(live);
       await ctx.flush([live.id, accessId, socialId]);
@@ -114,19 +115,25 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const name = cmd.name.trim();
       reject(checkName(name));
       const live = await requireEditable(ctx, cmd.collectionId);
-      live.handle.change((doc) => {
-        if (readString(doc.name) !== name) doc.name = new ImmutableString(name);
-        doc.updatedAt = Date.now();
-      });
+      live.handle.change(
+        (doc) => {
+          if (readString(doc.name) !== name) doc.name = new ImmutableString(name);
+          doc.updatedAt = Date.now();
+        },
+        authored(await authorOf(ctx)),
+      );
       await ctx.flush([live.id]);
       return null;
     }
     case 'deleteCollection': {
       const live = await ctx.collections.get(cmd.collectionId);
       if (live) {
-        live.handle.change((doc) => {
-          doc.deletedAt = Date.now();
-        });
+        live.handle.change(
+          (doc) => {
+            doc.deletedAt = Date.now();
+          },
+          authored(await authorOf(ctx)),
+        );
         await ctx.flush([live.id]);
       }
       await ctx.collections.forget(cmd.collectionId);
@@ -137,7 +144,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const live = await requireEditable(ctx, cmd.collectionId);
       const itemId = newItemId();
       const author = await authorOf(ctx);
-      live.handle.change((doc) => insertItem(doc, itemId, fields, Date.now(), author));
+      live.handle.change((doc) => insertItem(doc, itemId, fields, Date.now(), author), authored(author));
       await ctx.flush([live.id]);
       return { itemId };
     }
@@ -155,13 +162,15 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const live = await requireEditable(ctx, cmd.collectionId);
       const itemIds = batch.map(() => newItemId());
       const author = await authorOf(ctx);
-      live.handle.change((doc) =>
-        insertItems(
-          doc,
-          batch.map((fields, i) => [itemIds[i]!, fields] as const),
-          Date.now(),
-          author,
-        ),
+      live.handle.change(
+        (doc) =>
+          insertItems(
+            doc,
+            batch.map((fields, i) => [itemIds[i]!, fields] as const),
+            Date.now(),
+            author,
+          ),
+        authored(author),
       );
       await ctx.flush([live.id]);
       return { itemIds };
@@ -171,17 +180,18 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
       const touched: string[] = [live.id];
       const { body, ...plain } = fields;
-      if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
       const author = await authorOf(ctx);
+      if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body, author));
       const addedTags = newTags(live, cmd.itemId, plain.tags);
       const changeStartedAt = performance.now();
       // Decided on the current document, so the change only writes (see itemWrites).
       const current = findItem(live.handle.doc(), cmd.itemId);
       if (current && (plain.title !== undefined || plain.tags !== undefined)) {
         const writes = itemWrites(current, plain, hasTitleConflict(cmd.itemId, current), author);
-        if (writes) live.handle.change((doc) => applyItemWrites(doc, cmd.itemId, writes, Date.now()));
+        if (writes)
+          live.handle.change((doc) => applyItemWrites(doc, cmd.itemId, writes, Date.now()), authored(author));
       } else if (current && body !== undefined && readString(current.author) !== author) {
-        live.handle.change((doc) => setAuthor(doc, cmd.itemId, author));
+        live.handle.change((doc) => setAuthor(doc, cmd.itemId, author), authored(author));
       }
       recordChange(changeStartedAt, cmd.type);
       await ctx.flush(touched);
@@ -194,6 +204,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const author = await authorOf(ctx);
       live.handle.change(
         (doc) => void setDeleted(doc, cmd.itemId, cmd.type === 'deleteItem', Date.now(), author),
+        authored(author),
       );
       await ctx.flush([live.id]);
       return null;
@@ -203,7 +214,10 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       const live = await requireEditableItem(ctx, cmd.collectionId, cmd.itemId);
       // Writing the chosen value supersedes every concurrent value: the conflict is gone everywhere.
       const author = await authorOf(ctx);
-      live.handle.change((doc) => void patchItem(doc, cmd.itemId, { title: cmd.value }, Date.now(), author));
+      live.handle.change(
+        (doc) => void patchItem(doc, cmd.itemId, { title: cmd.value }, Date.now(), author),
+        authored(author),
+      );
       await ctx.flush([live.id]);
       return null;
     }
@@ -216,12 +230,13 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       // History is never rewritten: the old state is written again, as a new change.
       const { body, ...plain } = plan.fields;
       const touched: string[] = [live.id];
-      if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body));
+      const author = await authorOf(ctx);
+      if (body !== undefined) touched.push(await writeBody(ctx, live, cmd.itemId, body, author));
       live.handle.change((doc) => {
         const now = Date.now();
-        patchItem(doc, cmd.itemId, plain, now);
-        if (plan.deleted !== undefined) setDeleted(doc, cmd.itemId, plan.deleted, now);
-      });
+        patchItem(doc, cmd.itemId, plain, now, author);
+        if (plan.deleted !== undefined) setDeleted(doc, cmd.itemId, plan.deleted, now, author);
+      }, authored(author));
       await ctx.flush(touched);
       return null;
     }
@@ -309,6 +324,7 @@ async function writeBody(
   live: LiveCollection,
   itemId: ItemId,
   body: string,
+  author: string,
 ): Promise<string> {
   const bodies = await ctx.bodies;
   const record = findItem(live.handle.doc(), itemId);
@@ -317,9 +333,9 @@ async function writeBody(
   const handle =
     (url ? await bodies.find(live.id, itemId, url) : undefined) ??
     (await bodies.create(live.id, itemId, snapshot));
-  if (bodyText(handle) !== body) setBodyText(handle, body);
+  if (bodyText(handle) !== body) setBodyText(handle, body, author);
   if (!url) {
-    live.handle.change((doc: CollectionDoc) => setBodyDoc(doc, itemId, handle.url));
+    live.handle.change((doc: CollectionDoc) => setBodyDoc(doc, itemId, handle.url), authored(author));
     // Body documents follow their collection's rules at the relay once registered.
     if (readString(live.handle.doc().access))
       void ctx.access.register({ collectionId: live.id, bodyId: handle.documentId });

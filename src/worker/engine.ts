@@ -2,7 +2,7 @@
 // and every network connection, and serves tabs over MessagePorts. The collection list is served
 // from IndexedDB at once; everything needing Automerge waits for the Repo in the background.
 
-import type { Repo } from '@automerge/automerge-repo/slim';
+import type { Message, Repo } from '@automerge/automerge-repo/slim';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { addLogSink, makeLogger } from '../shared/log.ts';
 import type { Command, Subscription } from '../shared/protocol.ts';
@@ -41,6 +41,9 @@ import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
 import { SyncStateCoalescingAdapter } from '../shared/sync-state-coalescing.ts';
 import { SyncMonitor } from './sync-monitor.ts';
 import { warmUpDocumentLoading } from './wasm-warmup.ts';
+import { authored } from '../shared/access/authored.ts';
+import { IncomingGuard } from './network/incoming-guard.ts';
+import { engineContentRules } from './network/content-rules.ts';
 
 export interface Engine {
   attachPort(port: PortLike): void;
@@ -71,6 +74,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   // Every connection to the relay is authenticated first: the device signs a fresh challenge.
   const relay = new RelayClientAdapter(relayUrl, {
     beforeConnect: async (peerId) => openRelaySession(httpBaseOf(relayUrl), await identity, peerId),
+    // Bound below, once the parts it asks exist; no message arrives before the Repo does.
+    filterIncoming: (message: Message): Message | Promise<Message> => incomingGuard.filter(message),
   });
   // Engines bridge over BroadcastChannel in both modes: in fallback mode there is one per tab, and
   // during an app update an old and a new SharedWorker run side by side until old tabs reload.
@@ -112,10 +117,22 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const bodies = repo.then(
     (r) =>
       new BodyDocs(r, (collectionId, itemId, text) => {
-        void collections.get(collectionId).then((live) => {
-          live?.handle.change((doc) => void patchItem(doc, itemId, { body: text }, Date.now()));
-        });
+        Promise.all([collections.get(collectionId), identity])
+          .then(([live, { user }]) => {
+            live?.handle.change(
+              (doc) => void patchItem(doc, itemId, { body: text }, Date.now()),
+              authored(user),
+            );
+          })
+          .catch((error: unknown) => log.warn('could not copy a body into its collection', error));
       }),
+  );
+  // Changes from the relay by someone who may not edit a collection are held back here too.
+  const incomingGuard: IncomingGuard = new IncomingGuard(
+    engineContentRules(repo, bodies, () => access),
+    {
+      log: makeLogger('pinax:guard'),
+    },
   );
   const monitor = repo.then((r) => {
     const m = new SyncMonitor(r, mode, relayUrl);

@@ -4,6 +4,7 @@
 
 import { Repo, type DocHandle, type PeerId, type StorageAdapterInterface } from '@automerge/automerge-repo';
 import { ACCESS_KIND } from '../../shared/access/access-doc.ts';
+import { createAuthored } from '../../shared/access/authored.ts';
 import { ACCESS_REGISTER_PATH } from '../access-routes.ts';
 import { WebSocket } from 'ws';
 import { RelayClientAdapter } from '../../worker/network/relay-client-adapter.ts';
@@ -69,7 +70,11 @@ export async function createLinkVisible<T extends object>(
   client: DeviceClient,
   initial: T,
 ): Promise<DocHandle<T>> {
-  const handle = client.repo.create<T>({ ...initial, creator: client.device.user.did });
+  const handle = createAuthored<T>(
+    client.repo,
+    { ...initial, creator: client.device.user.did },
+    client.device.user.did,
+  );
   const access = client.repo.create({
     kind: ACCESS_KIND,
     collection: handle.documentId,

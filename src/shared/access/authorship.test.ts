@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgesAuthor } from './authorship.ts';
+import { authorClaim, claimedAuthor, forgesAuthor } from './authorship.ts';
 
 const me = 'did:key:zMe';
 
@@ -15,5 +15,23 @@ describe('forgesAuthor', () => {
     expect(forgesAuthor([{ action: 'set', key: 'author', value: 'did:key:zOther' }], me)).toBe(true);
     expect(forgesAuthor([{ action: 'makeText', key: 'author' }], me)).toBe(true);
     expect(forgesAuthor([{ action: 'makeMap', key: 'author' }], me)).toBe(true);
+  });
+});
+
+describe('author claims', () => {
+  it('names the user it was made for', () => {
+    expect(claimedAuthor(authorClaim(me))).toBe(me);
+  });
+
+  it('names no one in any other message', () => {
+    for (const message of [
+      null,
+      undefined,
+      '',
+      'a note',
+      `${authorClaim(me)} and more`,
+      'pinax-author nobody',
+    ])
+      expect(claimedAuthor(message)).toBeUndefined();
   });
 });

@@ -24,3 +24,24 @@ export function forgesAuthor(operations: readonly ChangeOperation[], user: strin
     return true; // makeText, makeMap, makeList: a name that others could edit
   });
 }
+
+// Every change to a collection's content or to a body document names its author in its message, so
+// that whoever receives it can tell whose it is: the relay checks the name against the
+// authenticated connection that sent the change, and every engine checks the named user's role
+// before applying it (src/worker/network/incoming-guard.ts). Without per-change signatures the name
+// is only as true as the relay that checked it; an engine catches what a relay let through from a
+// member who had no right to write.
+
+/** The change message naming `user` as the change's author. */
+export function authorClaim(user: string): string {
+  return CLAIM_PREFIX + user;
+}
+
+/** The user a change message names as the change's author; undefined when it names no one. */
+export function claimedAuthor(message: string | null | undefined): string | undefined {
+  if (!message?.startsWith(CLAIM_PREFIX)) return undefined;
+  const user = message.slice(CLAIM_PREFIX.length);
+  return user.startsWith('did:key:') && !/\s/.test(user) ? user : undefined;
+}
+
+const CLAIM_PREFIX = 'pinax-author ';

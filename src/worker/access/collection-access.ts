@@ -31,6 +31,10 @@ import type { LiveCollection } from '../live-collection.ts';
 import type { PersonalKind } from '../../shared/personal-docs.ts';
 import { ANY_STATE, findInAnyState, onArrival } from '../doc-arrival.ts';
 import { headsOf } from '../doc-heads.ts';
+import { authored } from '../../shared/access/authored.ts';
+
+/** What resolving a collection's rules needs of it: its id and its document. */
+export type CollectionRef = Pick<LiveCollection, 'id' | 'handle'>;
 
 interface RequestsDocShape {
   kind: typeof REQUESTS_KIND;
@@ -83,7 +87,7 @@ export class CollectionAccess {
       doc.creator = new ImmutableString(identity.user);
       doc.access = new ImmutableString(access.url);
       doc.requests = new ImmutableString(requests.url);
-    });
+    }, authored(identity.user));
     void this.register({ collectionId: live.id, accessId: access.documentId });
     return access.documentId;
   }
@@ -163,7 +167,7 @@ export class CollectionAccess {
   }
 
   /** The resolved rules of a collection, or undefined for one from before access control. */
-  async resolve(live: LiveCollection): Promise<ResolvedAccess | undefined> {
+  async resolve(live: CollectionRef): Promise<ResolvedAccess | undefined> {
     const rules = await this.#rules(live);
     if (!rules) return undefined;
     // Every command asks: resolve again only when the access document has changed.
@@ -379,7 +383,7 @@ export class CollectionAccess {
 
   /** The collection's creator and access document, as the collection names them. */
   async #rules(
-    live: LiveCollection,
+    live: CollectionRef,
   ): Promise<{ creator: DidKey; handle?: DocHandle<AccessDocShape> } | undefined> {
     const doc: CollectionDoc = live.handle.doc();
     const creator = readString(doc.creator);

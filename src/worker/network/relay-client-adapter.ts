@@ -28,14 +28,23 @@ export interface RelayClientOptions {
   beforeConnect?: (peerId: PeerId) => Promise<void>;
   /** Makes the socket (tests in Node pass one that sends a session cookie). */
   createSocket?: (url: string) => WebSocket;
+  /**
+   * Sees each message from the relay before the Repo does and returns the one to apply (the
+   * engine's guard, network/incoming-guard.ts). Messages keep their order while it works.
+   */
+  filterIncoming?: (message: Message) => Message | Promise<Message>;
 }
 
 export const PROTOCOL_V1 = '1';
 
 export class RelayClientAdapter extends NetworkAdapter {
   readonly url: string;
-  #options: Required<Omit<RelayClientOptions, 'beforeConnect' | 'createSocket'>>;
+  #options: Required<Omit<RelayClientOptions, 'beforeConnect' | 'createSocket' | 'filterIncoming'>>;
   #beforeConnect: RelayClientOptions['beforeConnect'];
+  #filterIncoming: RelayClientOptions['filterIncoming'];
+  /** Messages waiting behind one the filter is still working on, and the end of that queue. */
+  #waiting = 0;
+  #queue: Promise<void> = Promise.resolve();
   #createSocket: (url: string) => WebSocket;
   /** Bumped per attempt: an attempt still awaiting its handshake when a newer one starts gives up. */
   #attemptId = 0;
@@ -53,10 +62,11 @@ export class RelayClientAdapter extends NetworkAdapter {
   constructor(url: string, options: RelayClientOptions = {}) {
     super();
     this.url = url;
-    const { beforeConnect, createSocket, ...timing } = options;
+    const { beforeConnect, createSocket, filterIncoming, ...timing } = options;
     // At most 15 s between attempts: one HTTP request each, and a relay back from a restart is found soon.
     this.#options = { minDelayMs: 500, maxDelayMs: 15_000, readyTimeoutMs: 1_000, ...timing };
     this.#beforeConnect = beforeConnect;
+    this.#filterIncoming = filterIncoming;
     this.#createSocket = createSocket ?? ((url) => new WebSocket(url));
   }
 
@@ -198,11 +208,37 @@ export class RelayClientAdapter extends NetworkAdapter {
         log.warn('relay reported an error:', text);
         this.#setInfo({ lastError: `Relay: ${text}` });
       } else {
-        this.emit('message', message as unknown as Message);
+        this.#deliver(message as unknown as Message);
       }
     } catch (error) {
       log.warn('dropped an undecodable frame from the relay', error);
     }
+  }
+
+  /** Hands a message to the Repo, through the filter when there is one, in arrival order. */
+  #deliver(message: Message): void {
+    const filter = this.#filterIncoming;
+    if (!filter) return void this.emit('message', message);
+    const socket = this.#socket;
+    // Only what the socket it came on is still open for: after a reconnect the Repo starts over.
+    const emit = (out: Message) => {
+      if (socket === this.#socket) this.emit('message', out);
+    };
+    if (this.#waiting === 0) {
+      const out = filter(message);
+      if (!(out instanceof Promise)) return emit(out);
+      return this.#enqueue(() => out.then(emit));
+    }
+    this.#enqueue(async () => emit(await filter(message)));
+  }
+
+  /** Runs `step` once every message before it has been handed on. */
+  #enqueue(step: () => Promise<void>): void {
+    this.#waiting++;
+    this.#queue = this.#queue
+      .then(step)
+      .catch((error: unknown) => log.warn('dropped a message the guard could not check', error))
+      .finally(() => this.#waiting--);
   }
 
   #onClose(socket: WebSocket, event: CloseEvent): void {

@@ -16,6 +16,7 @@ import { newItemId } from '../domain/ids.ts';
 import { allItemIds } from '../domain/materialize.ts';
 import type { ImportFile, ImportProblem, ImportRecord } from '../transfer/import-parse.ts';
 import { checkRecord, MAX_IMPORT_FILE_BYTES } from '../transfer/record.ts';
+import { authored } from '../../shared/access/authored.ts';
 
 export function runImport(
   collections: CollectionStore,
@@ -53,13 +54,15 @@ export function runImport(
     for (let start = 0; start < records.length; start += MAX_BATCH_ITEMS) {
       if (cancelled || flushFailure !== undefined) break;
       const batch = records.slice(start, start + MAX_BATCH_ITEMS);
-      live.handle.change((doc) =>
-        insertItems(
-          doc,
-          batch.map((record) => [newItemId(), record] as const),
-          Date.now(),
-          author,
-        ),
+      live.handle.change(
+        (doc) =>
+          insertItems(
+            doc,
+            batch.map((record) => [newItemId(), record] as const),
+            Date.now(),
+            author,
+          ),
+        author ? authored(author) : {},
       );
       flushes.push(
         collections.flush([live.id]).then(

@@ -24,6 +24,7 @@ import type { ActivityService } from './activity-service.ts';
 import type { DeviceIdentity } from '../identity/keystore.ts';
 import type { LiveCollection } from '../live-collection.ts';
 import { findInAnyState, onArrival } from '../doc-arrival.ts';
+import { authored } from '../../shared/access/authored.ts';
 
 interface SocialDoc {
   kind: typeof SOCIAL_KIND;
@@ -252,11 +253,11 @@ export class SocialService {
   }
 
   async #make(live: LiveCollection): Promise<DocHandle<SocialDoc>> {
-    const repo = await this.#repo;
+    const [repo, identity] = await Promise.all([this.#repo, this.#identity]);
     const handle = repo.create<SocialDoc>({ kind: SOCIAL_KIND, collection: live.id, entries: [] });
     live.handle.change((doc) => {
       doc.social = new ImmutableString(handle.url);
-    });
+    }, authored(identity.user));
     // Only members may write it: the relay refuses everyone else's changes once it is registered.
     void this.#access.register({ collectionId: live.id, socialId: handle.documentId });
     return handle;

@@ -11,7 +11,7 @@
 //
 // The rejected changes stay on the peer's device; nothing of them reaches storage or other peers.
 
-import * as Automerge from '@automerge/automerge';
+import { Automerge } from '@automerge/automerge-repo/slim';
 
 /** What the relay knows of the document: whether it has a change, and its dependencies. */
 export interface KnownChanges {
@@ -38,20 +38,36 @@ export function stripChanges(data: Uint8Array, known: KnownChanges, memory: Reje
   let rejected = 0;
   for (const entry of message.changes) {
     for (const change of decodedChangesIn(entry)) {
+      // A change it already has is not refused, only sent again (a peer resends what it believes
+      // the relay lacks). Remembered as refused, every later message naming it would be refused
+      // as building on it, from every peer.
+      if (known.has(change.hash)) continue;
       memory.set(change.hash, change.deps);
       rejected++;
     }
   }
+  return { data: rewriteSyncMessage(message, [], known, memory), rejected };
+}
+
+/**
+ * `message` with only `changes`, its heads (and each `have[].lastSync`) rewritten as if its sender
+ * had never made the changes in `memory`: each such hash is replaced by what it built on.
+ */
+export function rewriteSyncMessage(
+  message: Automerge.DecodedSyncMessage,
+  changes: Uint8Array[],
+  known: KnownChanges,
+  memory: RejectedMemory,
+): Uint8Array {
   const rewrite = (hashes: readonly string[], unseen: 'keep' | 'drop'): string[] =>
     trueHeads(unique(hashes.flatMap((hash) => resolve(hash, known, memory, unseen, new Set()))), known);
-  const stripped = Automerge.encodeSyncMessage({
+  return Automerge.encodeSyncMessage({
     heads: rewrite(message.heads, 'keep'),
     need: message.need,
-    // A `lastSync` the relay does not know makes it reset the sync state: never keep one there.
+    // A `lastSync` the receiver does not know makes it reset the sync state: never keep one there.
     have: message.have.map((have) => ({ ...have, lastSync: rewrite(have.lastSync, 'drop') })),
-    changes: [],
+    changes,
   });
-  return { data: stripped, rejected };
 }
 
 /** KnownChanges over an Automerge document. */
@@ -94,9 +110,6 @@ export function decodedChangesOf(chunk: { type: number; bytes: Uint8Array }): Au
     ? Automerge.getAllChanges(Automerge.load(chunk.bytes)).map((change) => Automerge.decodeChange(change))
     : [Automerge.decodeChange(chunk.bytes)];
 }
-
-/** Chunk type of a single, uncompressed change: its map keys are stored as plain UTF-8. */
-export const CHANGE_CHUNK = 1;
 
 // ---- helpers ----
 

@@ -133,6 +133,24 @@ describe('stripChanges', () => {
     expect(relay.notes).toEqual(['start', ...Array.from({ length: 5 }, (_, i) => `from an editor ${i}`)]);
   });
 
+  it('does not remember a change it already has as refused, when a refused peer sends it again', () => {
+    const { relay, peer } = setup();
+    const shared = Automerge.getAllChanges(relay);
+    const refused = Automerge.change(peer, (d) => d.notes.push('refused'));
+    // The peer sends everything, the change the relay holds too, as a peer unsure of the relay does.
+    const message = Automerge.encodeSyncMessage({
+      heads: Automerge.getHeads(refused),
+      need: [],
+      have: [],
+      changes: Automerge.getAllChanges(refused),
+    });
+    const memory: RejectedMemory = new Map();
+    const out = stripChanges(message, knownChangesOf(relay), memory);
+    expect(out.rejected).toBe(1);
+    expect([...memory.keys()]).toEqual([Automerge.decodeChange(Automerge.getLastLocalChange(refused)!).hash]);
+    expect(shared.map((change) => memory.has(Automerge.decodeChange(change).hash))).toEqual([false]);
+  });
+
   it('splits joined change chunks and whole-document chunks', () => {
     let doc = Automerge.from<Doc>({ notes: [] });
     doc = Automerge.change(doc, (d) => d.notes.push('a'));

@@ -44,6 +44,8 @@ test('history lists versions; restoring one brings back its title and body as a 
   await expect.poll(() => versions.count()).toBeGreaterThanOrEqual(before + 2);
   // Typing "First title", then "Second title", then the restore of the first.
   await expect(versions.filter({ hasText: 'Title changed' })).toHaveCount(3);
+  // Each names its author, as the members list does: this user.
+  await expect(versions.filter({ hasText: 'Title changed' }).filter({ hasText: 'by you' })).toHaveCount(3);
 });
 
 test('the collection timeline lists recent changes and restores a deleted item', async ({

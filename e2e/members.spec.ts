@@ -61,6 +61,11 @@ test('an owner adds a viewer, then makes them an editor; a stranger cannot see a
   await members.getByRole('button', { name: 'Close' }).click();
   await a.openItem('From Bea');
   await expect(a.page.getByText(/^Last changed by Bea \(.{4}·.{4}\)$/)).toBeVisible();
+  // So does each version in its history: the author its change names, checked by the relay.
+  await a.page.getByRole('button', { name: 'History', exact: true }).click();
+  const versions = a.page.getByRole('list', { name: 'Versions' }).getByRole('button');
+  await expect(versions.filter({ hasText: 'Created' })).toContainText(/by Bea \(.{4}·.{4}\)/);
+  await a.page.getByRole('button', { name: 'Close history' }).click();
   await a.page.getByRole('button', { name: 'Close item' }).click();
   await a.page.getByRole('button', { name: 'Members', exact: true }).click();
 

@@ -53,8 +53,13 @@ export interface ItemVersionInfo {
   /** Opaque; pass back to itemVersion / restoreVersion. */
   id: string;
   time: number;
-  /** Who made it: a short form of the Automerge actor (a device) until identities exist. */
+  /** The writing device: a short form of its Automerge actor (random, names no one). */
   actor: string;
+  /**
+   * The user who made it (did:key), as the change names them; the relay accepts a change only from
+   * the user it names. Absent for changes from before authors were named.
+   */
+  author?: string;
   summary: string;
   source: 'collection' | 'body';
 }
@@ -70,6 +75,8 @@ export interface TimelineEntryInfo {
   id: string;
   time: number;
   actor: string;
+  /** As in ItemVersionInfo. */
+  author?: string;
   summary: string;
   items: Array<{ itemId: ItemId; title: string; deleted: boolean }>;
 }

@@ -4,6 +4,7 @@ import type { TimelineEntryInfo } from '../../shared/queries.ts';
 import type { CollectionId, ItemId } from '../../shared/types.ts';
 import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
+import { ChangeAuthor } from './ChangeAuthor.tsx';
 import { Panel } from './Panel.tsx';
 import { collectionHref } from '../router.ts';
 import { formatTime } from './format.ts';
@@ -15,6 +16,8 @@ export function CollectionTimeline(props: {
   collectionId: CollectionId;
   /** Changes whenever the collection does, so the timeline stays current. */
   revision: number;
+  /** A member's name as the members list shows it. */
+  nameOf?: ((user: string) => string) | undefined;
   onClose: () => void;
 }): JSX.Element {
   const engine = useEngine();
@@ -57,12 +60,7 @@ export function CollectionTimeline(props: {
                 <li class="timeline-entry">
                   <time datetime={new Date(entry.time).toISOString()}>{formatTime(entry.time)}</time>
                   <span class="summary">{entry.summary}</span>
-                  <span
-                    class="muted actor"
-                    title="Who wrote it: an Automerge actor (one per device and document)"
-                  >
-                    by {entry.actor}
-                  </span>
+                  <ChangeAuthor author={entry.author} actor={entry.actor} nameOf={props.nameOf} />
                   <ul class="touched">
                     <For each={entry.items}>
                       {(item) => (

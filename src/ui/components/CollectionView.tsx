@@ -180,6 +180,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 <CollectionTimeline
                   collectionId={props.collectionId}
                   revision={v().collection.updatedAt}
+                  nameOf={nameOf}
                   onClose={() => setPanel(null)}
                 />
               </Show>

@@ -230,6 +230,7 @@ export function ItemEditor(props: {
             collectionId={props.collectionId}
             itemId={props.itemId}
             revision={item()?.updatedAt ?? 0}
+            nameOf={props.nameOf}
             onClose={() => setShowHistory(false)}
           />
         </Show>

@@ -4,6 +4,7 @@ import type { ItemVersionInfo, ItemVersionState } from '../../shared/queries.ts'
 import type { CollectionId, ItemId } from '../../shared/types.ts';
 import { errorMessage } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
+import { ChangeAuthor } from './ChangeAuthor.tsx';
 import { Panel } from './Panel.tsx';
 import { formatTime } from './format.ts';
 
@@ -16,6 +17,8 @@ export function ItemHistory(props: {
   itemId: ItemId;
   /** Changes whenever the item does, so the list stays current. */
   revision: number;
+  /** A member's name as the members list shows it. */
+  nameOf?: ((user: string) => string) | undefined;
   onClose: () => void;
 }): JSX.Element {
   const engine = useEngine();
@@ -85,12 +88,7 @@ export function ItemHistory(props: {
                   >
                     <time datetime={new Date(version.time).toISOString()}>{formatTime(version.time)}</time>
                     <span class="summary">{version.summary}</span>
-                    <span
-                      class="muted actor"
-                      title="Who wrote it: an Automerge actor (one per device and document)"
-                    >
-                      by {version.actor}
-                    </span>
+                    <ChangeAuthor author={version.author} actor={version.actor} nameOf={props.nameOf} />
                   </button>
                 </li>
               )}

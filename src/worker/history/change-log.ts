@@ -6,12 +6,15 @@
 // change owns the counters startOp..maxOp of its actor.
 
 import { Automerge } from '@automerge/automerge-repo/slim';
+import { claimedAuthor } from '../../shared/access/authorship.ts';
 import type { Heads } from './doc-reader.ts';
 import { sameHeads } from '../doc-heads.ts';
 
 export interface ChangeInfo {
   hash: string;
   actor: string;
+  /** The user the change names as its author (checked by the relay on arrival); see authorship.ts. */
+  author?: string;
   /** Seconds since the epoch, as the writer's clock said (Automerge's default precision). */
   time: number;
   deps: Heads;
@@ -30,6 +33,8 @@ export class ChangeLog {
   #byActor = new Map<string, ChangeInfo[]>();
   #heads: Heads = [];
   #newestFirst: ChangeInfo[] | undefined;
+  /** One string per author: a 10k-change log names a handful of users, not 10k copies of them. */
+  #authors = new Map<string, string>();
 
   /** Catches up with `doc`. Returns 'reset' when `doc` is not a continuation of what was seen. */
   update(doc: unknown): LogUpdate {
@@ -94,9 +99,11 @@ export class ChangeLog {
 
   #add(meta: Automerge.ChangeMetadata): void {
     if (this.#byHash.has(meta.hash)) return;
+    const author = claimedAuthor(meta.message);
     const info: ChangeInfo = {
       hash: meta.hash,
       actor: meta.actor,
+      ...(author ? { author: this.#intern(author) } : {}),
       time: Number.isFinite(meta.time) ? meta.time : 0,
       deps: [...meta.deps],
       startOp: meta.startOp,
@@ -112,6 +119,13 @@ export class ChangeLog {
       // Metadata arrives in causal order, so this only sorts when a batch interleaves oddly.
       if (own.length > 1 && own[own.length - 2]!.startOp > info.startOp) own.sort(byStartOp);
     }
+  }
+
+  #intern(author: string): string {
+    const known = this.#authors.get(author);
+    if (known !== undefined) return known;
+    this.#authors.set(author, author);
+    return author;
   }
 
   #reset(heads: Heads): LogUpdate {

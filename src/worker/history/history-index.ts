@@ -145,6 +145,7 @@ export class HistoryIndex {
           hash: change.hash,
           time: change.time * 1000,
           actor: shortActor(change.actor),
+          ...(change.author ? { author: change.author } : {}),
           summary: summarizeTouches(touches, change.deps.length === 0),
           items: ids.map((itemId) => timelineItem(reader, itemId, change)),
           itemCount: touches.items.size,
@@ -209,6 +210,7 @@ function entry(
     id: `${prefix}:${change.hash}`,
     time: change.time * 1000,
     actor: shortActor(change.actor),
+    ...(change.author ? { author: change.author } : {}),
     summary,
     source,
   };

@@ -8,6 +8,7 @@ import {
   setDeleted,
   useConflictReader,
 } from '../domain/collection-doc.ts';
+import { authored } from '../../shared/access/authored.ts';
 import type { ItemSnapshot } from './item-history.ts';
 import {
   HistoryIndex,
@@ -36,6 +37,21 @@ beforeAll(() => {
 });
 
 describe('itemHistory', () => {
+  it('names the author a change names, and no one for a change that names none', () => {
+    const user = 'did:key:z6MkAuthorOfTheEdit';
+    let doc = newDoc();
+    doc = at(doc, 10, (d) => insertItem(d, X, { title: 'Dune', body: '', tags: [] }, 10_000));
+    doc = Automerge.change(doc, { time: 20, ...authored(user) }, (d) => {
+      patchItem(d, X, { title: 'Dune Messiah' }, 20_000, user);
+    });
+    const versions = itemHistory(doc, X);
+    expect(versions.map((v) => [v.summary, v.author])).toEqual([
+      ['Title changed', user],
+      ['Created', undefined],
+    ]);
+    expect(collectionTimeline(doc).map((entry) => entry.author)).toEqual([user, undefined, undefined]);
+  });
+
   it('lists versions newest first with what each changed', () => {
     let doc = newDoc();
     doc = at(doc, 10, (d) => insertItem(d, X, { title: 'Dune', body: 'Spice', tags: ['scifi'] }, 10_000));

@@ -11,6 +11,8 @@ export interface ItemVersion {
   time: number;
   /** The writing device's Automerge actor id, shortened. Not authenticated: see notes/stack.md. */
   actor: string;
+  /** The user the change names as its author (did:key), when it names one. */
+  author?: string;
   /** e.g. "Created", "Title changed, Tags: +a −b", "Body edited", "Deleted", "Restored". */
   summary: string;
   source: VersionSource;
@@ -43,6 +45,8 @@ export interface TimelineEntry {
   hash: string;
   time: number;
   actor: string;
+  /** The user the change names as its author (did:key), when it names one. */
+  author?: string;
   summary: string;
   /** The touched items, in the order the change touched them, at most `itemsPerEntry`. */
   items: TimelineItem[];

@@ -53,6 +53,7 @@ export class HistoryQueries {
         id: entry.hash,
         time: entry.time,
         actor: entry.actor,
+        ...(entry.author ? { author: entry.author } : {}),
         summary: entry.summary,
         items: entry.items.map((item) => ({ ...item, itemId: item.itemId as ItemId })),
       }));

@@ -510,7 +510,14 @@ async function guardRepoClient(lib, relay, owner, config, log) {
     if (!storageId) throw new Error('the relay announced no storage id');
     let serial = 0;
     const run = async (variant, changes, clock) => {
-      const handle = repo.create({ creator: new lib.ImmutableString(owner.user.did), notes: [] });
+      // Named by its author, as the app writes collections: the relay refuses an editor's change
+      // that names no one.
+      const byOwner = lib.authored(owner.user.did);
+      const handle = lib.createAuthored(
+        repo,
+        { creator: new lib.ImmutableString(owner.user.did), notes: [] },
+        owner.user.did,
+      );
       if (variant === 'guarded') {
         const access = repo.create({
           kind: lib.ACCESS_KIND,
@@ -527,7 +534,7 @@ async function guardRepoClient(lib, relay, owner, config, log) {
       const t0 = performance.now();
       for (let done = 0; done < changes;) {
         const end = Math.min(changes, done + config.batchSize);
-        for (; done < end; done++) handle.change((d) => d.notes.push(`note ${tag}.${done}`));
+        for (; done < end; done++) handle.change((d) => d.notes.push(`note ${tag}.${done}`), byOwner);
         await macrotask();
       }
       const t1 = performance.now();
@@ -657,7 +664,13 @@ async function guardRawSync(lib, relay, owner, config, log) {
   try {
     let serial = 0;
     const run = async (variant, changes, clock) => {
-      const doc = track(A.from({ creator: new lib.ImmutableString(owner.user.did), notes: [] }));
+      const byOwner = lib.authored(owner.user.did);
+      const doc = track(
+        A.change(A.init(), byOwner, (d) => {
+          d.creator = new lib.ImmutableString(owner.user.did);
+          d.notes = [];
+        }),
+      );
       if (variant === 'guarded') {
         const access = track(
           A.from({ kind: lib.ACCESS_KIND, collection: doc.id, creator: owner.user.did, entries: [] }),
@@ -670,7 +683,7 @@ async function guardRawSync(lib, relay, owner, config, log) {
       pump(doc);
       await synced(doc);
       docs.delete(doc.id);
-      const frames = syncFramesFor(A, doc.doc, changes, config.batchSize, `note ${serial++}`);
+      const frames = syncFramesFor(A, doc.doc, changes, config.batchSize, `note ${serial++}`, byOwner);
       const waiters = new Set();
       let acked = false;
       timed = {
@@ -720,7 +733,7 @@ async function guardRawSync(lib, relay, owner, config, log) {
  * a local replica that stands in for the relay. Then a probe (no changes; "I have the final
  * heads"), whose reply carries the relay's heads once it has applied everything before it.
  */
-function syncFramesFor(A, doc, changes, batchSize, prefix) {
+function syncFramesFor(A, doc, changes, batchSize, prefix, changeOptions) {
   let client = A.clone(doc);
   let replica = A.clone(doc);
   let clientState = A.initSyncState();
@@ -743,7 +756,8 @@ function syncFramesFor(A, doc, changes, batchSize, prefix) {
   const messages = [];
   for (let done = 0; done < changes;) {
     const end = Math.min(changes, done + batchSize);
-    for (; done < end; done++) client = A.change(client, (d) => d.notes.push(`${prefix}.${done}`));
+    for (; done < end; done++)
+      client = A.change(client, changeOptions, (d) => d.notes.push(`${prefix}.${done}`));
     exchange((message) => messages.push(message)); // the batch, and any follow-up a client sends
   }
   const finalHeads = A.getHeads(client);
@@ -804,7 +818,7 @@ async function guardInProcess(lib, config, log) {
     });
     const guard = createAccessGuard(repo, registry, silent);
     const identity = { kind: 'device', user: owner.user.did, device: owner.device.did, peerId: 'bench' };
-    collection.change((d) => d.notes.push('a note'));
+    collection.change((d) => d.notes.push('a note'), lib.authored(owner.user.did));
     const [, data] = A.generateSyncMessage(collection.doc(), A.initSyncState());
     const calls = config.guardCalls;
     const time = async (documentId) => {

@@ -27,6 +27,7 @@ export {
 } from '../../../src/shared/identity/session.ts';
 export { ACCESS_PURPOSE, signAccessEntry } from '../../../src/shared/access/entries.ts';
 export { ACCESS_KIND } from '../../../src/shared/access/access-doc.ts';
+export { authored, createAuthored } from '../../../src/shared/access/authored.ts';
 export { resolveAccess } from '../../../src/shared/access/resolve.ts';
 export { newDevice, newKey } from '../../../src/server/testing/identity.ts';
 export { RelayClientAdapter } from '../../../src/worker/network/relay-client-adapter.ts';

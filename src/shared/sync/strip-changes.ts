@@ -22,6 +22,9 @@ export interface KnownChanges {
 /** Rejected change hash -> its dependencies, per document; bounded by the caller. */
 export type RejectedMemory = Map<string, string[]>;
 
+/** What rewriting heads needs of the refused changes: what each built on. */
+export type RefusedDeps = Pick<RejectedMemory, 'get'>;
+
 export interface Stripped {
   /** The sync message without changes, heads rewritten; undefined when it needed neither. */
   data: Uint8Array | undefined;
@@ -57,7 +60,7 @@ export function rewriteSyncMessage(
   message: Automerge.DecodedSyncMessage,
   changes: Uint8Array[],
   known: KnownChanges,
-  memory: RejectedMemory,
+  memory: RefusedDeps,
 ): Uint8Array {
   const rewrite = (hashes: readonly string[], unseen: 'keep' | 'drop'): string[] =>
     trueHeads(unique(hashes.flatMap((hash) => resolve(hash, known, memory, unseen, new Set()))), known);
@@ -125,7 +128,7 @@ const MAX_WALK = 10_000;
 function resolve(
   hash: string,
   known: KnownChanges,
-  memory: RejectedMemory,
+  memory: RefusedDeps,
   unseen: 'keep' | 'drop',
   seen: Set<string>,
 ): string[] {

@@ -21,7 +21,7 @@ import { Automerge } from '@automerge/automerge-repo/slim';
 import { claimedAuthor } from '../../shared/access/authorship.ts';
 import type { Logger } from '../../shared/log.ts';
 import { changeHeaderOf } from '../../shared/sync/change-header.ts';
-import type { KnownChanges, RejectedMemory } from '../../shared/sync/strip-changes.ts';
+import type { KnownChanges } from '../../shared/sync/strip-changes.ts';
 import {
   decodedChangesOf,
   knownChangesOf,
@@ -60,8 +60,6 @@ export class IncomingGuard {
   readonly #recheckMs: number;
   /** Per document: the held changes, by hash. */
   readonly #held = new Map<string, Map<string, HeldChange>>();
-  /** Per document: held hash -> its dependencies, for rewriting heads. */
-  readonly #deps = new Map<string, RejectedMemory>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(rules: ContentRules, options: IncomingGuardOptions) {
@@ -107,7 +105,6 @@ export class IncomingGuard {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#held.clear();
-    this.#deps.clear();
   }
 
   /** Checks the held changes again, and applies those whose authors may now write. */
@@ -120,10 +117,7 @@ export class IncomingGuard {
       const known = knownChangesOf(handle.doc());
       const released = releasable(held, allowed, known);
       if (released.length === 0) continue;
-      for (const change of released) {
-        held.delete(change.hash);
-        this.#deps.get(documentId)?.delete(change.hash);
-      }
+      for (const change of released) held.delete(change.hash);
       handle.update(
         (doc) =>
           Automerge.applyChanges(
@@ -142,8 +136,8 @@ export class IncomingGuard {
     collectionId: string,
     reviewed: Reviewed,
   ): Promise<Message> {
-    const held = this.#heldOf(documentId);
     const allowed = await this.#allowedAuthors(collectionId, reviewed.changes);
+    const held = this.#held.get(documentId) ?? new Map<string, HeldChange>();
     const kept: ReviewedChange[] = [];
     const newlyHeld: HeldChange[] = [];
     for (const change of reviewed.changes) {
@@ -156,13 +150,13 @@ export class IncomingGuard {
       if (!held.has(hash)) {
         const entry = { hash, bytes: change.bytes, deps: change.deps, claimed: change.claimed };
         held.set(hash, entry);
-        this.#deps.get(documentId)?.set(hash, change.deps);
         newlyHeld.push(entry);
       }
     }
     const buildsOnHeld = reviewed.mentions.some((hash) => held.has(hash));
     if (kept.length === reviewed.changes.length && !buildsOnHeld) return message;
     if (newlyHeld.length > 0) {
+      this.#keep(documentId, held);
       this.heldTotal += newlyHeld.length;
       const authors = [...new Set(newlyHeld.map((change) => change.claimed ?? 'no one'))].join(', ');
       this.#log.warn(
@@ -176,7 +170,7 @@ export class IncomingGuard {
       reviewed.message,
       kept.map((change) => change.bytes),
       known,
-      this.#deps.get(documentId)!,
+      { get: (hash) => held.get(hash)?.deps },
     );
     return { ...message, data };
   }
@@ -193,19 +187,10 @@ export class IncomingGuard {
     return allowed;
   }
 
-  #heldOf(documentId: string): Map<string, HeldChange> {
-    let held = this.#held.get(documentId);
-    if (!held) {
-      held = new Map();
-      this.#held.set(documentId, held);
-      this.#deps.set(documentId, new Map());
-    }
-    if (held.size > MAX_HELD_PER_DOCUMENT) {
-      // Worst case the relay sends them again on the next connection; memory stays bounded.
-      held.clear();
-      this.#deps.get(documentId)?.clear();
-    }
-    return held;
+  #keep(documentId: string, held: Map<string, HeldChange>): void {
+    // Worst case the relay sends them again on the next connection; memory stays bounded.
+    if (held.size > MAX_HELD_PER_DOCUMENT) this.#held.delete(documentId);
+    else this.#held.set(documentId, held);
   }
 
   #scheduleRecheck(): void {

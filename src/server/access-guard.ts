@@ -10,7 +10,8 @@
 import type { DocumentId, Repo } from '@automerge/automerge-repo';
 import { accessEntriesOf } from '../shared/access/access-doc.ts';
 import type { ResolvedAccess } from '../shared/access/resolve.ts';
-import { canEditAccess, canEditContent, canRead, resolveAccess } from '../shared/access/resolve.ts';
+import { canRead, resolveAccess } from '../shared/access/resolve.ts';
+import { mayChange } from '../shared/access/change-guard.ts';
 import type { Logger } from '../shared/log.ts';
 import type { AccessRegistry } from './access-registry.ts';
 import type { Identity } from './auth.ts';
@@ -134,14 +135,7 @@ export function createAccessGuard(
       } else if (!governed) {
         return data;
       } else {
-        const access = await accessOf(governed.collectionId);
-        const role = access ? access.members.get(user)?.role : undefined;
-        const allowed =
-          governed.part === 'access'
-            ? canEditAccess(role)
-            : governed.part === 'social'
-              ? role !== undefined // every member comments and likes
-              : canEditContent(role);
+        const allowed = mayChange(await accessOf(governed.collectionId), governed.part, user);
         const reviewed =
           governed.part === 'collection' || governed.part === 'body' ? governed.part : undefined;
         if (allowed && !reviewed) return data;

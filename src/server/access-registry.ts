@@ -13,13 +13,14 @@ import { isDidKey } from '../shared/identity/did-key.ts';
 import type { Logger } from '../shared/log.ts';
 import type { PersonalKind } from '../shared/personal-docs.ts';
 import { isPersonalKind } from '../shared/personal-docs.ts';
+import type { GuardedPart } from '../shared/access/change-guard.ts';
 
 export interface CollectionEntry {
   accessId: DocumentId;
   creator: DidKey;
 }
 
-export type Governed = { collectionId: DocumentId; part: 'collection' | 'access' | 'body' | 'social' };
+export type Governed = { collectionId: DocumentId; part: GuardedPart };
 
 /** Documents that belong to a collection besides its access document. */
 export type CollectionPart = 'body' | 'social';

@@ -34,6 +34,9 @@ describe('changeHeaderOf', () => {
           expect(header!.deps.sort()).toEqual([...decoded.deps].sort());
           expect(header!.message).toBe(decoded.message ?? null);
           expect(header!.time).toBe(decoded.time);
+          // The header ends right after the message.
+          const messageBytes = new TextEncoder().encode(decoded.message ?? '');
+          expect(change.subarray(header!.end - messageBytes.length, header!.end)).toEqual(messageBytes);
         },
       ),
       { numRuns: 150 },

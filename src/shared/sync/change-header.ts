@@ -15,6 +15,8 @@ export interface ChangeHeader {
   time: number;
   /** The change's message; null when it has none. */
   message: string | null;
+  /** Where the header ends in the chunk: the rest holds the other actors and the operations. */
+  end: number;
 }
 
 /** Chunk type of a single, uncompressed change. */
@@ -37,7 +39,7 @@ export function changeHeaderOf(chunk: Uint8Array): ChangeHeader | undefined {
   const time = reader.sleb();
   const messageLength = reader.uleb();
   const message = messageLength === 0 ? null : TEXT.decode(reader.bytes(messageLength));
-  return { deps, time, message };
+  return { deps, time, message, end: reader.at };
 }
 
 // ---- helpers ----
@@ -51,6 +53,10 @@ class Reader {
   constructor(bytes: Uint8Array, at: number) {
     this.#bytes = bytes;
     this.#at = at;
+  }
+
+  get at(): number {
+    return this.#at;
   }
 
   bytes(length: number): Uint8Array {

@@ -377,7 +377,7 @@ export class CollectionAccess {
     });
     rules.handle.change((doc) => {
       doc.entries.push(new ImmutableString(JSON.stringify(signed)));
-    });
+    }, authored(identity.user));
     return rules.handle.documentId;
   }
 

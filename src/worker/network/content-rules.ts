@@ -1,10 +1,13 @@
 // The engine's answers to the incoming guard's questions (network/incoming-guard.ts): which
-// collection governs a document, and whether a user may edit it, by the access document this device
-// holds, resolved by the same shared resolver the relay and the UI use (access/collection-access.ts).
+// collection governs a document, and whether a user may change it, by the shared rule
+// (shared/access/change-guard.ts) over the roles resolved from the access document this device
+// holds, as the members list and every command resolve them (access/collection-access.ts).
 
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { isValidAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo/slim';
-import { canEditContent } from '../../shared/access/resolve.ts';
+import { ACCESS_KIND } from '../../shared/access/access-doc.ts';
+import { mayChange } from '../../shared/access/change-guard.ts';
+import type { DidKey } from '../../shared/identity/did-key.ts';
 import type { CollectionId } from '../../shared/types.ts';
 import type { CollectionAccess } from '../access/collection-access.ts';
 import type { BodyDocs } from '../bodies.ts';
@@ -32,12 +35,15 @@ export function engineContentRules(
 
   return {
     readyHandle,
-    collectionOf(documentId) {
-      const doc = readyHandle(documentId)?.doc() as { kind?: unknown } | undefined;
-      if (doc?.kind === COLLECTION_KIND) return documentId;
-      return bodiesNow?.collectionOf(documentId);
+    governing(documentId) {
+      const doc = readyHandle(documentId)?.doc() as { kind?: unknown; collection?: unknown } | undefined;
+      if (doc?.kind === COLLECTION_KIND) return { collectionId: documentId, part: 'collection' };
+      if (doc?.kind === ACCESS_KIND && typeof doc.collection === 'string')
+        return { collectionId: doc.collection, part: 'access' };
+      const collectionId = bodiesNow?.collectionOf(documentId);
+      return collectionId ? { collectionId, part: 'body' } : undefined;
     },
-    async mayWrite(collectionId, user) {
+    async mayChange({ collectionId, part }, user) {
       const handle = readyHandle(collectionId) as DocHandle<CollectionDoc> | undefined;
       if (!handle) return undefined;
       // Without its access document here, this device cannot tell: the relay's word stands.
@@ -45,7 +51,7 @@ export function engineContentRules(
       if (!isValidAutomergeUrl(accessUrl) || !readyHandle(parseAutomergeUrl(accessUrl).documentId))
         return undefined;
       const resolved = await access().resolve({ id: collectionId as CollectionId, handle });
-      return resolved ? canEditContent(resolved.members.get(user as never)?.role) : undefined;
+      return resolved ? mayChange(resolved, part, user as DidKey) : undefined;
     },
   };
 }

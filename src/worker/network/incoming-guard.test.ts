@@ -11,7 +11,9 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ACCESS_KIND, accessEntriesOf } from '../../shared/access/access-doc.ts';
 import { authored, createAuthored } from '../../shared/access/authored.ts';
 import { signAccessEntry, type AccessChange } from '../../shared/access/entries.ts';
-import { canEditContent, resolveAccess } from '../../shared/access/resolve.ts';
+import { mayChange } from '../../shared/access/change-guard.ts';
+import { resolveAccess } from '../../shared/access/resolve.ts';
+import type { DidKey } from '../../shared/identity/did-key.ts';
 import { newCertifiedDevice, type CertifiedDevice } from '../../shared/identity/testing.ts';
 import { makeLogger } from '../../shared/log.ts';
 import { IncomingGuard, type ContentRules } from './incoming-guard.ts';
@@ -82,6 +84,24 @@ describe('the incoming guard', () => {
     await waitFor(() => dCopy.doc().notes.join() === 'by D,by A', 'D to see A’s edit');
   });
 
+  it('holds back an editor’s change to the access document: only owners change it', async () => {
+    const url = await unguardedRelay();
+    const [owner, b] = await Promise.all([newCertifiedDevice(), newCertifiedDevice()]);
+    const a = await guardedEngine(url, owner);
+    const { collection, access } = a.ownedCollection();
+    await grant(owner, access, collection.documentId, { type: 'role', member: b.user, role: 'editor' });
+
+    const client = stockClient(url);
+    const bCollection = await client.find<Notes>(collection.url);
+    bCollection.change((d) => void d.notes.push('content, by an editor'), authored(b.user));
+    await waitFor(() => collection.doc().notes.includes('content, by an editor'), 'B’s content edit');
+    const bAccess = await client.find<Access>(access.url);
+    await waitFor(() => bAccess.doc().entries.length === 1, 'B to have the access document');
+    bAccess.change((d) => void d.entries.push('{"by":"an editor"}'), authored(b.user));
+    await waitFor(() => a.guard.heldNow === 1, 'B’s access change to be held');
+    expect(access.doc().entries).toHaveLength(1);
+  });
+
   it('lets through changes that name no author, and messages of documents it does not govern', async () => {
     const url = await unguardedRelay();
     const owner = await newCertifiedDevice();
@@ -130,10 +150,15 @@ async function guardedEngine(url: string, owner: CertifiedDevice) {
       const handle = repo.handles[id as never];
       return handle?.isReady() ? handle : undefined;
     },
-    collectionOf: (id) => (id === collection?.documentId ? id : undefined),
-    mayWrite: async (collectionId, user) => {
+    governing: (id) => {
+      if (!collection) return undefined;
+      if (id === collection.documentId) return { collectionId: id, part: 'collection' };
+      if (id === access?.documentId) return { collectionId: collection.documentId, part: 'access' };
+      return undefined;
+    },
+    mayChange: async ({ collectionId, part }, user) => {
       const resolved = await resolveAccess(collectionId, owner.user, accessEntriesOf(access?.doc()));
-      return canEditContent(resolved.members.get(user as never)?.role);
+      return mayChange(resolved, part, user as DidKey);
     },
   };
   const guard = new IncomingGuard(rules, { log: makeLogger('test:guard'), recheckMs: 200 });

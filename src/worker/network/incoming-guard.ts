@@ -1,8 +1,9 @@
 // The engine's guard on what arrives from the relay: before the Repo applies a sync message to a
-// collection or one of its body documents, each change in it whose message names an author
-// (src/shared/access/authorship.ts) is checked against the collection's roles, resolved from its
-// access document by the same shared resolver the relay uses. A change by someone who may not edit
-// the collection, and any change built on one, is held back; the message goes on without it, its
+// collection, one of its body documents or its access document, each change in it whose message
+// names an author (src/shared/access/authorship.ts) is checked by the rule the relay applies too
+// (src/shared/access/change-guard.ts), against the roles resolved from the collection's access
+// document as this device holds it. A change by someone who may not make it (content: editors and
+// owners; access: owners), and any change built on one, is held back; the message goes on without it, its
 // heads rewritten as the relay rewrites a refused peer's (src/shared/sync/strip-changes.ts), so the
 // two do not ping-pong over the missing change.
 //
@@ -19,6 +20,7 @@
 import type { DocHandle, Message } from '@automerge/automerge-repo/slim';
 import { Automerge } from '@automerge/automerge-repo/slim';
 import { claimedAuthor } from '../../shared/access/authorship.ts';
+import type { GuardedPart } from '../../shared/access/change-guard.ts';
 import type { Logger } from '../../shared/log.ts';
 import { changeHeaderOf } from '../../shared/sync/change-header.ts';
 import type { KnownChanges } from '../../shared/sync/strip-changes.ts';
@@ -29,18 +31,28 @@ import {
   splitChunks,
 } from '../../shared/sync/strip-changes.ts';
 
+/**
+ * A document as part of a collection. Social documents are not guarded here: each comment and like
+ * in them is signed on its own and verified wherever it is shown.
+ */
+export interface Governing {
+  collectionId: string;
+  part: Exclude<GuardedPart, 'social'>;
+}
+
 /** What the guard needs to know about documents and roles. */
 export interface ContentRules {
   /**
-   * The collection whose roles govern a document's content: the collection itself, or the one a
-   * body document belongs to; undefined for any other document.
+   * Which collection's roles govern a document, and as which part of it: the collection itself, a
+   * body document of one, or its access document; undefined for any other document.
    */
-  collectionOf(documentId: string): string | undefined;
+  governing(documentId: string): Governing | undefined;
   /**
-   * Whether `user` may change the collection's content, by its access document as this device holds
-   * it; undefined when this device cannot tell (the collection or its access document is not here).
+   * Whether `user` may change that part of the collection (shared/access/change-guard.ts), by its
+   * access document as this device holds it; undefined when this device cannot tell (the
+   * collection or its access document is not here).
    */
-  mayWrite(collectionId: string, user: string): Promise<boolean | undefined>;
+  mayChange(governing: Governing, user: string): Promise<boolean | undefined>;
   /** The document as this engine holds it, once it is ready. */
   readyHandle(documentId: string): DocHandle<unknown> | undefined;
 }
@@ -83,8 +95,8 @@ export class IncomingGuard {
   filter(message: Message): Message | Promise<Message> {
     if ((message.type !== 'sync' && message.type !== 'request') || !message.data) return message;
     const documentId = message.documentId as string;
-    const collectionId = this.#rules.collectionOf(documentId);
-    if (!collectionId) return message;
+    const governing = this.#rules.governing(documentId);
+    if (!governing) return message;
     let reviewed: Reviewed;
     try {
       reviewed = review(message.data);
@@ -97,7 +109,7 @@ export class IncomingGuard {
       (reviewed.mentions.some((hash) => held.has(hash)) ||
         reviewed.changes.some((change) => change.deps.some((dep) => held.has(dep))));
     if (reviewed.claimants.size === 0 && !buildsOnHeld) return message;
-    return this.#judge(message, documentId, collectionId, reviewed);
+    return this.#judge(message, documentId, governing, reviewed);
   }
 
   /** Stops the recheck timer; held changes are forgotten (they come again on the next connection). */
@@ -110,10 +122,10 @@ export class IncomingGuard {
   /** Checks the held changes again, and applies those whose authors may now write. */
   async recheck(): Promise<void> {
     for (const [documentId, held] of this.#held) {
-      const collectionId = this.#rules.collectionOf(documentId);
+      const governing = this.#rules.governing(documentId);
       const handle = this.#rules.readyHandle(documentId);
-      if (!collectionId || !handle) continue;
-      const allowed = await this.#allowedAuthors(collectionId, held.values());
+      if (!governing || !handle) continue;
+      const allowed = await this.#allowedAuthors(governing, held.values());
       const known = knownChangesOf(handle.doc());
       const released = releasable(held, allowed, known);
       if (released.length === 0) continue;
@@ -133,10 +145,10 @@ export class IncomingGuard {
   async #judge(
     message: Message,
     documentId: string,
-    collectionId: string,
+    governing: Governing,
     reviewed: Reviewed,
   ): Promise<Message> {
-    const allowed = await this.#allowedAuthors(collectionId, reviewed.changes);
+    const allowed = await this.#allowedAuthors(governing, reviewed.changes);
     const held = this.#held.get(documentId) ?? new Map<string, HeldChange>();
     const kept: ReviewedChange[] = [];
     const newlyHeld: HeldChange[] = [];
@@ -160,7 +172,7 @@ export class IncomingGuard {
       this.heldTotal += newlyHeld.length;
       const authors = [...new Set(newlyHeld.map((change) => change.claimed ?? 'no one'))].join(', ');
       this.#log.warn(
-        `held back ${newlyHeld.length} change(s) to ${documentId} by ${authors}: not an editor here (yet)`,
+        `held back ${newlyHeld.length} change(s) to ${documentId} (${governing.part} of ${governing.collectionId}) by ${authors}: not allowed to make them here (yet)`,
       );
       this.#scheduleRecheck();
     }
@@ -176,13 +188,13 @@ export class IncomingGuard {
   }
 
   async #allowedAuthors(
-    collectionId: string,
+    governing: Governing,
     changes: Iterable<{ claimed: string | undefined }>,
   ): Promise<Map<string, boolean | undefined>> {
     const allowed = new Map<string, boolean | undefined>();
     for (const { claimed } of changes) {
       if (claimed === undefined || allowed.has(claimed)) continue;
-      allowed.set(claimed, await this.#rules.mayWrite(collectionId, claimed));
+      allowed.set(claimed, await this.#rules.mayChange(governing, claimed));
     }
     return allowed;
   }

@@ -227,16 +227,20 @@ export class RelayClientAdapter extends NetworkAdapter {
     if (this.#waiting === 0) {
       const out = filter(message);
       if (!(out instanceof Promise)) return emit(out);
-      return this.#enqueue(() => out.then(emit));
+      // Its failure is handled by the queue below; this only keeps it from counting as unhandled
+      // until the queue reaches it.
+      out.catch(() => undefined);
+      return this.#enqueue(() => out, emit);
     }
-    this.#enqueue(async () => emit(await filter(message)));
+    this.#enqueue(() => filter(message), emit);
   }
 
-  /** Runs `step` once every message before it has been handed on. */
-  #enqueue(step: () => Promise<void>): void {
+  /** Filters with `step` once every message before it has been handed on, then hands it on. */
+  #enqueue(step: () => Message | Promise<Message>, emit: (out: Message) => void): void {
     this.#waiting++;
     this.#queue = this.#queue
       .then(step)
+      .then(emit)
       .catch((error: unknown) => log.warn('dropped a message the guard could not check', error))
       .finally(() => this.#waiting--);
   }

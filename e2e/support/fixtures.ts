@@ -17,7 +17,8 @@ export interface RelayControl {
   appUrl: string;
   /** SIGTERM (clean) or SIGKILL the relay, keeping its port and data for restart(). */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
-  restart(): Promise<void>;
+  /** Starts the relay again on its port; `wipeData` starts it with nothing, as after losing its disk. */
+  restart(options?: { wipeData?: boolean }): Promise<void>;
 }
 
 export interface DeviceOptions {
@@ -49,8 +50,9 @@ export const test = base.extend<Fixtures>({
         if (signal === 'SIGKILL') await relay.kill();
         else await relay.stop('SIGTERM');
       },
-      async restart() {
+      async restart({ wipeData = false } = {}) {
         if (running) await control.stop();
+        if (wipeData) await fs.promises.rm(dataDir, { recursive: true, force: true });
         relay = await spawnRelay({ ...relayOptions, port, dataDir });
         running = true;
       },

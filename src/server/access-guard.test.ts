@@ -93,6 +93,17 @@ async function ownedCollection(owner: DeviceClient) {
   return { collection, access };
 }
 
+/** Registers a body or social document of the owner's collection, once the relay holds it. */
+async function registerPart(
+  owner: DeviceClient,
+  collectionId: string,
+  part: { bodyId: string } | { socialId: string },
+  handle: DocHandle<unknown>,
+): Promise<void> {
+  expect(await register(relay.url, owner.cookie, { collectionId, ...part })).toBe(200);
+  await waitForRelayToHave(owner.repo, handle);
+}
+
 async function grant(
   owner: DeviceClient,
   access: DocHandle<Access>,
@@ -340,13 +351,7 @@ describe('the relay access guard', () => {
       d.text = 'seed';
     });
     const body = owner.repo.import<Body>(Automerge.save(seed));
-    expect(
-      await register(relay.url, owner.cookie, {
-        collectionId: collection.documentId,
-        bodyId: body.documentId,
-      }),
-    ).toBe(200);
-    await waitForRelayToHave(owner.repo, body);
+    await registerPart(owner, collection.documentId, { bodyId: body.documentId }, body);
     const cDevice = await newDevice();
     await grant(owner, access, collection.documentId, {
       type: 'role',
@@ -376,13 +381,7 @@ describe('the relay access guard', () => {
     const owner = await member(await newDevice());
     const { collection, access } = await ownedCollection(owner);
     const social = owner.repo.create<{ entries: string[] }>({ entries: [] });
-    expect(
-      await register(relay.url, owner.cookie, {
-        collectionId: collection.documentId,
-        socialId: social.documentId,
-      }),
-    ).toBe(200);
-    await waitForRelayToHave(owner.repo, social);
+    await registerPart(owner, collection.documentId, { socialId: social.documentId }, social);
     const viewerDevice = await newDevice();
     await grant(owner, access, collection.documentId, {
       type: 'role',

@@ -93,6 +93,28 @@ async function ownedCollection(owner: DeviceClient) {
   return { collection, access };
 }
 
+/** Owner A's collection with B as an editor, B's copy of it, and the relay's refusals so far. */
+async function collectionWithEditor() {
+  const owner = await member(await newDevice());
+  const { collection, access } = await ownedCollection(owner);
+  const { device: bDevice, client: b } = await grantedMember(owner, access, collection.documentId, 'editor');
+  const bCopy = await b.repo.find<Collection>(collection.url);
+  const refusedBefore = await metric('pinax_relay_refused_changes_total');
+  return { owner, collection, access, bDevice, bCopy, refusedBefore };
+}
+
+/** A new device whose user the owner grants `role` in the collection, connected to the relay. */
+async function grantedMember(
+  owner: DeviceClient,
+  access: DocHandle<Access>,
+  collectionId: string,
+  role: 'editor' | 'viewer',
+) {
+  const device = await newDevice();
+  await grant(owner, access, collectionId, { type: 'role', member: device.user.did, role });
+  return { device, client: await member(device) };
+}
+
 /** Registers a body or social document of the owner's collection, once the relay holds it. */
 async function registerPart(
   owner: DeviceClient,
@@ -261,17 +283,7 @@ describe('the relay access guard', () => {
   });
 
   it('applies an editor’s change only when it names that editor as the author; nothing built on a forgery passes', async () => {
-    const owner = await member(await newDevice());
-    const { collection, access } = await ownedCollection(owner);
-    const bDevice = await newDevice();
-    await grant(owner, access, collection.documentId, {
-      type: 'role',
-      member: bDevice.user.did,
-      role: 'editor',
-    });
-    const b = await member(bDevice);
-    const bCopy = await b.repo.find<Collection>(collection.url);
-    const refusedBefore = await metric('pinax_relay_refused_changes_total');
+    const { owner, collection, access, bDevice, bCopy, refusedBefore } = await collectionWithEditor();
 
     // Honest: B names itself; a tag named "author" is no author at all.
     bCopy.change((d) => {
@@ -312,17 +324,7 @@ describe('the relay access guard', () => {
   });
 
   it('applies an editor’s changes only when their message names that editor: not no one, not someone else', async () => {
-    const owner = await member(await newDevice());
-    const { collection, access } = await ownedCollection(owner);
-    const bDevice = await newDevice();
-    await grant(owner, access, collection.documentId, {
-      type: 'role',
-      member: bDevice.user.did,
-      role: 'editor',
-    });
-    const b = await member(bDevice);
-    const bCopy = await b.repo.find<Collection>(collection.url);
-    const refusedBefore = await metric('pinax_relay_refused_changes_total');
+    const { owner, collection, bDevice, bCopy, refusedBefore } = await collectionWithEditor();
 
     bCopy.change((d) => void d.notes.push('claimed by B'), authored(bDevice.user.did));
     await waitFor(() => collection.doc().notes.includes('claimed by B'), 'the owner to see B’s claimed edit');
@@ -352,14 +354,12 @@ describe('the relay access guard', () => {
     });
     const body = owner.repo.import<Body>(Automerge.save(seed));
     await registerPart(owner, collection.documentId, { bodyId: body.documentId }, body);
-    const cDevice = await newDevice();
-    await grant(owner, access, collection.documentId, {
-      type: 'role',
-      member: cDevice.user.did,
-      role: 'viewer',
-    });
-
-    const viewer = await member(cDevice);
+    const { device: cDevice, client: viewer } = await grantedMember(
+      owner,
+      access,
+      collection.documentId,
+      'viewer',
+    );
     const viewerCopy = await viewer.repo.find<Body>(body.url);
     expect(viewerCopy.doc().text).toBe('seed'); // the seed was stored although it names no one
     viewerCopy.change((d) => void (d.text = 'by a viewer'), authored(cDevice.user.did));
@@ -382,14 +382,7 @@ describe('the relay access guard', () => {
     const { collection, access } = await ownedCollection(owner);
     const social = owner.repo.create<{ entries: string[] }>({ entries: [] });
     await registerPart(owner, collection.documentId, { socialId: social.documentId }, social);
-    const viewerDevice = await newDevice();
-    await grant(owner, access, collection.documentId, {
-      type: 'role',
-      member: viewerDevice.user.did,
-      role: 'viewer',
-    });
-
-    const viewer = await member(viewerDevice);
+    const { client: viewer } = await grantedMember(owner, access, collection.documentId, 'viewer');
     (await viewer.repo.find<{ entries: string[] }>(social.url)).change((d) => void d.entries.push('viewer'));
     await waitFor(() => social.doc().entries.includes('viewer'), 'the owner to see the viewer’s comment');
 

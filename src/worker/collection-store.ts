@@ -110,7 +110,7 @@ export class CollectionStore {
     };
   }
 
-  /** A new collection, written by `author` (its first change names them, see domain/authored.ts). */
+  /** A new collection, written by `author` (its first change names them: shared/access/authored.ts). */
   async create(name: string, description: string, author: string): Promise<LiveCollection> {
     const repo = await this.#repo;
     const handle = createAuthored(repo, initialCollection(name, description, Date.now()), author);

@@ -1,6 +1,7 @@
-// Changes to a collection or a body document name their author in their message (src/shared/access/
-// authorship.ts): the relay refuses those that do not, and other members' engines check the named
-// user's role before applying them. Pass `authored(user)` to every such `handle.change`.
+// Changes to a collection, its body documents and its access document name their author in their
+// message (authorship.ts): the relay refuses content changes that do not, and other members'
+// engines check the named user's role before applying any of them (change-guard.ts). Pass
+// `authored(user)` to every such `handle.change`.
 
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { Automerge } from '@automerge/automerge-repo/slim';

@@ -18,6 +18,7 @@ import type { IndexGap } from './index-gaps.ts';
 import { IndexStore } from './index-store.ts';
 import { PendingCatalog } from './pending-catalog.ts';
 import { RecentRows } from './recent-rows.ts';
+import { warmRecentRows } from './row-warmer.ts';
 import { sameHeads } from '../doc-heads.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
@@ -58,6 +59,8 @@ export class ReadModels {
   #tracked = new Map<string, () => void>();
   #rowListeners = new Map<string, Set<RowListener>>();
   #recentRows = new RecentRows();
+  /** Bumped whenever a collection is removed: a cache fill begun before it stops. */
+  #removals = 0;
   #deferred = new Map<string, { handle: DocHandle<CollectionDoc>; ids: Set<string> | 'all' }>();
   /** Counts reads only until start-up is answered; nothing waits on them after. */
   #foreground: ForegroundReads | undefined;
@@ -79,6 +82,7 @@ export class ReadModels {
       .then(() => {
         this.#foreground = undefined;
       });
+    void this.startupAnswered.then(() => setTimeout(() => void this.#warmRows(), WARM_ROWS_AFTER_MS));
   }
 
   get index(): SearchIndex {
@@ -145,6 +149,8 @@ export class ReadModels {
     this.#index.removeCollection(collectionId);
     delete this.#indexHeads[collectionId];
     this.#pending.dropCollection(collectionId);
+    this.#removals++;
+    this.#recentRows.dropCollection(collectionId);
     await this.#db.transaction('rw', this.#db.catalog, this.#db.readModelState, async () => {
       await this.#db.catalog.where('collectionId').equals(collectionId).delete();
       await this.#db.readModelState.delete(collectionId);
@@ -210,9 +216,23 @@ export class ReadModels {
     const missing = keys.filter((_, n) => out[n] === undefined);
     if (missing.length === 0) return out;
     const stored = await this.#db.catalog.bulkGet(missing);
-    for (const row of stored) if (row) this.#recentRows.remember(row);
+    for (const row of stored) if (row) this.#recentRows.rememberRead(row);
     let next = 0;
     return out.map((row) => row ?? stored[next++]);
+  }
+
+  async #warmRows(): Promise<void> {
+    const removals = this.#removals;
+    try {
+      const added = await warmRecentRows(
+        this.#db.catalog,
+        this.#recentRows,
+        () => removals === this.#removals && this.#db.isOpen(),
+      );
+      log.debug(`${added} catalog rows cached`);
+    } catch (error) {
+      log.warn('could not cache catalog rows', error); // searches read them from IndexedDB instead
+    }
   }
 
   async #collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
@@ -383,6 +403,11 @@ export class ReadModels {
 const log = makeLogger('pinax:read-models');
 
 const REBUILD_SLICE = 500;
+/**
+ * When the stored catalog rows are read into memory: after start-up, once the joined collections have
+ * usually been loaded, so the reads do not compete with them.
+ */
+const WARM_ROWS_AFTER_MS = 2_000;
 /** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */
 const STARTUP_READS_MAX_MS = 1_000;
 

@@ -1,6 +1,7 @@
 // Catalog rows recently derived or read, least recently used dropped first. Successive searches
 // (one per keystroke) then rarely touch IndexedDB, whose reads also queue behind the background row
-// writes of a rebuild or an import.
+// writes of a rebuild or an import. After start-up it is filled from the stored catalog as far as it
+// has room (row-warmer.ts), so the first searches of a session do not wait for IndexedDB either.
 
 import type { CatalogRow } from '../db.ts';
 import { itemKey } from '../search/search-index.ts';
@@ -18,6 +19,21 @@ export class RecentRows {
 
   get(key: string): CatalogRow | undefined {
     return this.#rows.get(key);
+  }
+
+  /**
+   * Keeps a row read from IndexedDB unless the cache already has one for its item, which is as new or
+   * newer: a row derived while the read was in flight must not be replaced by what it read.
+   */
+  rememberRead(row: CatalogRow): void {
+    if (!this.#rows.has(itemKey(row.collectionId, row.itemId))) this.remember(row);
+  }
+
+  /** Like rememberRead, but only while there is room: never drops a row to make some. */
+  fill(row: CatalogRow): boolean {
+    if (this.#rows.size >= this.#capacity) return false;
+    this.rememberRead(row);
+    return true;
   }
 
   remember(row: CatalogRow): void {

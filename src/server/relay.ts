@@ -168,8 +168,12 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   });
 
   const serveStatic = createStaticHandler(config.staticDir, log);
-  const serveSnapshot = createSnapshotHandler(repo, log, (req, documentId) =>
-    guard.current ? guard.current.mayRead(auth.identityOf(req), documentId) : Promise.resolve(true),
+  const serveSnapshot = createSnapshotHandler(
+    repo,
+    log,
+    (req, documentId) =>
+      guard.current ? guard.current.mayRead(auth.identityOf(req), documentId) : Promise.resolve(true),
+    storage,
   );
   const server = http.createServer((req, res) => {
     const handle = async (): Promise<void> => {

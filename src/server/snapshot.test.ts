@@ -1,7 +1,9 @@
 // POST /snapshot against the relay as a real child process: a whole document for a fresh device,
 // kept current as the document changes, never found by guessing, and hostile requests refused.
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Automerge from '@automerge/automerge';
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
@@ -80,6 +82,51 @@ describe('POST /snapshot', () => {
         });
         expect(res.status).toBe(200);
         expect(Automerge.load<Note>(new Uint8Array(await res.arrayBuffer())).title).toBe('on disk');
+      } finally {
+        expect(await again.stop()).toBe(0);
+      }
+    } finally {
+      fs.rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends a document stored whole exactly as stored, without saving it again', async () => {
+    const own = await spawnRelay({ staticDir });
+    try {
+      const author = await connectDevice(own);
+      const handle = await createLinkVisible<Note>(own, author, { title: 'stored whole', tags: [] });
+      await waitForRelayToHave(author.repo, handle);
+      await author.repo.shutdown();
+      expect(await own.stop('SIGTERM')).toBe(0);
+      // The relay's storage made to hold one snapshot chunk that is not how Automerge would save the
+      // document: its save, then its last change once more. It loads to the same document; saving
+      // that again gives the shorter, canonical bytes.
+      const doc = handle.doc();
+      const last = Automerge.getAllChanges(doc).at(-1)!;
+      const planted = new Uint8Array([...Automerge.save(doc), ...last]);
+      expect(Automerge.getHeads(Automerge.load(planted))).toEqual(Automerge.getHeads(doc));
+      const docDir = path.join(own.dataDir, handle.documentId.slice(0, 2), handle.documentId.slice(2));
+      // automerge-repo names a snapshot by its heads, as storedWholeDocument expects (it compares
+      // that name with the heads of the document in memory).
+      for (const name of fs.readdirSync(path.join(docDir, 'snapshot'))) {
+        const heads = Automerge.getHeads(
+          Automerge.load(fs.readFileSync(path.join(docDir, 'snapshot', name))),
+        );
+        expect(createHash('sha256').update(heads.join('')).digest('hex')).toBe(name);
+      }
+      fs.rmSync(path.join(docDir, 'incremental'), { recursive: true, force: true });
+      fs.rmSync(path.join(docDir, 'snapshot'), { recursive: true, force: true });
+      fs.mkdirSync(path.join(docDir, 'snapshot'));
+      fs.writeFileSync(path.join(docDir, 'snapshot', 'planted'), planted);
+
+      const again = await spawnRelay({ staticDir, dataDir: own.dataDir });
+      try {
+        const res = await fetch(`${again.url}/snapshot`, {
+          method: 'POST',
+          body: JSON.stringify({ documentId: handle.documentId }),
+        });
+        expect(res.status).toBe(200);
+        expect(new Uint8Array(await res.arrayBuffer())).toEqual(planted);
       } finally {
         expect(await again.stop()).toBe(0);
       }

@@ -27,7 +27,7 @@ import {
   waitForServiceWorker,
   waitForSyncStatus,
 } from '../lib/browser.mjs';
-import { attachEngineProfiler, attachPageProfiler } from '../lib/engine-profiler.mjs';
+import { attachEngineProfiler, attachEngineSession, attachPageProfiler } from '../lib/engine-profiler.mjs';
 import { summarize } from '../lib/stats.mjs';
 
 /** The search token every lib/data.mjs item has: each body starts with "Item <i>.". */
@@ -239,6 +239,10 @@ export async function measureFreshSync({
       detail.searchableMs = search.searchableAt;
       detail.search = search;
       if (search.subscribedAt !== null) subscribed.push(search.subscribedAt);
+      detail.engineMilestones = await engineMilestones(deviceB.context, page).catch((error) => {
+        log(`  could not read the engine's milestones: ${String(error?.message ?? error).split('\n')[0]}`);
+        return null;
+      });
       if (searchOk) searchable.push(search.searchableAt);
       else {
         searchTimeouts++;
@@ -247,6 +251,13 @@ export async function measureFreshSync({
       log(
         `  ${label} ${run + 1}/${runs}: shown ${detail.shownMs.toFixed(0)} ms, stored ${storedResult.storedAt?.toFixed(0)} ms, searchable ${search.searchableAt?.toFixed(0) ?? '-'} ms (subscribed at ${search.subscribedAt?.toFixed(0) ?? '-'} ms)`,
       );
+
+      if (detail.engineMilestones)
+        log(
+          `    engine: ${Object.entries(detail.engineMilestones)
+            .map(([name, at]) => `${name} ${at}`)
+            .join(', ')}`,
+        );
 
       // Proof that everything is stored: offline reload from B's own IndexedDB, relay stopped.
       await waitForServiceWorker(page, 60_000);
@@ -296,11 +307,40 @@ export async function measureFreshSync({
       query,
       checkOnDeviceA: queryCheck,
     },
+    engineMilestonesMs: medianMilestones(details.map((d) => d.engineMilestones)),
     offlineReloadAllShown: details.every((d) => d.offlineReload?.allItemsShown === true),
     samples: { shownMs: shown, storedMs: stored, searchableMs: searchable },
     runs: details,
     profile,
   };
+}
+
+/**
+ * The engine's start-up milestones (User Timing marks "pinax:*", src/worker/milestones.ts) in ms since
+ * B's navigation started, the first of each name; `worker` is when the engine's time origin began.
+ */
+async function engineMilestones(context, page) {
+  const session = await attachEngineSession(context, page);
+  try {
+    const worker = await session.evaluate(
+      `({ origin: performance.timeOrigin, marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('pinax:')).map((m) => [m.name.slice(6), m.startTime]) })`,
+    );
+    const shift = worker.origin - (await page.evaluate(() => performance.timeOrigin));
+    const out = { worker: Math.round(shift) };
+    for (const [name, at] of worker.marks) out[name] ??= Math.round(at + shift);
+    return out;
+  } finally {
+    await session.detach();
+  }
+}
+
+/** Per milestone, the median over the runs that reached it. */
+function medianMilestones(runs) {
+  const names = [...new Set(runs.flatMap((r) => (r ? Object.keys(r) : [])))];
+  const out = {};
+  for (const name of names)
+    out[name] = summarize(runs.map((r) => r?.[name]).filter((v) => v !== undefined)).p50;
+  return Object.fromEntries(Object.entries(out).sort((a, b) => a[1] - b[1]));
 }
 
 /**

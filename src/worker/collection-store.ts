@@ -10,6 +10,7 @@ import type { CollectionRow, PinaxDb } from './db.ts';
 import type { CollectionDoc } from './domain/collection-doc.ts';
 import { COLLECTION_KIND, initialCollection } from './domain/collection-doc.ts';
 import { LiveCollection } from './live-collection.ts';
+import { milestone } from './milestones.ts';
 import type { Bootstrap } from './network/snapshot-bootstrap.ts';
 import type { Home } from './home.ts';
 import type { ReadModels } from './read-models/read-models.ts';
@@ -259,6 +260,7 @@ export class CollectionStore {
     }
     // Only fetched when nothing is stored, and started before Automerge's wasm is ready (the two
     // overlap); it must land before find() reads storage.
+    milestone('collection-load');
     const bootstrapped = this.#bootstrap(id);
     const repo = await this.#repo;
     const snapshot = await bootstrapped;
@@ -274,6 +276,7 @@ export class CollectionStore {
         this.#markUnavailable(id, 'This document is not a Pinax collection.');
         return undefined;
       }
+      milestone('collection-loaded');
       const live = new LiveCollection(id, handle);
       this.#track(live);
       this.#scheduleRow(live);

@@ -24,6 +24,7 @@ import { patchItem } from './domain/collection-doc.ts';
 import { RelayClientAdapter } from './network/relay-client-adapter.ts';
 import { snapshotBootstrap, snapshotUrlFor } from './network/snapshot-bootstrap.ts';
 import { createRepo } from './repo.ts';
+import { milestone } from './milestones.ts';
 import { loadOrCreateIdentity } from './identity/keystore.ts';
 import { IdentityService } from './identity/identity-service.ts';
 import { DeviceLinking } from './identity/device-linking.ts';
@@ -51,6 +52,7 @@ export interface Engine {
 
 /** `restart` ends this engine so the next tab starts a fresh one (the SharedWorker closes itself). */
 export function startEngine(mode: EngineMode, restart: () => void = () => undefined): Engine {
+  milestone('engine-start');
   const ports = new Set<PortLike>();
   addLogSink((level, namespace, args) => {
     const text = args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');

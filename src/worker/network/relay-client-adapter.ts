@@ -3,6 +3,7 @@
 // but reconnects with capped exponential backoff and full jitter instead of a fixed interval, retries
 // at once when the browser comes back online, and reports its connection state to the sync status.
 
+import { milestone } from '../milestones.ts';
 import { NetworkAdapter, cbor } from '@automerge/automerge-repo/slim';
 import type { Message, PeerId, PeerMetadata } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../../shared/log.ts';
@@ -131,10 +132,12 @@ export class RelayClientAdapter extends NetworkAdapter {
     this.#dropSocket();
     this.#setInfo({ state: 'connecting', relayPeerId: null });
     const attempt = ++this.#attemptId;
+    milestone('relay-handshake');
     const handshake = this.#beforeConnect && this.peerId ? this.#beforeConnect(this.peerId) : undefined;
     if (!handshake) return this.#openSocket();
     handshake.then(
       () => {
+        milestone('relay-authenticated');
         if (attempt === this.#attemptId && !this.#closed) this.#openSocket();
       },
       (error: unknown) => {
@@ -195,6 +198,7 @@ export class RelayClientAdapter extends NetworkAdapter {
         return;
       }
       if (message['type'] === 'peer') {
+        milestone('relay-joined');
         const relayPeerId = message['senderId'] as PeerId;
         this.#attempt = 0;
         this.#setInfo({ state: 'connected', relayPeerId, lastError: null });

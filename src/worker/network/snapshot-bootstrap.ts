@@ -9,6 +9,7 @@
 
 import type { StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../../shared/log.ts';
+import { milestone } from '../milestones.ts';
 
 /** Refuse snapshots larger than this: sync can still bring the document in pieces. */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
@@ -45,12 +46,15 @@ export function snapshotBootstrap(
       const download = fetchSnapshot(snapshotUrl, documentId, (received, total) =>
         onProgress(documentId, received, total),
       );
+      milestone('snapshot-download');
       whileDownloading();
       const bytes = await download;
+      milestone('snapshot-downloaded');
       if (!bytes) return undefined;
       // Checked again: the document may have arrived by sync while the snapshot was downloading.
       if (await storage.hasAny([documentId])) return undefined;
       await storage.save([documentId, 'snapshot', 'bootstrap'], bytes);
+      milestone('snapshot-stored');
       log.info(`stored a ${bytes.byteLength}-byte snapshot from the relay`);
       return bytes;
     } catch (error) {

@@ -20,6 +20,7 @@ import { PendingCatalog } from './pending-catalog.ts';
 import { RecentRows } from './recent-rows.ts';
 import { warmRecentRows } from './row-warmer.ts';
 import { sameHeads } from '../doc-heads.ts';
+import { milestone } from '../milestones.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
 export const CATALOG_FORMAT_VERSION = 1;
@@ -222,6 +223,12 @@ export class ReadModels {
   }
 
   async #warmRows(): Promise<void> {
+    // A collection being rebuilt (say, just arrived on a fresh device) puts its rows in the cache
+    // itself, and the reads would only compete with it: wait for it to finish.
+    if (this.#rebuilding.size > 0) {
+      setTimeout(() => void this.#warmRows(), WARM_ROWS_AFTER_MS);
+      return;
+    }
     const removals = this.#removals;
     try {
       const added = await warmRecentRows(
@@ -344,6 +351,7 @@ export class ReadModels {
     const progress = { pending: total, total };
     this.#gaps.delete(collectionId); // reported as the rebuild's progress from here on
     this.#rebuilding.set(collectionId, progress);
+    milestone('read-models-rebuild');
     try {
       for (let start = 0; start < slices; start += REBUILD_SLICE) {
         // Each slice reads the document as it is now; changes meanwhile arrive through onChange.
@@ -362,6 +370,7 @@ export class ReadModels {
     } finally {
       this.#rebuilding.delete(collectionId);
     }
+    milestone('read-models-rebuilt');
     this.#derive(collectionId, handle.doc(), [], []); // records the heads
     // ...which the stored index needs (a save forced during a long rebuild ran before they were
     // recorded). Saved now, not after the usual quiet spell: a rebuild is the costliest work to

@@ -32,13 +32,13 @@ export interface SnapshotStorage {
 /**
  * Returns a function that stores the relay's snapshot of a document the device lacks, resolving
  * with it when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint;
- * `whileDownloading` runs once a download has started, to use the wait.
+ * `whileDownloading` runs once a download has started, with it, to use the wait.
  */
 export function snapshotBootstrap(
   storage: SnapshotStorage,
   snapshotUrl: string,
   onProgress: BootstrapProgress = () => undefined,
-  whileDownloading: () => void = () => undefined,
+  whileDownloading: (download: Promise<unknown>) => void = () => undefined,
 ): Bootstrap {
   return async (documentId) => {
     try {
@@ -47,7 +47,7 @@ export function snapshotBootstrap(
         onProgress(documentId, received, total),
       );
       milestone('snapshot-download');
-      whileDownloading();
+      whileDownloading(download);
       const bytes = await download;
       milestone('snapshot-downloaded');
       if (!bytes) return undefined;

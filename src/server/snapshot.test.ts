@@ -67,45 +67,14 @@ describe('POST /snapshot', () => {
   });
 
   it('serves a document the relay only has on disk, after a restart', async () => {
-    const own = await spawnRelay({ staticDir });
-    try {
-      const author = await connectDevice(own);
-      const handle = await createLinkVisible<Note>(own, author, { title: 'on disk', tags: [] });
-      await waitForRelayToHave(author.repo, handle);
-      await author.repo.shutdown();
-      expect(await own.stop('SIGTERM')).toBe(0);
-      const again = await spawnRelay({ staticDir, dataDir: own.dataDir });
-      try {
-        const res = await fetch(`${again.url}/snapshot`, {
-          method: 'POST',
-          body: JSON.stringify({ documentId: handle.documentId }),
-        });
-        expect(res.status).toBe(200);
-        expect(Automerge.load<Note>(new Uint8Array(await res.arrayBuffer())).title).toBe('on disk');
-      } finally {
-        expect(await again.stop()).toBe(0);
-      }
-    } finally {
-      fs.rmSync(own.dataDir, { recursive: true, force: true });
-    }
+    const { status, bytes } = await snapshotAfterRestart('on disk');
+    expect(status).toBe(200);
+    expect(Automerge.load<Note>(bytes).title).toBe('on disk');
   });
 
   it('sends a document stored whole exactly as stored, without saving it again', async () => {
-    const own = await spawnRelay({ staticDir });
-    try {
-      const author = await connectDevice(own);
-      const handle = await createLinkVisible<Note>(own, author, { title: 'stored whole', tags: [] });
-      await waitForRelayToHave(author.repo, handle);
-      await author.repo.shutdown();
-      expect(await own.stop('SIGTERM')).toBe(0);
-      // The relay's storage made to hold one snapshot chunk that is not how Automerge would save the
-      // document: its save, then its last change once more. It loads to the same document; saving
-      // that again gives the shorter, canonical bytes.
-      const doc = handle.doc();
-      const last = Automerge.getAllChanges(doc).at(-1)!;
-      const planted = new Uint8Array([...Automerge.save(doc), ...last]);
-      expect(Automerge.getHeads(Automerge.load(planted))).toEqual(Automerge.getHeads(doc));
-      const docDir = path.join(own.dataDir, handle.documentId.slice(0, 2), handle.documentId.slice(2));
+    let planted = new Uint8Array();
+    const { status, bytes } = await snapshotAfterRestart('stored whole', (docDir, doc) => {
       // automerge-repo names a snapshot by its heads, as storedWholeDocument expects (it compares
       // that name with the heads of the document in memory).
       for (const name of fs.readdirSync(path.join(docDir, 'snapshot'))) {
@@ -114,25 +83,19 @@ describe('POST /snapshot', () => {
         );
         expect(createHash('sha256').update(heads.join('')).digest('hex')).toBe(name);
       }
+      // The storage made to hold one snapshot chunk that is not how Automerge would save the
+      // document: its save, then its last change once more. It loads to the same document; saving
+      // that again gives the shorter, canonical bytes.
+      const last = Automerge.getAllChanges(doc).at(-1)!;
+      planted = new Uint8Array([...Automerge.save(doc), ...last]);
+      expect(Automerge.getHeads(Automerge.load(planted))).toEqual(Automerge.getHeads(doc));
       fs.rmSync(path.join(docDir, 'incremental'), { recursive: true, force: true });
       fs.rmSync(path.join(docDir, 'snapshot'), { recursive: true, force: true });
       fs.mkdirSync(path.join(docDir, 'snapshot'));
       fs.writeFileSync(path.join(docDir, 'snapshot', 'planted'), planted);
-
-      const again = await spawnRelay({ staticDir, dataDir: own.dataDir });
-      try {
-        const res = await fetch(`${again.url}/snapshot`, {
-          method: 'POST',
-          body: JSON.stringify({ documentId: handle.documentId }),
-        });
-        expect(res.status).toBe(200);
-        expect(new Uint8Array(await res.arrayBuffer())).toEqual(planted);
-      } finally {
-        expect(await again.stop()).toBe(0);
-      }
-    } finally {
-      fs.rmSync(own.dataDir, { recursive: true, force: true });
-    }
+    });
+    expect(status).toBe(200);
+    expect(bytes).toEqual(planted);
   });
 
   it('answers 404 for an id it does not hold, without logging the id', async () => {
@@ -153,3 +116,36 @@ describe('POST /snapshot', () => {
     expect(health.status).toBe(200);
   });
 });
+
+/**
+ * Creates a link-visible note on a relay of its own, stops the relay, lets `onDisk` change the note's
+ * folder in its data directory, restarts it on that data and returns its answer to POST /snapshot
+ * for the note (a request with no session, like a fresh device's first).
+ */
+async function snapshotAfterRestart(
+  title: string,
+  onDisk: (docDir: string, doc: Automerge.Doc<Note>) => void = () => undefined,
+): Promise<{ status: number; bytes: Uint8Array }> {
+  const own = await spawnRelay({ staticDir });
+  try {
+    const author = await connectDevice(own);
+    const handle = await createLinkVisible<Note>(own, author, { title, tags: [] });
+    await waitForRelayToHave(author.repo, handle);
+    await author.repo.shutdown();
+    expect(await own.stop('SIGTERM')).toBe(0);
+    const id = handle.documentId;
+    onDisk(path.join(own.dataDir, id.slice(0, 2), id.slice(2)), handle.doc());
+    const again = await spawnRelay({ staticDir, dataDir: own.dataDir });
+    try {
+      const res = await fetch(`${again.url}/snapshot`, {
+        method: 'POST',
+        body: JSON.stringify({ documentId: id }),
+      });
+      return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
+    } finally {
+      expect(await again.stop()).toBe(0);
+    }
+  } finally {
+    fs.rmSync(own.dataDir, { recursive: true, force: true });
+  }
+}

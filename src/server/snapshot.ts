@@ -55,10 +55,11 @@ export function createSnapshotHandler(
     // Refused exactly like a document the relay does not hold: a non-member learns nothing.
     if (!(await mayRead(req, documentId))) return sendText(res, 404, 'Not found');
 
-    const bytes = await snapshotOf(documentId);
+    const snapshot = await snapshotOf(documentId);
     // Not here (or not yet): the device falls back to asking through /sync, which can also reach
     // other peers. 404 says nothing about whether the id exists anywhere.
-    if (!bytes) return sendText(res, 404, 'Not found');
+    if (!snapshot) return sendText(res, 404, 'Not found');
+    const { bytes, from } = snapshot;
 
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
@@ -67,16 +68,18 @@ export function createSnapshotHandler(
       'X-Content-Type-Options': 'nosniff',
     });
     res.end(bytes);
-    log.debug(`snapshot: sent ${bytes.byteLength} bytes`);
+    log.debug(`snapshot: sent ${bytes.byteLength} bytes (${from})`);
   };
 
-  async function snapshotOf(documentId: DocumentId): Promise<Uint8Array | undefined> {
+  async function snapshotOf(
+    documentId: DocumentId,
+  ): Promise<{ bytes: Uint8Array; from: 'storage' | 'memory' } | undefined> {
     const loaded = repo.handles[documentId];
     const inMemoryHeads = loaded?.isReady() ? Automerge.getHeads(loaded.doc()) : undefined;
     const whole = storage ? await storedWholeDocument(storage, documentId, inMemoryHeads) : undefined;
-    if (whole) return whole;
+    if (whole) return { bytes: whole, from: 'storage' };
     const doc = await localDocument(repo, documentId);
-    return doc ? cache.get(documentId, doc) : undefined;
+    return doc ? { bytes: cache.get(documentId, doc), from: 'memory' } : undefined;
   }
 }
 

@@ -62,6 +62,8 @@ export class ReadModels {
   #recentRows = new RecentRows();
   /** Bumped whenever a collection is removed: a cache fill begun before it stops. */
   #removals = 0;
+  /** When rows were last derived (performance.now()); the cache fill waits for a quiet spell. */
+  #derivedAt = -Infinity;
   #deferred = new Map<string, { handle: DocHandle<CollectionDoc>; ids: Set<string> | 'all' }>();
   /** Counts reads only until start-up is answered; nothing waits on them after. */
   #foreground: ForegroundReads | undefined;
@@ -223,23 +225,27 @@ export class ReadModels {
   }
 
   async #warmRows(): Promise<void> {
-    // A collection being rebuilt (say, just arrived on a fresh device) puts its rows in the cache
-    // itself, and the reads would only compete with it: wait for it to finish.
-    if (this.#rebuilding.size > 0) {
-      setTimeout(() => void this.#warmRows(), WARM_ROWS_AFTER_MS);
-      return;
-    }
     const removals = this.#removals;
     try {
       const added = await warmRecentRows(
         this.#db.catalog,
         this.#recentRows,
         () => removals === this.#removals && this.#db.isOpen(),
+        () => this.#quiet(),
       );
       log.debug(`${added} catalog rows cached`);
     } catch (error) {
       log.warn('could not cache catalog rows', error); // searches read them from IndexedDB instead
     }
+  }
+
+  /**
+   * Resolves once nothing has been derived for WARM_ROWS_QUIET_MS and no collection is being rebuilt:
+   * no import, sync burst or rebuild is writing rows (a rebuilt collection caches its rows itself).
+   */
+  async #quiet(): Promise<void> {
+    while (this.#rebuilding.size > 0 || performance.now() - this.#derivedAt < WARM_ROWS_QUIET_MS)
+      await new Promise((resolve) => setTimeout(resolve, WARM_ROWS_QUIET_MS));
   }
 
   async #collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
@@ -302,6 +308,7 @@ export class ReadModels {
     catalogIds: readonly string[],
     indexIds: readonly string[],
   ): void {
+    this.#derivedAt = performance.now();
     const derived: CatalogRow[] = [];
     for (const itemId of catalogIds) {
       const row = catalogRowOf(collectionId, itemId, findItem(doc, itemId));
@@ -417,6 +424,8 @@ const REBUILD_SLICE = 500;
  * usually been loaded, so the reads do not compete with them.
  */
 const WARM_ROWS_AFTER_MS = 2_000;
+/** How long nothing must have been derived before the cache fill reads its next page. */
+const WARM_ROWS_QUIET_MS = 500;
 /** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */
 const STARTUP_READS_MAX_MS = 1_000;
 

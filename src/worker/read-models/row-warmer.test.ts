@@ -52,6 +52,23 @@ describe('warmRecentRows', () => {
     // Asked before reading the first page and again after it: the first page only.
     expect(added).toBe(1_000);
   });
+
+  it('reads each page only once the engine is quiet', async () => {
+    const db = await dbWith(rows('c1', 1_500));
+    const cache = new RecentRows(10_000);
+    let release = () => undefined as void;
+    let waits = 0;
+    const quiet = () => {
+      waits++;
+      return waits === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+    };
+    const filling = warmRecentRows(db.catalog, cache, () => true, quiet);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cache.get(itemKey('c1', 'item-0'))).toBeUndefined(); // still waiting for quiet
+    release();
+    expect(await filling).toBe(1_500);
+    expect(waits).toBe(2); // before each of the two pages
+  });
 });
 
 describe('RecentRows', () => {

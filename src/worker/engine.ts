@@ -101,7 +101,11 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     snapshotUrlFor(relayUrl),
     (id, bytes, totalBytes) => collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
     // Automerge is ready by then (the Repo is what loads collections); this only waits a turn.
-    (download) => void repo.then(() => warmUpDocumentLoading(download), () => undefined),
+    (download) =>
+      void repo.then(
+        () => warmUpDocumentLoading(download),
+        () => undefined,
+      ),
   );
   const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   // The home document and the activity stream are the user's own: the relay lets no one else write.

@@ -70,7 +70,7 @@ describe('POST /snapshot', () => {
     const { status, bytes } = await snapshotAfterRestart('on disk');
     expect(status).toBe(200);
     expect(Automerge.load<Note>(bytes).title).toBe('on disk');
-  });
+  }, 30_000);
 
   it('sends a document stored whole exactly as stored, without saving it again', async () => {
     let planted = new Uint8Array();
@@ -96,7 +96,7 @@ describe('POST /snapshot', () => {
     });
     expect(status).toBe(200);
     expect(bytes).toEqual(planted);
-  });
+  }, 30_000);
 
   it('answers 404 for an id it does not hold, without logging the id', async () => {
     const { documentId } = parseAutomergeUrl(generateAutomergeUrl());
@@ -131,8 +131,8 @@ async function snapshotAfterRestart(
     const author = await connectDevice(own);
     const handle = await createLinkVisible<Note>(own, author, { title, tags: [] });
     await waitForRelayToHave(author.repo, handle);
-    await author.repo.shutdown();
-    expect(await own.stop('SIGTERM')).toBe(0);
+    await within(10_000, 'the client repo to shut down', author.repo.shutdown());
+    expect(await within(10_000, `the relay to stop\n${own.output()}`, own.stop('SIGTERM'))).toBe(0);
     const id = handle.documentId;
     onDisk(path.join(own.dataDir, id.slice(0, 2), id.slice(2)), handle.doc());
     const again = await spawnRelay({ staticDir, dataDir: own.dataDir });
@@ -140,12 +140,23 @@ async function snapshotAfterRestart(
       const res = await fetch(`${again.url}/snapshot`, {
         method: 'POST',
         body: JSON.stringify({ documentId: id }),
+        signal: AbortSignal.timeout(10_000),
       });
       return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
     } finally {
-      expect(await again.stop()).toBe(0);
+      // Its answer is all this relay is for, and its data is deleted next: no graceful shutdown.
+      await again.kill();
     }
   } finally {
     fs.rmSync(own.dataDir, { recursive: true, force: true });
   }
+}
+
+/** `promise`, or a failure naming `what` once `ms` have passed (rather than the test's own timeout). */
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

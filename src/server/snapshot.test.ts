@@ -130,7 +130,11 @@ async function snapshotAfterRestart(
   try {
     const author = await connectDevice(own);
     const handle = await createLinkVisible<Note>(own, author, { title, tags: [] });
-    await waitForRelayToHave(author.repo, handle);
+    // Every document the author made, the collection's access document included: the restarted
+    // relay reads it to decide who may read the collection, and without it the request waits for
+    // a peer that has it.
+    for (const made of Object.values(author.repo.handles))
+      if (made.isReady()) await waitForRelayToHave(author.repo, made);
     await within(10_000, 'the client repo to shut down', author.repo.shutdown());
     expect(await within(10_000, `the relay to stop\n${own.output()}`, own.stop('SIGTERM'))).toBe(0);
     const id = handle.documentId;

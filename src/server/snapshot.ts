@@ -75,7 +75,11 @@ export function createSnapshotHandler(
     documentId: DocumentId,
   ): Promise<{ bytes: Uint8Array; from: 'storage' | 'memory' } | undefined> {
     const loaded = repo.handles[documentId];
-    const inMemoryHeads = loaded?.isReady() ? Automerge.getHeads(loaded.doc()) : undefined;
+    const inMemory = loaded?.isReady() ? loaded.doc() : undefined;
+    // Bytes already saved at the current heads cost nothing: no disk read.
+    const cached = inMemory ? cache.peek(documentId, inMemory) : undefined;
+    if (cached) return { bytes: cached, from: 'memory' };
+    const inMemoryHeads = inMemory ? Automerge.getHeads(inMemory) : undefined;
     const whole = storage ? await storedWholeDocument(storage, documentId, inMemoryHeads) : undefined;
     if (whole) return { bytes: whole, from: 'storage' };
     const doc = await localDocument(repo, documentId);
@@ -93,9 +97,10 @@ export async function storedWholeDocument(
   documentId: DocumentId,
   inMemoryHeads?: readonly string[],
 ): Promise<Uint8Array | undefined> {
-  const chunks = await storage.loadRange([documentId]);
-  const snapshots = chunks.filter((chunk) => chunk.key[1] === 'snapshot');
-  if (snapshots.length !== 1 || chunks.some((chunk) => chunk.key[1] === 'incremental')) return undefined;
+  // Incremental chunks first: with any, the (large) snapshot is not read at all.
+  if ((await storage.loadRange([documentId, 'incremental'])).length > 0) return undefined;
+  const snapshots = await storage.loadRange([documentId, 'snapshot']);
+  if (snapshots.length !== 1) return undefined;
   const [only] = snapshots;
   if (!only?.data) return undefined;
   if (inMemoryHeads && only.key[2] !== (await headsHash(inMemoryHeads))) return undefined;
@@ -131,15 +136,21 @@ class SnapshotCache {
     this.#budget = budget;
   }
 
+  /** The bytes saved at the document's current heads, if any. */
+  peek(documentId: DocumentId, doc: Automerge.Doc<unknown>): Uint8Array | undefined {
+    const hit = this.#entries.get(documentId);
+    if (hit?.heads !== Automerge.getHeads(doc).join(',')) return undefined;
+    // Re-insert: Map order doubles as least-recently-used order.
+    this.#entries.delete(documentId);
+    this.#entries.set(documentId, hit);
+    return hit.bytes;
+  }
+
   get(documentId: DocumentId, doc: Automerge.Doc<unknown>): Uint8Array {
+    const cached = this.peek(documentId, doc);
+    if (cached) return cached;
     const heads = Automerge.getHeads(doc).join(',');
     const hit = this.#entries.get(documentId);
-    if (hit?.heads === heads) {
-      // Re-insert: Map order doubles as least-recently-used order.
-      this.#entries.delete(documentId);
-      this.#entries.set(documentId, hit);
-      return hit.bytes;
-    }
     if (hit) this.#drop(documentId, hit.bytes);
     const bytes = Automerge.save(doc);
     this.#entries.set(documentId, { heads, bytes });

@@ -11,6 +11,7 @@ import type { CollectionDoc } from './domain/collection-doc.ts';
 import { COLLECTION_KIND, initialCollection } from './domain/collection-doc.ts';
 import { LiveCollection } from './live-collection.ts';
 import { milestone } from './milestones.ts';
+import { ForegroundReads } from './read-models/foreground-reads.ts';
 import type { Bootstrap } from './network/snapshot-bootstrap.ts';
 import type { Home } from './home.ts';
 import type { ReadModels } from './read-models/read-models.ts';
@@ -35,6 +36,8 @@ export class CollectionStore {
   #connected: () => boolean;
   #home: Home | undefined;
   #homeIds = new Set<string>();
+  /** Collections loading, and read models being derived for them: what a person opening one waits for. */
+  #loads = new ForegroundReads();
   #progress = new Map<CollectionId, TransferProgress>();
   #progressListeners = new Set<(id: CollectionId, progress: TransferProgress) => void>();
   /** Every write to the collections table goes through #putRow or #deleteRow, which notify. */
@@ -147,7 +150,7 @@ export class CollectionStore {
   get(id: CollectionId): Promise<LiveCollection | undefined> {
     let pending = this.#live.get(id);
     if (!pending) {
-      pending = this.#load(id);
+      pending = this.#loads.track(this.#load(id));
       this.#live.set(id, pending);
     }
     return pending;
@@ -200,6 +203,15 @@ export class CollectionStore {
       const homeId = await this.#home.leave(id);
       await this.flush([homeId]);
     }
+  }
+
+  /**
+   * Resolves once no collection is loading or having its read models derived, or after `maxWaitMs`
+   * at the latest. Start-up chores wait for it: on a fresh device they would otherwise share the
+   * engine with the collection a link just opened (creating the home document alone is ~100 ms).
+   */
+  loadsSettled(maxWaitMs = LOADS_SETTLED_MAX_MS): Promise<void> {
+    return this.#loads.settled(maxWaitMs);
   }
 
   /** Loads every joined collection in the background so offline edits reach the relay. */
@@ -338,13 +350,13 @@ export class CollectionStore {
     live.subscribe(() => this.#scheduleRow(live));
     const readModels = this.#readModels;
     // After the current task: whoever asked for the collection renders it before the catalog and
-    // index are derived.
+    // index are derived. Counted as loading from now: the load calling this settles before that.
     if (readModels && !live.deleted)
-      setTimeout(() => {
-        readModels
-          .track(live.id, live.handle)
-          .catch((error: unknown) => log.error('could not derive read models', error));
-      }, 0);
+      this.#loads
+        .track(
+          new Promise((resolve) => setTimeout(resolve, 0)).then(() => readModels.track(live.id, live.handle)),
+        )
+        .catch((error: unknown) => log.error('could not derive read models', error));
   }
 
   // Sidebar rows are written at most every 250 ms: a 10k-item import must not do 10k row writes.
@@ -375,3 +387,5 @@ export class CollectionStore {
 
 const log = makeLogger('pinax:collections');
 const MAX_QUICK_RETRIES = 10;
+/** How long start-up chores wait for loads at most: a huge collection must not hold them back for good. */
+const LOADS_SETTLED_MAX_MS = 5_000;

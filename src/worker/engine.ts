@@ -113,7 +113,7 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     void access
       .register({ personalId, kind })
       .catch((error: unknown) => log.warn(`could not register the ${kind} document`, error));
-  const home = new Home(repo, db, claim('home'));
+  const home = new Home(repo, db, claim('home'), (): Promise<void> => collections.loadsSettled());
   const collections = new CollectionStore(db, repo, {
     bootstrap,
     readModels,
@@ -159,7 +159,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
       (error: unknown) => log.error('engine failed to start', error),
     )
     .catch((error: unknown) => log.error('could not load joined collections', error))
-    .finally(preloadFileFormats);
+    // The import and export code is parsed once nothing a person waits for is running.
+    .finally(() => void collections.loadsSettled().then(preloadFileFormats));
 
   const names = collectionNames(collections);
   const directory = new Directory(repo, db, directoryLocator(relayUrl));

@@ -37,12 +37,24 @@ export class Home {
   #db: PinaxDb;
   #handle: Promise<DocHandle<HomeDoc>> | undefined;
   #claim: (documentId: string) => void;
+  #whenIdle: () => Promise<void>;
 
-  /** `claim` is told the home document's id once it is open, to register it as the user's own. */
-  constructor(repo: Promise<Repo>, db: PinaxDb, claim: (documentId: string) => void = () => undefined) {
+  /**
+   * `claim` is told the home document's id once it is open, to register it as the user's own.
+   * `whenIdle`: opening waits for it (the engine passes "no collection is loading"); nothing a
+   * person waits to see needs the home document, and on a fresh device creating it competes with the
+   * first collection's download and load.
+   */
+  constructor(
+    repo: Promise<Repo>,
+    db: PinaxDb,
+    claim: (documentId: string) => void = () => undefined,
+    whenIdle: () => Promise<void> = () => Promise.resolve(),
+  ) {
     this.#repo = repo;
     this.#db = db;
     this.#claim = claim;
+    this.#whenIdle = whenIdle;
   }
 
   /** The home document, found by the id kept in IndexedDB or created on first use. */
@@ -145,6 +157,7 @@ export class Home {
 
   async #open(): Promise<DocHandle<HomeDoc>> {
     const repo = await this.#repo;
+    await this.#whenIdle();
     const saved = await this.#db.meta.get(META_KEY);
     if (typeof saved?.value === 'string' && isValidDocumentId(saved.value)) {
       try {

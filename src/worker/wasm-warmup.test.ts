@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { warmUpDocument } from './wasm-warmup.ts';
 
 describe('warmUpDocument', () => {
-  it('holds 30 items in bucket 00, as built from scratch', () => {
+  it('holds 200 items in bucket 00, as built from scratch', () => {
     const loaded = Automerge.load<{ buckets: Record<string, Record<string, Item>> }>(warmUpDocument());
     const built = Automerge.from({ buckets: { '00': items() } });
     expect(plain(loaded)).toEqual(plain(built));
     const bucket = loaded.buckets['00']!;
-    expect(Object.keys(bucket)).toHaveLength(30);
+    expect(Object.keys(bucket)).toHaveLength(200);
     expect(bucket['item7']!.title).toBeInstanceOf(Automerge.ImmutableString);
     expect(String(bucket['item7']!.body)).toBe('The body of item 7');
   });
@@ -27,7 +27,7 @@ interface Item {
 
 function items(): Record<string, Item> {
   const out: Record<string, Item> = {};
-  for (let i = 0; i < 30; i++)
+  for (let i = 0; i < 200; i++)
     out[`item${i}`] = {
       title: new Automerge.ImmutableString(`Title ${i}`),
       body: new Automerge.ImmutableString(`The body of item ${i}`),

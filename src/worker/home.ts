@@ -41,9 +41,9 @@ export class Home {
 
   /**
    * `claim` is told the home document's id once it is open, to register it as the user's own.
-   * `whenIdle`: opening waits for it (the engine passes "no collection is loading"); nothing a
-   * person waits to see needs the home document, and on a fresh device creating it competes with the
-   * first collection's download and load.
+   * `whenIdle`: opening waits for it (the engine passes "no collection is loading"). What the home
+   * document serves (the joined list's sync, devices, follows) can wait that long, and on a fresh
+   * device creating it competed with the first collection's download and load.
    */
   constructor(
     repo: Promise<Repo>,

@@ -1,17 +1,22 @@
-// The warm-up's saved document loads to what warm-up-document.ts says it holds, and to the same
-// content as building it now: a regenerated or edited blob that drifts fails here.
+// The warm-up's saved documents load to what warm-up-document.ts says they hold, and to the same
+// content as building them now: a regenerated or edited blob that drifts fails here.
 
 import * as Automerge from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
-import { warmUpDocument } from './wasm-warmup.ts';
+import { warmUpDocuments } from './wasm-warmup.ts';
 
-describe('warmUpDocument', () => {
-  it('holds 200 items in bucket 00, as built from scratch', () => {
-    const loaded = Automerge.load<{ buckets: Record<string, Record<string, Item>> }>(warmUpDocument());
-    const built = Automerge.from({ buckets: { '00': items() } });
+describe('warmUpDocuments', () => {
+  it.each([
+    ['small', 30],
+    ['large', 200],
+  ] as const)('the %s one holds %i items in bucket 00, as built from scratch', (which, count) => {
+    const loaded = Automerge.load<{ buckets: Record<string, Record<string, Item>> }>(
+      warmUpDocuments()[which],
+    );
+    const built = Automerge.from({ buckets: { '00': items(count) } });
     expect(plain(loaded)).toEqual(plain(built));
     const bucket = loaded.buckets['00']!;
-    expect(Object.keys(bucket)).toHaveLength(200);
+    expect(Object.keys(bucket)).toHaveLength(count);
     expect(bucket['item7']!.title).toBeInstanceOf(Automerge.ImmutableString);
     expect(String(bucket['item7']!.body)).toBe('The body of item 7');
   });
@@ -25,9 +30,9 @@ interface Item {
   updatedAt: number;
 }
 
-function items(): Record<string, Item> {
+function items(count: number): Record<string, Item> {
   const out: Record<string, Item> = {};
-  for (let i = 0; i < 200; i++)
+  for (let i = 0; i < count; i++)
     out[`item${i}`] = {
       title: new Automerge.ImmutableString(`Title ${i}`),
       body: new Automerge.ImmutableString(`The body of item ${i}`),

@@ -2,6 +2,9 @@
 // the engine loads Automerge only once the read models have answered what the tabs asked for:
 // loading a 10,000-item collection is ~100 ms of synchronous wasm, and landing between a search and
 // its catalog rows it held the first result back by that much (measured 50-300 ms).
+//
+// Any work a person is waiting on can be counted the same way: the collection store counts
+// collections loading and having their read models derived, which start-up chores wait for.
 
 export class ForegroundReads {
   #inFlight = 0;

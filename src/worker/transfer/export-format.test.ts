@@ -155,6 +155,14 @@ describe('round trips', () => {
     );
   });
 
+  it('an item whose tags are blank lines survives a Markdown zip, as it survives JSON', () => {
+    // Found by the property above: the tag was written as a YAML block scalar the parser refused.
+    const items = [{ title: '', body: ',', tags: [' \n \n\t\n'] }];
+    const expected = { records: [{ title: '', body: ',', tags: [] }], problems: [] };
+    expect(viaJson(items)).toEqual(expected);
+    expect(viaZip(items)).toEqual(expected);
+  });
+
   it('keeps limit-sized fields and bodies that look like front matter or headings', () => {
     const items: ImportRecord[] = [
       {

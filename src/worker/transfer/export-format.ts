@@ -9,7 +9,7 @@ import {
   type ImportRecord,
 } from './import-parse.ts';
 import { headingFor } from './markdown-parse.ts';
-import { normalizeTitle } from './record.ts';
+import { normalizeTags, normalizeTitle } from './record.ts';
 
 /** Total uncompressed size a zip may declare for its Markdown entries (a zip bomb guard). */
 export const MAX_ZIP_UNCOMPRESSED_BYTES = 5 * MAX_IMPORT_FILE_BYTES;
@@ -98,11 +98,12 @@ function isMarkdownEntry(name: string): boolean {
 }
 
 function renderMarkdown(item: ImportRecord): string {
-  // Titles are single-line in the app; one that is not (from an older or foreign writer) is
-  // written as import reads it, so a multi-line YAML scalar never has to survive the round trip.
+  // Titles and tags are single-line in the app; one that is not (from an older or foreign writer) is
+  // written as import reads it, so a multi-line YAML scalar never has to survive the round trip: a
+  // tag of blank lines came out as a block scalar the YAML parser then refused, losing its item.
   const title = normalizeTitle(item.title);
   // lineWidth 0: no folding, so every title survives as written; failsafe parsing reads it back.
-  const front = stringify({ title, tags: [...item.tags] }, { lineWidth: 0 });
+  const front = stringify({ title, tags: normalizeTags(item.tags) }, { lineWidth: 0 });
   const heading = headingFor(title);
   return [`---\n${front}---\n`, heading && `${heading}\n`, item.body && `${item.body}\n`]
     .filter((part) => part !== '')

@@ -29,6 +29,8 @@ test('history lists versions; restoring one brings back its title and body as a 
   let found = false;
   for (let i = 0; i < before && !found; i++) {
     await versions.nth(i).click();
+    // The version loads from the engine; until then the panel still shows the one picked before.
+    await expect(versions.nth(i)).toHaveAttribute('aria-pressed', 'true');
     await expect(past).toBeVisible();
     const text = await past.innerText();
     found = text.includes('First title') && text.includes('First body');

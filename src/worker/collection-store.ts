@@ -18,6 +18,7 @@ import type { ReadModels } from './read-models/read-models.ts';
 import type { TableChangeFeed } from './table-change-feed.ts';
 import { tableChangeFeed } from './table-change-feed.ts';
 import { createAuthored } from '../shared/access/authored.ts';
+import { splitLoadedDocument } from './domain/value-column.ts';
 
 export type ListListener = (rows: CollectionSummary[]) => void;
 export type StateListener = (state: CollectionState) => void;
@@ -292,6 +293,7 @@ export class CollectionStore {
       const live = new LiveCollection(id, handle);
       this.#track(live);
       this.#scheduleRow(live);
+      this.#prepareForEdits(live);
       return live;
     } catch (error) {
       if (/unavailable/i.test(String(error))) {
@@ -357,6 +359,21 @@ export class CollectionStore {
           new Promise((resolve) => setTimeout(resolve, 0)).then(() => readModels.track(live.id, live.handle)),
         )
         .catch((error: unknown) => log.error('could not derive read models', error));
+  }
+
+  /**
+   * A document loaded from bytes makes its first edits slow and memory-hungry until its value column
+   * is split (domain/value-column.ts). Done once nothing is loading: it is not on anyone's way.
+   */
+  #prepareForEdits(live: LiveCollection): void {
+    splitLoadedDocument(
+      // Not once the handle is gone (deleted, unloaded): doc() would throw.
+      () => (live.handle.isReady() ? live.handle.doc() : undefined),
+      () => this.loadsSettled(),
+    ).then(
+      (splits) => log.debug('value column split', live.id, splits),
+      (error: unknown) => log.warn('could not split the value column', live.id, error),
+    );
   }
 
   // Sidebar rows are written at most every 250 ms: a 10k-item import must not do 10k row writes.

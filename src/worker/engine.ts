@@ -93,7 +93,9 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     mode === 'shared-worker' ? [relay, siblings] : [siblings],
     readModels.startupAnswered,
   ).then((r) => {
-    compactWhenIdle(r);
+    // Uncompressed: a compaction of a large collection would otherwise hold the engine, and every
+    // keystroke behind it, for half a second (see compactWhenIdle).
+    compactWhenIdle(r, { compress: false });
     return r;
   });
   const bootstrap = snapshotBootstrap(

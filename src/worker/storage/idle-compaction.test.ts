@@ -1,3 +1,4 @@
+import * as Automerge from '@automerge/automerge';
 import { ImmutableString, Repo } from '@automerge/automerge-repo';
 import type { DocumentId } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
@@ -71,6 +72,25 @@ describe('compactWhenIdle', () => {
     const reloaded = await repoOn(storage).find<Notes>(handle.documentId);
     expect(Object.keys(reloaded.doc().notes)).toHaveLength(300);
     expect(reloaded.heads()).toEqual(handle.heads());
+  });
+
+  it('stores the snapshot uncompressed when asked, and it loads the same', async () => {
+    const storage = freshStorage();
+    const repo = repoOn(storage);
+    compactWhenIdle(repo, { idleMs: 300, compress: false });
+    const handle = repo.create<Notes>({ notes: {} });
+    await repo.flush([handle.documentId]);
+    await writeBatches(repo, handle.documentId, 6);
+    await until(async () => (await chunkKinds(storage, handle.documentId)).incrementals === 0);
+
+    const [snapshot] = await storage.loadRange([handle.documentId, 'snapshot']);
+    const doc = handle.doc();
+    expect(snapshot?.data).toEqual(Automerge.getBackend(doc).saveNoCompress());
+    // The notes repeat themselves: compressed, the snapshot would be several times smaller.
+    expect(snapshot!.data!.length).toBeGreaterThan(3 * Automerge.save(doc).length);
+    const reloaded = await repoOn(storage).find<Notes>(handle.documentId);
+    expect(reloaded.heads()).toEqual(handle.heads());
+    expect(Object.keys(reloaded.doc().notes)).toHaveLength(300);
   });
 
   it('changes nothing once undone: upstream compacts inside the save again', async () => {

@@ -33,6 +33,7 @@ import {
 } from './metrics.ts';
 import { createSnapshotHandler, SNAPSHOT_PATH } from './snapshot.ts';
 import { createStaticHandler, sendText } from './static.ts';
+import { splitLoadedDocuments } from './split-loaded.ts';
 
 export const SYNC_PATH = '/sync';
 export const HEALTH_PATH = '/healthz';
@@ -138,6 +139,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   );
   // Saving a whole document on the sync path (upstream's compaction) would stall every peer.
   const compaction = compactWhenIdle(repo);
+  const stopSplitting = splitLoadedDocuments(repo, log);
   // Fails here, with the reason, when the data dir is not writable (the id is stored on first run).
   await repo.storageId();
   // The network subsystem connects the adapter only after the storage id is loaded; sockets that
@@ -275,6 +277,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     (closing ??= (async () => {
       shuttingDown = true;
       eviction?.stop();
+      stopSplitting();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await closeSockets(wss, options.closeGraceMs ?? 1000);
       await new Promise<void>((resolve) => wss.close(() => resolve()));

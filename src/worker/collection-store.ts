@@ -18,7 +18,7 @@ import type { ReadModels } from './read-models/read-models.ts';
 import type { TableChangeFeed } from './table-change-feed.ts';
 import { tableChangeFeed } from './table-change-feed.ts';
 import { createAuthored } from '../shared/access/authored.ts';
-import { splitLoadedDocument } from './domain/value-column.ts';
+import { splitLoadedDocument } from '../shared/value-column.ts';
 
 export type ListListener = (rows: CollectionSummary[]) => void;
 export type StateListener = (state: CollectionState) => void;

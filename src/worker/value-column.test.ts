@@ -5,9 +5,9 @@
 
 import * as Automerge from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
-import type { CollectionDoc } from './collection-doc.ts';
-import { findItem, initialCollection, insertItems } from './collection-doc.ts';
-import { splitLoadedDocument, splitPoints, splitValueColumn } from './value-column.ts';
+import type { CollectionDoc } from './domain/collection-doc.ts';
+import { findItem, initialCollection, insertItems } from './domain/collection-doc.ts';
+import { splitLoadedDocument, splitPoints, splitValueColumn } from '../shared/value-column.ts';
 
 describe('splitPoints', () => {
   it('picks every k-th item, last created first', () => {

@@ -19,7 +19,11 @@
 // The value written must differ from the current one: Automerge drops a put of an equal value.
 
 import { Automerge } from '@automerge/automerge-repo/slim';
-import type { CollectionDoc } from './collection-doc.ts';
+
+/** The part of a collection document (src/worker/domain/collection-doc.ts) this reads and writes. */
+export interface BucketedItems {
+  buckets?: Record<string, Record<string, { updatedAt?: number } | undefined> | undefined>;
+}
 
 /** About 70 KB of values per slab with 1 KB bodies: a split there copies well under a millisecond. */
 export const ITEMS_PER_SLAB = 64;
@@ -35,7 +39,7 @@ export interface SplitPoint {
  * the op that created them: counter, then actor), one every `itemsPerSlab`. Empty for a small
  * document, whose column is cheap to copy anyway.
  */
-export function splitPoints(doc: CollectionDoc, itemsPerSlab = ITEMS_PER_SLAB): SplitPoint[] {
+export function splitPoints(doc: BucketedItems, itemsPerSlab = ITEMS_PER_SLAB): SplitPoint[] {
   const items: Array<{ counter: number; actor: string; point: SplitPoint }> = [];
   for (const [bucket, records] of Object.entries(doc.buckets ?? {})) {
     if (!records || typeof records !== 'object') continue;
@@ -62,13 +66,13 @@ export function splitPoints(doc: CollectionDoc, itemsPerSlab = ITEMS_PER_SLAB): 
  * Splits the document's value column at `points` (from splitPoints, in that order) inside a change
  * that is rolled back: the document is left exactly as it was. Returns how many splits were made.
  */
-export function splitValueColumn(doc: Automerge.Doc<CollectionDoc>, points: readonly SplitPoint[]): number {
+export function splitValueColumn(doc: Automerge.Doc<BucketedItems>, points: readonly SplitPoint[]): number {
   if (points.length === 0) return 0;
   let made = 0;
   try {
     Automerge.change(doc, (draft) => {
       for (const { bucket, itemId } of points) {
-        const item = draft.buckets[bucket]?.[itemId];
+        const item = draft.buckets?.[bucket]?.[itemId];
         if (!item) continue;
         const current = typeof item.updatedAt === 'number' ? item.updatedAt : 0;
         item.updatedAt = current + 1;
@@ -88,7 +92,7 @@ export function splitValueColumn(doc: Automerge.Doc<CollectionDoc>, points: read
  * document: it may change between chunks. Returns how many splits were made.
  */
 export async function splitLoadedDocument(
-  readDoc: () => Automerge.Doc<CollectionDoc> | undefined,
+  readDoc: () => Automerge.Doc<BucketedItems> | undefined,
   whenIdle: () => Promise<void>,
   { itemsPerSlab = ITEMS_PER_SLAB, pointsPerTask = POINTS_PER_TASK } = {},
 ): Promise<number> {

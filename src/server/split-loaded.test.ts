@@ -1,0 +1,94 @@
+// The relay splits the value column of a collection it loads from disk (src/shared/value-column.ts),
+// leaves the document as it was, and leaves documents without item buckets alone.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ImmutableString, Repo } from '@automerge/automerge-repo';
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../shared/log.ts';
+import { splitLoadedDocuments } from './split-loaded.ts';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('splitLoadedDocuments', () => {
+  it('splits a collection loaded from disk, and changes nothing in it', async () => {
+    const dir = tempDir();
+    const { url, heads } = await storeDocuments(dir, 300);
+    const { repo, splits } = relayRepo(dir);
+
+    const handle = await repo.find<{ buckets: Record<string, Record<string, unknown>> }>(url);
+    await until(() => splits.length > 0);
+    expect(splits).toEqual([[handle.documentId, 4]]);
+    expect(handle.heads()).toEqual(heads);
+    expect(Object.keys(handle.doc().buckets['00'] ?? {})).toHaveLength(300);
+  });
+
+  it('leaves a document without item buckets alone', async () => {
+    const dir = tempDir();
+    const { plainUrl } = await storeDocuments(dir, 0);
+    const { repo, splits, warnings } = relayRepo(dir);
+    await repo.find(plainUrl);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(splits).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+});
+
+/** A collection-shaped document of `items` items (one bucket, for brevity) and a plain one. */
+async function storeDocuments(dir: string, items: number) {
+  const repo = new Repo({ storage: new NodeFSStorageAdapter(dir), network: [] });
+  const collection = repo.create<{ buckets: Record<string, Record<string, unknown>> }>({
+    buckets: { '00': {} },
+  });
+  for (let start = 0; start < items; start += 100)
+    collection.change((doc) => {
+      for (let i = start; i < Math.min(items, start + 100); i++)
+        doc.buckets['00']![`item-${i}`] = {
+          title: new ImmutableString(`Item ${i}`),
+          body: new ImmutableString(`body ${i} `.repeat(50)),
+          updatedAt: i,
+        };
+    });
+  const plain = repo.create({ notes: ['one'] });
+  await repo.flush();
+  const heads = collection.heads();
+  await repo.shutdown();
+  return { url: collection.url, plainUrl: plain.url, heads };
+}
+
+function relayRepo(dir: string) {
+  const repo = new Repo({ storage: new NodeFSStorageAdapter(dir), network: [] });
+  const splits: unknown[][] = [];
+  const warnings: unknown[][] = [];
+  const log: Logger = {
+    debug: (...args) => void (args[0] === 'value column split' && splits.push(args.slice(1))),
+    info: () => undefined,
+    warn: (...args) => void warnings.push(args),
+    error: (...args) => void warnings.push(args),
+  };
+  const stop = splitLoadedDocuments(repo, log);
+  cleanups.push(async () => {
+    stop();
+    await repo.shutdown();
+  });
+  return { repo, splits, warnings };
+}
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinax-split-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

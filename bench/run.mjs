@@ -988,6 +988,16 @@ function table(results, opts) {
         .join(' / ')}`,
     );
     ms('2b change+diff+saveSince (Node)', null, p.totalMs, `CPU p95 ${fmtMs(p.totalCpuMs.p95)}`);
+    const after = m.automergeMicro.afterLoad;
+    if (after) {
+      ms('2b first edits after a load (Node)', null, after.plainChangeMs, 'side by side with the next row');
+      ms(
+        '2b same, value column split (Node)',
+        2,
+        after.splitChangeMs,
+        `split took ${fmtMs(after.splitMs)}; wasm memory +${after.externalMemoryGrowthMb.toFixed(0)} MB over both`,
+      );
+    }
   }
   if (m.coldReload) {
     median('3 cold reload -> collection in sidebar', 500, m.coldReload.home.sidebarLinkMs);

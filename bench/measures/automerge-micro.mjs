@@ -138,6 +138,8 @@ export function runAutomergeMicro({ items = 10_000, edits = 200, rounds = 3 } = 
     roundSummaries.push(summarize(roundTotals));
   }
 
+  const afterLoad = compareValueColumnSplit(saved, ids, rand, edits);
+
   return {
     note: 'Node micro-benchmark with @automerge/automerge on a replica of the collection document shape (see file header); excludes IndexedDB, the read model and postMessage',
     items,
@@ -155,6 +157,7 @@ export function runAutomergeMicro({ items = 10_000, edits = 200, rounds = 3 } = 
       incrementalBytes: summarize(incrementalBytes),
     },
     perRoundTotalMs: roundSummaries,
+    afterLoad,
     samples: {
       changeMs: change,
       diffMs: diff,
@@ -164,6 +167,65 @@ export function runAutomergeMicro({ items = 10_000, edits = 200, rounds = 3 } = 
       totalCpuMs: totalsCpu,
     },
   };
+}
+
+/**
+ * The first edits after a load, side by side: two loads of the same bytes, one of them with its value
+ * column split as the engine does once loads settle (src/worker/domain/value-column.ts, replicated:
+ * every 64th item, last-created first, a different updatedAt in a change that is rolled back). Each
+ * edit goes to both, in alternating order.
+ */
+function compareValueColumnSplit(saved, ids, rand, edits) {
+  const plain = { doc: A.load(saved), ms: [] };
+  const split = { doc: A.load(saved), ms: [] };
+  const t0 = performance.now();
+  splitValueColumn(split.doc, 64);
+  const splitMs = performance.now() - t0;
+  const memory0 = process.memoryUsage().external;
+  for (let i = 0; i < edits; i++) {
+    const id = ids[Math.floor(rand() * ids.length)];
+    const title = `After load ${i}`;
+    for (const side of i % 2 === 0 ? [plain, split] : [split, plain]) {
+      const a = performance.now();
+      side.doc = A.change(side.doc, (d) => {
+        const now = Date.now();
+        const item = d.buckets[bucketOf(id)][id];
+        item.title = new A.ImmutableString(title);
+        item.updatedAt = now;
+        d.updatedAt = now;
+      });
+      side.ms.push(performance.now() - a);
+    }
+  }
+  return {
+    edits,
+    splitMs,
+    externalMemoryGrowthMb: (process.memoryUsage().external - memory0) / 1e6,
+    plainChangeMs: summarize(plain.ms),
+    splitChangeMs: summarize(split.ms),
+  };
+}
+
+function splitValueColumn(doc, itemsPerSlab) {
+  const items = [];
+  for (const [bucket, records] of Object.entries(doc.buckets))
+    for (const [id, item] of Object.entries(records)) {
+      const [counter, actor] = A.getObjectId(item).split('@');
+      items.push({ counter: Number(counter), actor, bucket, id });
+    }
+  items.sort((a, b) => b.counter - a.counter || (a.actor < b.actor ? 1 : a.actor > b.actor ? -1 : 0));
+  const rollback = new Error('rollback');
+  try {
+    A.change(doc, (d) => {
+      for (let i = itemsPerSlab - 1; i < items.length; i += itemsPerSlab) {
+        const { bucket, id } = items[i];
+        d.buckets[bucket][id].updatedAt += 1;
+      }
+      throw rollback;
+    });
+  } catch (error) {
+    if (error !== rollback) throw error;
+  }
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;

@@ -1,20 +1,19 @@
 // Makes a collection document that was loaded from bytes cheap to edit, without changing it.
 //
-// Why: Automerge 3 keeps every value's bytes (titles, ~1 KB bodies, numbers) in one raw column, and a
-// document loaded from storage or from a snapshot gets that column as a single slab. An insert splits
-// a slab only at the insertion point and copies everything after it, and the left part keeps its
-// full allocation. So after a load, editing an item copies the rest of the column (10 MB for 10k
-// items) and leaves wasm memory behind: measured in Node on a 10k-item document, first edits of
-// random items took p50 0.9 ms, p95 8.7 ms and grew wasm memory by 20 MB; an item edit writes a
-// title and an updatedAt side by side, and the second insert lands at the start of the copied tail
-// and copies it again. Sweeping from the front of the column (ascending) is worse still: 400 such
-// edits in one change took 11 s and 2 GB.
+// Why (Automerge 3.5): every value's bytes (titles, ~1 KB bodies, numbers) live in one raw column,
+// and a document loaded from bytes (storage, a snapshot, or many changes applied at once) gets that
+// column as a single slab, which an insert splits only at its own position, copying what follows.
+// Measured in Node on a 10k-item document loaded from bytes: the first edits of random items took
+// p50 0.9 ms, p95 8.7 ms, and wasm memory grew by 20 MB over 400 of them (profiled: hexane's
+// raw::splice_slab). An item edit writes its title and updatedAt, whose values sit side by side,
+// and that pair was the slow case: either alone stayed under 0.7 ms at p95. Sweeping from the front
+// of the column is worst: 400 such edits in one change took 11 s and 2 GB.
 //
 // The cure is to split the column from the back: write a throwaway value into every k-th item, last
 // object first, so each split copies only the ~k items after it, then roll the transaction back. The
 // rollback removes the values and keeps the splits, so the document, its heads and its bytes are
-// unchanged and nothing is synced or stored. Measured after it (same run): edits p50 0.41 ms, p95
-// 0.55 ms, no memory growth; the split itself took ~45 ms for 10k items.
+// unchanged and nothing is synced or stored. Measured after it (same document): edits p50 0.41 ms,
+// p95 0.55 ms, no memory growth; the split itself took ~45 ms for 10k items.
 //
 // The value written must differ from the current one: Automerge drops a put of an equal value.
 

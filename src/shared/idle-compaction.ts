@@ -39,7 +39,7 @@ export interface IdleCompaction {
  * With `compress: false` snapshots are stored as Automerge's uncompressed encoding: the deflate
  * inside Automerge.save is ~90% of a compaction and holds the thread for all of it (a 10k-item
  * collection in Node: 465 ms compressed, 67 ms uncompressed, 3.0 MB against 11.6 MB; loading either
- * takes the same). Where the thread also answers keystrokes that is the better trade.
+ * takes the same). The engine measured slower cold starts with it, so it is off there for now.
  */
 export function compactWhenIdle(repo: Repo, { idleMs = 2_000, compress = true } = {}): IdleCompaction {
   const storage = repo.storageSubsystem as (DeferrableCompaction & object) | undefined;

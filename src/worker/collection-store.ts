@@ -363,7 +363,7 @@ export class CollectionStore {
 
   /**
    * A document loaded from bytes makes its first edits slow and memory-hungry until its value column
-   * is split (domain/value-column.ts). Done once nothing is loading: it is not on anyone's way.
+   * is split (src/shared/value-column.ts). Done once nothing is loading: it is in nobody's way.
    */
   #prepareForEdits(live: LiveCollection): void {
     splitLoadedDocument(

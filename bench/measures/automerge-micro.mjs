@@ -171,7 +171,7 @@ export function runAutomergeMicro({ items = 10_000, edits = 200, rounds = 3 } = 
 
 /**
  * The first edits after a load, side by side: two loads of the same bytes, one of them with its value
- * column split as the engine does once loads settle (src/worker/domain/value-column.ts, replicated:
+ * column split as the engine does once loads settle (src/shared/value-column.ts, replicated:
  * every 64th item, last-created first, a different updatedAt in a change that is rolled back). Each
  * edit goes to both, in alternating order.
  */

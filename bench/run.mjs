@@ -49,6 +49,7 @@ import {
   waitForServiceWorker,
   waitForSyncStatus,
 } from './lib/browser.mjs';
+import { attachEngineSession } from './lib/engine-profiler.mjs';
 import { fmtBytes, fmtMs, round, roundAll, roundSummary } from './lib/stats.mjs';
 import { measureBundle } from './measures/bundle.mjs';
 import { measureColdCollection, measureColdHome } from './measures/cold-start.mjs';
@@ -871,6 +872,7 @@ async function searchInBrowser(deviceA, relay, big, opts, fail) {
 
 async function tabToTab(device, baseUrl, collectionId, count, opts, modes) {
   const pair = await openPair(device, baseUrl, collectionId, count);
+  const engine = await attachEngineSession(device.context, pair.pageA);
   try {
     const skew = await clockSkew(pair.pageA, pair.pageB);
     const out = { clock: skew, visibility: pair.visibility };
@@ -881,11 +883,13 @@ async function tabToTab(device, baseUrl, collectionId, count, opts, modes) {
         collectionId,
         edits: opts.tabEdits,
         mode,
+        engine,
         log,
       });
     }
     return out;
   } finally {
+    await engine.detach();
     await pair.pageA.close().catch(() => undefined);
     await pair.pageB.close().catch(() => undefined);
   }

@@ -155,6 +155,7 @@ export async function attachEngineProfiler(context, page, { samplingIntervalUs =
     /** Stops and summarises; `units` (e.g. edits) divides the busy time. */
     async stop(units = 1) {
       const { profile } = await send('Profiler.stop');
+      keepRawProfile('engine', profile);
       return summarizeProfile(profile, units, mapFrame);
     },
     async detach() {
@@ -174,6 +175,7 @@ export async function attachPageProfiler(context, page, { samplingIntervalUs = 2
     start: () => cdp.send('Profiler.start'),
     async stop(units = 1) {
       const { profile } = await cdp.send('Profiler.stop');
+      keepRawProfile('tab', profile);
       return summarizeProfile(profile, units, mapFrame);
     },
     async detach() {
@@ -181,6 +183,17 @@ export async function attachPageProfiler(context, page, { samplingIntervalUs = 2
       await cdp.detach().catch(() => undefined);
     },
   };
+}
+
+/**
+ * With PINAX_BENCH_PROFILE_DIR set, keeps each raw profile there as a .cpuprofile (DevTools'
+ * Performance panel opens it), for questions the summary cannot answer, such as inclusive time.
+ */
+function keepRawProfile(kind, profile) {
+  const dir = process.env.PINAX_BENCH_PROFILE_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${kind}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
 }
 
 function summarizeProfile(profile, units, mapFrame) {

@@ -108,9 +108,11 @@ export async function measureTabToTab({
   itemId,
   edits,
   mode,
+  engine = null,
   log = () => undefined,
 }) {
   const originA = await pageA.evaluate(() => performance.timeOrigin);
+  const originEngine = engine ? await engine.evaluate('performance.timeOrigin') : null;
   const originB = await pageB.evaluate(() => performance.timeOrigin);
   await pageA.bringToFront();
   const titleBox = pageA.getByRole('textbox', { name: 'Title', exact: true });
@@ -128,6 +130,7 @@ export async function measureTabToTab({
       pageA.evaluate((t) => window.__bench.arm(t), expected),
       pageB.evaluate((t) => window.__bench.arm(t), expected),
     ]);
+    if (engine) await engine.evaluate(`performance.clearMeasures('pinax:commit')`);
     let startAbs;
     if (mode === 'keyboard') {
       await pageA.keyboard.press(LETTERS[i % LETTERS.length]);
@@ -147,6 +150,7 @@ export async function measureTabToTab({
     ]);
     const a = await pageA.evaluate(() => ({ ...window.__bench.probe }));
     const b = await pageB.evaluate(() => ({ ...window.__bench.probe }));
+    const commit = engine ? await firstCommit(engine, originEngine) : null;
     if (!seen || !idle) {
       timeouts++;
       log(`  edit ${i}: timed out (seen=${seen}, idle=${idle})`);
@@ -165,6 +169,9 @@ export async function measureTabToTab({
       keyQueueMs: mode === 'keyboard' ? a.keyAt - a.keyStamp : null,
       tabAToPostMs: a.postAt - (startAbs - originA),
       engineMs: originB + b.recvAt - (originA + a.postAt),
+      toEngineMs: commit ? commit.startAbs - (originA + a.postAt) : null,
+      engineCommitMs: commit ? commit.endAbs - commit.startAbs : null,
+      commitToTabBMs: commit ? originB + b.recvAt - commit.endAbs : null,
       tabBRenderMs: b.domAt - b.recvAt,
       domToFrameMs: b.frameAt - b.domAt,
       ackMs: a.ackAt - a.postAt,
@@ -183,10 +190,28 @@ export async function measureTabToTab({
       keyQueueMs: mode === 'keyboard' ? summarize(column('keyQueueMs')) : null,
       tabAToPostMs: summarize(column('tabAToPostMs')),
       engineMs: summarize(column('engineMs')),
+      toEngineMs: summarize(column('toEngineMs')),
+      engineCommitMs: summarize(column('engineCommitMs')),
+      commitToTabBMs: summarize(column('commitToTabBMs')),
       tabBRenderMs: summarize(column('tabBRenderMs')),
       domToFrameMs: summarize(column('domToFrameMs')),
       ackMs: summarize(column('ackMs')),
     },
     samples: rows,
   };
+}
+
+/**
+ * The engine's own record of the edit (its first `pinax:commit` measure since the last clear), on
+ * the machine clock: splits engineMs into the trip to the engine, the commit, and what follows it
+ * (deriving rows, the post to tab B and B's queue).
+ */
+async function firstCommit(engine, originEngine) {
+  const entry = await engine.evaluate(
+    `(() => { const e = performance.getEntriesByName('pinax:commit').find((m) => m.detail === 'updateItem');
+       return e ? { start: e.startTime, duration: e.duration } : null; })()`,
+  );
+  if (!entry) return null;
+  const startAbs = originEngine + entry.start;
+  return { startAbs, endAbs: startAbs + entry.duration };
 }

@@ -83,3 +83,35 @@ test('without SharedWorker, per-tab engines bridged over BroadcastChannel still 
   );
   expect(holders.sort()).toEqual([0, 1]);
 });
+
+test('a row keeps its element and keyboard focus while another tab edits its item or adds one above', async ({
+  relay,
+  newDevice,
+}) => {
+  const context = await newDevice();
+  const one = await AppPage.open(context, relay.appUrl);
+  const collectionUrl = await one.createCollection('Focus stays put');
+  await one.newItem({ title: 'Older' });
+  await one.newItem({ title: 'Newer' });
+  await one.writesSettled();
+
+  const two = await AppPage.open(context, collectionUrl);
+  await expect(two.rowTitles()).toHaveText(['Newer', 'Older']);
+  const olderLink = two.itemRow('Older').getByRole('link');
+  await olderLink.focus();
+  // Tagged, so the checks below see the same element, not a rebuilt one with the same text.
+  await olderLink.evaluate((link) => link.setAttribute('data-probe', 'kept'));
+
+  await one.page.bringToFront();
+  await one.openItem('Older');
+  await one.title().fill('Older, edited elsewhere');
+  await one.writesSettled();
+  await one.newItem({ title: 'Newest' });
+  await one.writesSettled();
+
+  await two.page.bringToFront();
+  await expect(two.rowTitles()).toHaveText(['Newest', 'Newer', 'Older, edited elsewhere']);
+  const focused = two.page.locator(':focus');
+  await expect(focused).toHaveAttribute('data-probe', 'kept');
+  await expect(focused).toContainText('Older, edited elsewhere');
+});

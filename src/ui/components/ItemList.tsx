@@ -1,5 +1,5 @@
 import type { JSX } from 'solid-js';
-import { For, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
+import { For, Index, createMemo, createSignal, onCleanup, onMount } from 'solid-js';
 import type { ItemSummary } from '../../shared/types.ts';
 import { collectionHref } from '../router.ts';
 
@@ -23,8 +23,6 @@ export function ItemList(props: {
     onCleanup(() => observer.disconnect());
   });
 
-  // Rows key on the item objects themselves: an unchanged item keeps its object (and its DOM) across
-  // updates, so a remote edit re-renders one row, not every visible one.
   const range = createMemo(
     () => ({
       first: Math.max(0, Math.floor(scrollTop() / ROW_HEIGHT) - OVERSCAN),
@@ -34,6 +32,12 @@ export function ItemList(props: {
     { equals: (a, b) => a.first === b.first && a.last === b.last },
   );
   const visible = createMemo(() => props.items.slice(range().first, range().last));
+  // Rows key on item ids, and each row picks its item out of the window by position. An edit
+  // replaces one item object: keyed on the objects, that row's DOM would be thrown away and built
+  // again (node removal, cloning and styling a new subtree were most of a remote edit's cost in the
+  // other tab, and a focused row lost focus). Keyed on ids, the row stays, only its changed text is
+  // written, and rows still move with their items when one is added or removed above them.
+  const visibleIds = createMemo(() => visible().map((item) => item.id), [], { equals: sameIds });
 
   return (
     <div
@@ -42,28 +46,37 @@ export function ItemList(props: {
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
       <ul class="item-list" aria-label="Items" style={{ height: `${props.items.length * ROW_HEIGHT}px` }}>
-        <For each={visible()}>
-          {(item, offset) => (
-            <li
-              class="item-row"
-              classList={{
-                selected: item.id === props.selectedId,
-                conflicted: item.titleConflicts.length > 1,
-              }}
-              style={{ transform: `translateY(${(range().first + offset()) * ROW_HEIGHT}px)` }}
-              aria-setsize={props.items.length}
-              aria-posinset={range().first + offset() + 1}
-            >
-              <a href={collectionHref(props.collectionId, item.id)}>
-                <span class="title">{item.title || 'Untitled'}</span>
-                <span class="snippet">{item.snippet}</span>
-                <span class="meta">
-                  <For each={item.tags}>{(tag) => <span class="tag">{tag}</span>}</For>
-                  <time dateTime={new Date(item.updatedAt).toISOString()}>{formatTime(item.updatedAt)}</time>
-                </span>
-              </a>
-            </li>
-          )}
+        <For each={visibleIds()}>
+          {(id, offset) => {
+            // Only this row's own item: mid-update, the window may briefly hold another at its old offset.
+            const item = createMemo<ItemSummary>((shown) => {
+              const candidate = visible()[offset()];
+              return candidate?.id === id ? candidate : shown;
+            }, visible()[offset()]!);
+            return (
+              <li
+                class="item-row"
+                classList={{
+                  selected: id === props.selectedId,
+                  conflicted: item().titleConflicts.length > 1,
+                }}
+                style={{ transform: `translateY(${(range().first + offset()) * ROW_HEIGHT}px)` }}
+                aria-setsize={props.items.length}
+                aria-posinset={range().first + offset() + 1}
+              >
+                <a href={collectionHref(props.collectionId, id)}>
+                  <span class="title">{item().title || 'Untitled'}</span>
+                  <span class="snippet">{item().snippet}</span>
+                  <span class="meta">
+                    <Index each={item().tags}>{(tag) => <span class="tag">{tag()}</span>}</Index>
+                    <time dateTime={new Date(item().updatedAt).toISOString()}>
+                      {formatTime(item().updatedAt)}
+                    </time>
+                  </span>
+                </a>
+              </li>
+            );
+          }}
         </For>
       </ul>
     </div>
@@ -79,4 +92,8 @@ function formatTime(ms: number): string {
   return date.toDateString() === new Date().toDateString()
     ? timeFormat.format(date)
     : dateFormat.format(date);
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }

@@ -225,7 +225,8 @@ export function sleep(ms) {
  *   does) every message the engine posts, and every command the tab posts. A "probe" armed with a
  *   title records when an updateItem with that title is posted (postAt), acknowledged (ackAt), when a
  *   patch carrying it arrives (recvAt), when it shows in the list (domAt), the next animation frame
- *   (frameAt) and, on the typing side, the keydown that caused it (keyAt / keyStamp).
+ *   (frameAt) and, on the typing side, the keydown that caused it (keyAt / keyStamp) and the input
+ *   event that followed (inputAt).
  * Times are local to the page; `__bench.now()` gives performance.timeOrigin + performance.now() to
  * compare pages.
  */
@@ -243,6 +244,7 @@ function instrument() {
         title,
         keyAt: null,
         keyStamp: null,
+        inputAt: null,
         postAt: null,
         postId: null,
         ackAt: null,
@@ -350,6 +352,17 @@ function instrument() {
         probe.keyAt = now();
         probe.keyStamp = event.timeStamp;
       }
+    },
+    true,
+  );
+
+  // The first input event after the keydown: splits A's part into the browser's (keydown to input)
+  // and the app's (input handler to post).
+  addEventListener(
+    'input',
+    () => {
+      const probe = bench.probe;
+      if (probe && probe.inputAt === null) probe.inputAt = now();
     },
     true,
   );

@@ -175,6 +175,8 @@ export async function measureTabToTab({
       tabBRenderMs: b.domAt - b.recvAt,
       domToFrameMs: b.frameAt - b.domAt,
       ackMs: a.ackAt - a.postAt,
+      keyToInputMs: mode === 'keyboard' && a.inputAt !== null ? a.inputAt - a.keyAt : null,
+      inputToPostMs: mode === 'keyboard' && a.inputAt !== null ? a.postAt - a.inputAt : null,
     });
     current = expected;
     await sleep(20 + Math.random() * 40);
@@ -196,6 +198,8 @@ export async function measureTabToTab({
       tabBRenderMs: summarize(column('tabBRenderMs')),
       domToFrameMs: summarize(column('domToFrameMs')),
       ackMs: summarize(column('ackMs')),
+      keyToInputMs: mode === 'keyboard' ? summarize(column('keyToInputMs')) : null,
+      inputToPostMs: mode === 'keyboard' ? summarize(column('inputToPostMs')) : null,
     },
     samples: rows,
   };

@@ -164,7 +164,7 @@ test('a device linked to another user asks to join, as that user, where it was a
   newDevice,
 }) => {
   const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
-  await setDisplayName(a, 'Ada');
+  await a.setDisplayName('Ada');
   const b = await AppPage.open(await newDevice({ label: 'B' }), relay.appUrl);
   const url = await b.createCollection('Book club');
   await b.newItem({ title: 'Next book' });
@@ -214,15 +214,6 @@ async function linkSecondDevice(a: AppPage, context: BrowserContext): Promise<Ap
   await you.getByRole('button', { name: 'Close' }).click();
   await expect(a2.page.getByRole('heading', { name: 'Your collections' })).toBeVisible({ timeout: 30_000 });
   return a2;
-}
-
-async function setDisplayName(app: AppPage, name: string): Promise<void> {
-  await app.page.getByRole('button', { name: /^You:/ }).click();
-  const you = app.page.getByRole('dialog', { name: 'You' });
-  await you.getByRole('textbox', { name: 'Display name' }).fill(name);
-  await you.getByRole('button', { name: 'Save' }).click();
-  await expect(you.getByRole('status')).toHaveText('Saved.');
-  await you.getByRole('button', { name: 'Close' }).click();
 }
 
 /** The owner answers the one request to join whose entry matches `who`, in the Members dialog. */

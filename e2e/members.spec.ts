@@ -103,12 +103,7 @@ test('a reader asks to join; the owner approves one request and denies another',
   await expect(a.syncStatus()).toHaveText(/^Synced$/);
 
   const c = await AppPage.open(await newDevice({ label: 'C' }), relay.appUrl);
-  await c.page.getByRole('button', { name: /^You:/ }).click();
-  const you = c.page.getByRole('dialog', { name: 'You' });
-  await you.getByRole('textbox', { name: 'Display name' }).fill('Cleo');
-  await you.getByRole('button', { name: 'Save' }).click();
-  await expect(you.getByRole('status')).toHaveText('Saved.');
-  await you.getByRole('button', { name: 'Close' }).click();
+  await c.setDisplayName('Cleo');
   await c.page.evaluate((hash) => (location.hash = hash), new URL(url).hash);
   await expect(c.rowTitles()).toHaveText(['Next book']);
   await c.page.getByRole('button', { name: 'Request to join' }).click();

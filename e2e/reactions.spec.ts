@@ -16,12 +16,7 @@ test('members like and comment on an item; everyone sees it; a stranger cannot r
   await a.writesSettled();
 
   const b = await AppPage.open(await newDevice({ label: 'B' }), relay.appUrl);
-  await b.page.getByRole('button', { name: /^You:/ }).click();
-  const you = b.page.getByRole('dialog', { name: 'You' });
-  await you.getByRole('textbox', { name: 'Display name' }).fill('Bo');
-  await you.getByRole('button', { name: 'Save' }).click();
-  await expect(you.getByRole('status')).toHaveText('Saved.');
-  await you.getByRole('button', { name: 'Close' }).click();
+  await b.setDisplayName('Bo');
   await expect(b.page.getByRole('button', { name: /^You: Bo,/ })).toBeVisible();
   await a.addMember(await b.userKey(), 'viewer');
   await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });

@@ -174,6 +174,21 @@ export class AppPage {
     return this.items().locator('.snippet');
   }
 
+  /**
+   * Sets this profile's display name in the "You" dialog. Waits for the identity first: on a fresh
+   * profile the engine is still making its keys, and the save would wait on them.
+   */
+  async setDisplayName(name: string): Promise<void> {
+    const you = this.page.getByRole('button', { name: /^You: .*, key .{4}·.{4}$/ });
+    await expect(you).toBeVisible({ timeout: 30_000 });
+    await you.click();
+    const dialog = this.page.getByRole('dialog', { name: 'You' });
+    await dialog.getByRole('textbox', { name: 'Display name' }).fill(name);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog.getByRole('status')).toHaveText('Saved.', { timeout: 20_000 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  }
+
   /** This profile's user key (did:key), from the "You" dialog. */
   async userKey(): Promise<string> {
     await this.page.getByRole('button', { name: /^You:/ }).click();

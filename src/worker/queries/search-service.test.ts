@@ -4,7 +4,7 @@
 import * as Automerge from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor, sleep } from '../../server/testing/clients.ts';
 import { addLogSink } from '../../shared/log.ts';
 import type { SearchResults } from '../../shared/queries.ts';
@@ -99,5 +99,34 @@ describe('subscribeSearch', () => {
     await waitFor(() => pushed.length > 0, 'the first results');
     expect(pushed[0]?.hits.map((hit) => hit.itemId)).toEqual(['match']);
     expect(pushed[0]?.hits[0]?.collectionName).toBe('Notes');
+  });
+
+  it('searches once for a new query, not again a frame later', async () => {
+    const repo = new Repo({ network: [] });
+    cleanups.push(() => repo.shutdown());
+    const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
+    handle.change((doc) => void insertItem(doc, 'match', { title: 'Amber lamp', body: '', tags: [] }, 2));
+    const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    cleanups.push(() => db.close());
+    const models = new ReadModels(db);
+    cleanups.push(await models.track(handle.documentId, handle));
+    await sleep(100); // the models' start-up events are over
+    const names: CollectionNames = {
+      current: () => new Map([[handle.documentId, 'Notes']]),
+      subscribe: () => () => undefined,
+    };
+    const searches = vi.spyOn(models.index, 'search');
+    cleanups.push(() => searches.mockRestore());
+    const pushed: SearchResults[] = [];
+    cleanups.push(
+      subscribeSearch(models, names, { type: 'search', query: 'amber' }, (results) => pushed.push(results)),
+    );
+    await waitFor(() => pushed.length > 0, 'the first results');
+    await sleep(100);
+    expect(searches).toHaveBeenCalledTimes(1);
+
+    // A change to the read models still runs it again.
+    handle.change((doc) => void insertItem(doc, 'second', { title: 'Amber stool', body: '', tags: [] }, 3));
+    await waitFor(() => pushed.length === 2, 'results with the new match');
   });
 });

@@ -75,7 +75,13 @@ export function subscribeSearch(
     }, RERUN_DELAY_MS);
   };
   const offModels = readModels.subscribe(rerun);
-  const offProgress = readModels.subscribeProgress(() => rerun());
+  // subscribeProgress reports the current progress at once; the run below already reads it, and
+  // re-running for that report searched every keystroke's query twice.
+  let reportedNow = true;
+  const offProgress = readModels.subscribeProgress(() => {
+    if (!reportedNow) rerun();
+  });
+  reportedNow = false;
   const offNames = names.subscribe(() => rerun());
   void run();
   return () => {

@@ -25,17 +25,7 @@ afterEach(async () => {
 
 describe('subscribeSearch', () => {
   it('pushes results when they change, and not after edits that leave them as they were', async () => {
-    const repo = new Repo({ network: [] });
-    cleanups.push(() => repo.shutdown());
-    const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
-    handle.change((doc) => {
-      insertItem(doc, 'match', { title: 'Amber lamp', body: '', tags: [] }, 2);
-      insertItem(doc, 'other', { title: 'Birch table', body: '', tags: [] }, 2);
-    });
-    const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
-    cleanups.push(() => db.close());
-    const models = new ReadModels(db);
-    cleanups.push(await models.track(handle.documentId, handle));
+    const { handle, models } = await trackedNotes({ match: 'Amber lamp', other: 'Birch table' });
     const names: CollectionNames = {
       current: () => new Map([[handle.documentId, 'Notes']]),
       subscribe: () => () => undefined,
@@ -62,14 +52,7 @@ describe('subscribeSearch', () => {
   });
 
   it('answers only once the joined collections are known, never with their hits dropped', async () => {
-    const repo = new Repo({ network: [] });
-    cleanups.push(() => repo.shutdown());
-    const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
-    handle.change((doc) => void insertItem(doc, 'match', { title: 'Amber lamp', body: '', tags: [] }, 2));
-    const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
-    cleanups.push(() => db.close());
-    const models = new ReadModels(db);
-    cleanups.push(await models.track(handle.documentId, handle));
+    const { handle, models } = await trackedNotes({ match: 'Amber lamp' });
     // A cold start: the index answers before the sidebar rows are read.
     let joined: ReadonlyMap<string, string> | undefined = undefined;
     let namesChanged = (): void => undefined;
@@ -102,14 +85,7 @@ describe('subscribeSearch', () => {
   });
 
   it('searches once for a new query, not again a frame later', async () => {
-    const repo = new Repo({ network: [] });
-    cleanups.push(() => repo.shutdown());
-    const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
-    handle.change((doc) => void insertItem(doc, 'match', { title: 'Amber lamp', body: '', tags: [] }, 2));
-    const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
-    cleanups.push(() => db.close());
-    const models = new ReadModels(db);
-    cleanups.push(await models.track(handle.documentId, handle));
+    const { handle, models } = await trackedNotes({ match: 'Amber lamp' });
     await sleep(100); // the models' start-up events are over
     const names: CollectionNames = {
       current: () => new Map([[handle.documentId, 'Notes']]),
@@ -130,3 +106,18 @@ describe('subscribeSearch', () => {
     await waitFor(() => pushed.length === 2, 'results with the new match');
   });
 });
+
+/** A "Notes" collection holding `titles` (by item id), its read models tracking it. */
+async function trackedNotes(titles: Record<string, string>) {
+  const repo = new Repo({ network: [] });
+  cleanups.push(() => repo.shutdown());
+  const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
+  handle.change((doc) => {
+    for (const [id, title] of Object.entries(titles)) insertItem(doc, id, { title, body: '', tags: [] }, 2);
+  });
+  const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+  cleanups.push(() => db.close());
+  const models = new ReadModels(db);
+  cleanups.push(await models.track(handle.documentId, handle));
+  return { handle, models };
+}

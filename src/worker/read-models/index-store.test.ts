@@ -39,6 +39,28 @@ describe('IndexStore', () => {
     await waitFor(async () => (await db.searchIndex.get('global')) !== undefined);
   });
 
+  it('stores the index and heads of the moment a save began, and flush waits for that save', async () => {
+    const { db, store, current } = setup();
+    const item = (n: number) => ({
+      key: `c1/i${n}`,
+      collectionId: 'c1',
+      itemId: `i${n}`,
+      title: `Amber birch ${n}`,
+      tags: [],
+      body: '',
+    });
+    current.index.upsertMany([item(1)]);
+    current.heads = { c1: ['h1'] };
+    store.saveSoon();
+    // Changed while that save is under way (it yields between its steps).
+    current.index.upsertMany([item(2)]);
+    current.heads = { c1: ['h2'] };
+    await store.flush();
+    const row = await db.searchIndex.get('global');
+    expect(row?.heads).toEqual({ c1: ['h1'] });
+    expect(SearchIndex.deserialize(row?.index ?? '')?.countIn('c1')).toBe(1);
+  });
+
   it('loads what it saved, and starts empty from a row it cannot read', async () => {
     const { db, store, current } = setup();
     current.index.upsertMany([

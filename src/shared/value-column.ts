@@ -109,7 +109,10 @@ export async function splitLoadedDocument(
   return made;
 }
 
-/** ~25 ms of work per task on this machine (156 splits took ~45 ms for 10k items). */
-const POINTS_PER_TASK = 100;
+/**
+ * ~25 ms of work per task in a fresh browser engine: 100 splits took ~100 ms there, with the code
+ * still cold (in Node, 156 splits took ~45 ms for 10k items).
+ */
+const POINTS_PER_TASK = 25;
 
 const ROLLBACK = new Error('value column split: rolled back on purpose');

@@ -105,6 +105,45 @@ describe('subscribeSearch', () => {
     handle.change((doc) => void insertItem(doc, 'second', { title: 'Amber stool', body: '', tags: [] }, 3));
     await waitFor(() => pushed.length === 2, 'results with the new match');
   });
+
+  it('re-runs seldom while a collection is being indexed, and answers once it is complete', async () => {
+    const count = 12_000;
+    const repo = new Repo({ network: [] });
+    cleanups.push(() => repo.shutdown());
+    const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
+    handle.change((doc) => {
+      for (let i = 0; i < count; i++)
+        insertItem(doc, `i${i}`, { title: `Amber ${i}`, body: '', tags: [] }, 2);
+    });
+    const db = openPinaxDb(`search-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    cleanups.push(() => db.close());
+    const models = new ReadModels(db);
+    await models.ready;
+    const searches = vi.spyOn(models.index, 'search');
+    cleanups.push(() => searches.mockRestore());
+    let slices = 0;
+    cleanups.push(models.subscribeProgress((progress) => void (progress.pending > 0 && slices++)));
+    const names: CollectionNames = {
+      current: () => new Map([[handle.documentId, 'Notes']]),
+      subscribe: () => () => undefined,
+    };
+    const pushed: SearchResults[] = [];
+    cleanups.push(
+      subscribeSearch(models, names, { type: 'search', query: 'amber', limit: 5 }, (results) =>
+        pushed.push(results),
+      ),
+    );
+    // Not indexed before: tracking rebuilds its read models, in slices.
+    cleanups.push(await models.track(handle.documentId, handle));
+    await waitFor(
+      () => pushed.at(-1)?.indexing.pending === 0 && pushed.at(-1)?.total === count,
+      'the complete answer',
+    );
+    expect(slices).toBeGreaterThan(8);
+    // Searching after every slice would take a share of the rebuild's time for answers nobody
+    // could read: a re-run per RERUN_WHILE_INDEXING_MS instead, and one for the end.
+    expect(searches.mock.calls.length).toBeLessThan(slices / 3);
+  });
 });
 
 /** A "Notes" collection holding `titles` (by item id), its read models tracking it. */

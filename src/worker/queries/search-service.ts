@@ -28,6 +28,7 @@ export function subscribeSearch(
   let running = false;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerDue = 0;
   /** What was last pushed, without its timing: the same results are not sent again. */
   let lastPushed: string | undefined;
 
@@ -61,7 +62,10 @@ export function subscribeSearch(
       }
     }
   };
-  // Many changes in a burst (an import, a sync) become one re-run per frame.
+  // Many changes in a burst (an import, a sync) become one re-run per frame; while a collection is
+  // being indexed, one per RERUN_WHILE_INDEXING_MS (its slices change the index every few
+  // milliseconds, and searching after each took a share of the rebuild's time). The re-run for the
+  // end of indexing is never held back: that answer is the complete one.
   const rerun = (collectionId?: string) => {
     if (
       request.collectionId !== undefined &&
@@ -69,10 +73,17 @@ export function subscribeSearch(
       collectionId !== request.collectionId
     )
       return;
-    timer ??= setTimeout(() => {
+    const indexing = readModels.progress.pending > 0;
+    const due = performance.now() + (indexing ? RERUN_WHILE_INDEXING_MS : RERUN_DELAY_MS);
+    if (timer !== undefined) {
+      if (timerDue <= due) return;
+      clearTimeout(timer);
+    }
+    timerDue = due;
+    timer = setTimeout(() => {
       timer = undefined;
       void run();
-    }, RERUN_DELAY_MS);
+    }, due - performance.now());
   };
   const offModels = readModels.subscribe(rerun);
   // subscribeProgress reports the current progress at once; the run below already reads it, and
@@ -142,3 +153,4 @@ export async function search(
 const log = makeLogger('pinax:search');
 const DEFAULT_LIMIT = 50;
 const RERUN_DELAY_MS = 16;
+const RERUN_WHILE_INDEXING_MS = 100;

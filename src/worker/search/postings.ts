@@ -16,6 +16,42 @@
 import { unpackInto } from './packed-ints.ts';
 import type { IntWriter } from './packed-ints.ts';
 
+/** The lists as a snapshot reads them (Postings has these; snapshot.ts copies them). */
+export interface PostingLists {
+  start: Int32Array;
+  len: Int32Array;
+  docs: Int32Array;
+  freqs: Uint16Array;
+}
+
+/**
+ * Writes a term's list for a snapshot, documents renumbered by `docMap` (which keeps their order;
+ * -1 leaves a document out): per posting the gap to the previous document id (the first counted
+ * from -1; small numbers, for a compact snapshot) and its packed frequencies. Returns the postings
+ * written.
+ */
+export function writeList(
+  lists: PostingLists,
+  term: number,
+  docMap: Int32Array,
+  gaps: IntWriter,
+  freqs: IntWriter,
+): number {
+  const from = lists.start[term]!;
+  const end = from + lists.len[term]!;
+  let doc = -1;
+  let written = 0;
+  for (let k = from; k < end; k++) {
+    const d = docMap[lists.docs[k]!]!;
+    if (d < 0) continue;
+    gaps.push(d - doc);
+    freqs.push(lists.freqs[k]!);
+    doc = d;
+    written++;
+  }
+  return written;
+}
+
 /**
  * A posting's per-field term frequencies, packed in 16 bits: body in bits 0-10, tags 11-12, title
  * 13-15. Each saturates at what its bits hold: 2,047 in the body (more words than a BODY_INDEX_CHARS
@@ -102,28 +138,6 @@ export class Postings {
     p.count = terms;
     p.used = total;
     return p;
-  }
-
-  /**
-   * Writes a term's list for a snapshot, documents renumbered by `docMap` (which keeps their order;
-   * -1 leaves a document out): per posting the gap to the previous document id (the first counted
-   * from -1; small numbers, for a compact snapshot) and its packed frequencies. Returns the postings
-   * written.
-   */
-  write(term: number, docMap: Int32Array, gaps: IntWriter, freqs: IntWriter): number {
-    const from = this.start[term]!;
-    const end = from + this.len[term]!;
-    let doc = -1;
-    let written = 0;
-    for (let k = from; k < end; k++) {
-      const d = docMap[this.docs[k]!]!;
-      if (d < 0) continue;
-      gaps.push(d - doc);
-      freqs.push(this.freqs[k]!);
-      doc = d;
-      written++;
-    }
-    return written;
   }
 
   /** Postings in use, over all terms. */

@@ -283,6 +283,28 @@ describe('SearchIndex persistence', () => {
     expect(keys(restored.search('zeph', {}))).toEqual(['c9/z']);
   });
 
+  it('snapshots the index as it was when asked, encoded in several steps', () => {
+    // 4,000 items of 100 distinct words: enough postings for the encoding to take several steps.
+    const words = (i: number) => Array.from({ length: 100 }, (_, k) => `w${(i + k * 7) % 600}`).join(' ');
+    const index = indexOf(Array.from({ length: 4_000 }, (_, i) => doc('c1', `i${i}`, `Item ${i}`, words(i))));
+    const before = index.serialize();
+    const steps = index.snapshot();
+    // Changed after the copy, before any step: the snapshot must not see it.
+    index.upsert(doc('c9', 'z', 'Zephyr', 'Wind.'));
+    index.remove('c1/i0');
+    let taken = 0;
+    let step = steps.next();
+    while (!step.done) {
+      taken++;
+      step = steps.next();
+    }
+    expect(taken).toBeGreaterThan(3);
+    expect(step.value).toBe(before);
+    const restored = SearchIndex.deserialize(step.value);
+    expect(restored?.has('c1/i0')).toBe(true);
+    expect(restored?.has('c9/z')).toBe(false);
+  });
+
   it('refuses snapshots of another format version or that are corrupt', () => {
     const json = indexOf(library).serialize();
     const snapshot = JSON.parse(json) as { version: number; index: Record<string, unknown> };

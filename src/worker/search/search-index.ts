@@ -17,7 +17,7 @@ import { searchTerms } from '../../shared/highlight.ts';
 import { IndexState } from './index-state.ts';
 import { countTags, listTagged, noResults, searchWords } from './query.ts';
 import type { QueryFilter } from './query.ts';
-import { snapshotOf, stateOf } from './snapshot.ts';
+import { copyState, encodeSnapshot, stateOf } from './snapshot.ts';
 import type { SnapshotBody } from './snapshot.ts';
 
 /**
@@ -114,6 +114,14 @@ export class SearchIndex {
     });
   }
 
+  /**
+   * Runs `work`, whose upserts share one term lookup cache (see IndexState.batch): a rebuild's
+   * slice upserts its items in several small steps, each an `upsertMany`.
+   */
+  batch(work: () => void): void {
+    this.#state.batch(work);
+  }
+
   /** Removes the item; nothing happens when it is not indexed. */
   remove(key: string): void {
     this.#state.remove(key);
@@ -168,17 +176,26 @@ export class SearchIndex {
 
   /** A snapshot to persist; `deserialize` restores it without re-tokenizing anything. */
   serialize(): string {
-    return this.snapshot()();
+    const steps = this.snapshot();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
   }
 
   /**
-   * `serialize` in two steps, so that a caller can yield in between (on 10,000 items each step
-   * takes tens of milliseconds): this copies the index as it is now, and the function it returns
-   * turns that copy into the string, whatever the index went through meanwhile.
+   * `serialize` in steps, so that a caller can yield in between (on 10,000 items the whole takes
+   * ~0.1-0.2 s): this copies the index as it is now, and the steps it returns turn that copy into
+   * the string (the last step's value), whatever the index goes through meanwhile.
    */
-  snapshot(): () => string {
-    const snapshot: Snapshot = { version: INDEX_FORMAT_VERSION, index: snapshotOf(this.#state) };
-    return () => JSON.stringify(snapshot);
+  snapshot(): Generator<void, string> {
+    const copy = copyState(this.#state);
+    return (function* () {
+      const index = yield* encodeSnapshot(copy);
+      yield;
+      const snapshot: Snapshot = { version: INDEX_FORMAT_VERSION, index };
+      return JSON.stringify(snapshot);
+    })();
   }
 
   /** The index saved by `serialize`, or undefined when it is from another format or unreadable. */

@@ -6,10 +6,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Automerge from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
 import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openPinaxDb, type PinaxDb } from '../worker/db.ts';
+import { RelaySessionState } from '../worker/identity/relay-session.ts';
 import { snapshotBootstrap, snapshotUrlFor } from '../worker/network/snapshot-bootstrap.ts';
 import { DexieStorageAdapter } from '../worker/storage/dexie-storage-adapter.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
@@ -83,6 +85,51 @@ describe('snapshotBootstrap', () => {
     expect(await chunks.hasAny([documentId])).toBe(false);
   });
 
+  it('asks again once the relay session opens when the first, anonymous request was refused', async () => {
+    const session = new RelaySessionState(true);
+    const snapshot = Automerge.save(Automerge.from({ title: 'members only' }));
+    let requests = 0;
+    const { url, close } = await fakeRelay((res) => {
+      // The first arrives before the handshake is over: refused, as the relay refuses anonymous
+      // devices. The handshake then completes.
+      if (++requests === 1) {
+        setTimeout(() => session.settled(true), 20);
+        res.writeHead(404).end('Not found');
+      } else res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(snapshot);
+    });
+    try {
+      const { chunks } = freshStorage();
+      const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+      const stored = await snapshotBootstrap(chunks, url, undefined, undefined, session)(id);
+      expect(stored?.byteLength).toBe(snapshot.byteLength);
+      expect(requests).toBe(2);
+      expect(await chunks.hasAny([id])).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('takes a refusal as final when the session was open, or when this engine makes none', async () => {
+    let requests = 0;
+    const { url, close } = await fakeRelay((res) => {
+      requests++;
+      res.writeHead(404).end('Not found');
+    });
+    try {
+      const open = new RelaySessionState(true);
+      open.settled(true);
+      const notConnecting = new RelaySessionState(false);
+      for (const session of [open, notConnecting]) {
+        const { chunks } = freshStorage();
+        const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+        expect(await snapshotBootstrap(chunks, url, undefined, undefined, session)(id)).toBeUndefined();
+      }
+      expect(requests).toBe(2);
+    } finally {
+      await close();
+    }
+  });
+
   it('stores nothing when the server sends junk or is unreachable', async () => {
     const junk = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
@@ -103,3 +150,19 @@ describe('snapshotBootstrap', () => {
     expect(await snapshotBootstrap(chunks, `http://127.0.0.1:${port}/snapshot`)(id)).toBeUndefined();
   });
 });
+
+/** A stand-in relay whose POST /snapshot answers as `answer` says. */
+async function fakeRelay(
+  answer: (res: http.ServerResponse) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => answer(res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/snapshot`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -33,7 +33,7 @@ import { Devices } from './identity/devices.ts';
 import { SocialService } from './social/social-service.ts';
 import { ActivityService, heldRoleOf } from './social/activity-service.ts';
 import { CollectionAccess } from './access/collection-access.ts';
-import { openRelaySession } from './identity/relay-session.ts';
+import { openRelaySession, RelaySessionState } from './identity/relay-session.ts';
 import type { PortLike } from './rpc-server.ts';
 import { postLog, postReload, serveTab } from './rpc-server.ts';
 import { subscribeCollection, subscribeItem } from './subscriptions.ts';
@@ -73,9 +73,18 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const relayUrl = relayUrlFor(self.location);
   const identity = loadOrCreateIdentity(db, deviceLabel());
   identity.catch((error: unknown) => log.error('could not load or create this device’s keys', error));
+  const relaySession = new RelaySessionState(mode === 'shared-worker');
   // Every connection to the relay is authenticated first: the device signs a fresh challenge.
   const relay = new RelayClientAdapter(relayUrl, {
-    beforeConnect: async (peerId) => openRelaySession(httpBaseOf(relayUrl), await identity, peerId),
+    beforeConnect: async (peerId) => {
+      try {
+        await openRelaySession(httpBaseOf(relayUrl), await identity, peerId);
+        relaySession.settled(true);
+      } catch (error) {
+        relaySession.settled(false);
+        throw error;
+      }
+    },
     // Bound below, once the parts it asks exist; no message arrives before the Repo does.
     filterIncoming: (message: Message): Message | Promise<Message> => incomingGuard.filter(message),
   });
@@ -109,6 +118,7 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
         () => warmUpDocumentLoading(download),
         () => undefined,
       ),
+    relaySession,
   );
   const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   // The home document and the activity stream are the user's own: the relay lets no one else write.
@@ -146,7 +156,7 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const monitor = repo.then((r) => {
     const m = new SyncMonitor(r, mode, relayUrl);
     if (mode === 'shared-worker') m.attachRelay(relay);
-    else holdRelayWhenElected(r, relay, m);
+    else holdRelayWhenElected(r, relay, m, relaySession);
     relay.onInfo((info) => {
       if (info.state === 'connected') {
         collections.retryUnavailable();
@@ -361,7 +371,12 @@ function relayUrlFor(location: WorkerLocation): string {
  * Fallback mode: every tab has its own engine, bridged over BroadcastChannel. Only the engine
  * holding the Web Lock connects to the relay; it broadcasts its sync status to the others.
  */
-function holdRelayWhenElected(repo: Repo, relay: RelayClientAdapter, monitor: SyncMonitor): void {
+function holdRelayWhenElected(
+  repo: Repo,
+  relay: RelayClientAdapter,
+  monitor: SyncMonitor,
+  session: RelaySessionState,
+): void {
   const channel = new BroadcastChannel('pinax-sync-status');
   channel.onmessage = (event: MessageEvent<SyncStatus>) => {
     if (!monitor.status.holdsRelayConnection && event.data && typeof event.data.state === 'string')
@@ -369,6 +384,7 @@ function holdRelayWhenElected(repo: Repo, relay: RelayClientAdapter, monitor: Sy
   };
   void navigator.locks.request('pinax-relay', () => {
     log.info('this tab now holds the relay connection');
+    session.expect();
     repo.networkSubsystem.addNetworkAdapter(relay);
     monitor.attachRelay(relay);
     monitor.subscribe((status) => channel.postMessage(status));

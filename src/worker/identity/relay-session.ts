@@ -34,6 +34,55 @@ export async function openRelaySession(
   if (!session.ok) throw new SessionRefused(await reasonOf(session));
 }
 
+/**
+ * Whether this engine has opened a relay session, and the outcome of the next attempt: requests
+ * made before the handshake go without the session cookie, and the relay refuses them what it
+ * refuses anonymous devices (see snapshot-bootstrap.ts).
+ */
+export class RelaySessionState {
+  #open = false;
+  #expected: boolean;
+  #waiters = new Set<(opened: boolean) => void>();
+
+  /** `expected`: this engine connects to the relay (in fallback mode, only the elected one does). */
+  constructor(expected: boolean) {
+    this.#expected = expected;
+  }
+
+  /** This engine connects to the relay from now on. */
+  expect(): void {
+    this.#expected = true;
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** A handshake ended: opened, or refused or failed. */
+  settled(opened: boolean): void {
+    if (opened) this.#open = true;
+    for (const waiter of this.#waiters) waiter(opened);
+    this.#waiters.clear();
+  }
+
+  /**
+   * Resolves with the next handshake's outcome, or false after `timeoutMs`; false at once when this
+   * engine makes none (the session cookie, shared by the profile's engines, is sent all the same).
+   */
+  next(timeoutMs: number): Promise<boolean> {
+    if (!this.#expected) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (opened: boolean) => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve(opened);
+      };
+      this.#waiters.add(done);
+    });
+  }
+}
+
 async function reasonOf(response: Response): Promise<string> {
   const text = (await response.text().catch(() => '')).trim().slice(0, 200);
   return text || `HTTP ${response.status}`;

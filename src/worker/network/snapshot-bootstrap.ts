@@ -14,6 +14,8 @@ import { milestone } from '../milestones.ts';
 /** Refuse snapshots larger than this: sync can still bring the document in pieces. */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
+/** How long a refused first request waits for the relay session before syncing instead. */
+const SESSION_WAIT_MS = 5_000;
 /** Every Automerge chunk starts with these bytes. */
 const AUTOMERGE_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
 
@@ -22,6 +24,12 @@ export type Bootstrap = (documentId: string) => Promise<Uint8Array | undefined>;
 
 /** Called as a snapshot downloads: bytes so far, and the total when the relay sent one. */
 export type BootstrapProgress = (documentId: string, bytes: number, totalBytes: number | null) => void;
+
+/** What the bootstrap needs to know of the relay session (RelaySessionState). */
+export interface SessionState {
+  readonly open: boolean;
+  next(timeoutMs: number): Promise<boolean>;
+}
 
 /** Where snapshots are written: the Repo's own storage, plus a cheap "anything stored?" check. */
 export interface SnapshotStorage {
@@ -33,23 +41,41 @@ export interface SnapshotStorage {
  * Returns a function that stores the relay's snapshot of a document the device lacks, resolving
  * with it when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint;
  * `whileDownloading` runs once a download has started, with it, to use the wait.
+ *
+ * The request carries the relay session's cookie when there is one. A fresh device asks before its
+ * first handshake is over, anonymously, and the relay refuses an anonymous device what it does not
+ * know to be link-visible (a collection not registered yet, say); such a refusal is asked again
+ * once `session` has opened, instead of syncing the slow way. find() waits for the bootstrap, but
+ * sync could not start before the session either.
  */
 export function snapshotBootstrap(
   storage: SnapshotStorage,
   snapshotUrl: string,
   onProgress: BootstrapProgress = () => undefined,
   whileDownloading: (download: Promise<unknown>) => void = () => undefined,
+  session?: SessionState,
 ): Bootstrap {
   return async (documentId) => {
     try {
       if (await storage.hasAny([documentId])) return undefined;
-      const download = fetchSnapshot(snapshotUrl, documentId, (received, total) =>
-        onProgress(documentId, received, total),
-      );
+      const fetchOnce = () =>
+        fetchSnapshot(snapshotUrl, documentId, (received, total) => onProgress(documentId, received, total));
+      const hadSession = session?.open ?? true;
+      const download = fetchOnce();
       milestone('snapshot-download');
       whileDownloading(download);
-      const bytes = await download;
+      let answer = await download;
       milestone('snapshot-downloaded');
+      if (
+        answer === 'refused' &&
+        !hadSession &&
+        session &&
+        (session.open || (await session.next(SESSION_WAIT_MS)))
+      ) {
+        milestone('snapshot-download-again');
+        answer = await fetchOnce();
+      }
+      const bytes = answer === 'refused' ? undefined : answer;
       if (!bytes) return undefined;
       // Checked again: the document may have arrived by sync while the snapshot was downloading.
       if (await storage.hasAny([documentId])) return undefined;
@@ -77,23 +103,25 @@ export function looksLikeAutomerge(bytes: Uint8Array): boolean {
   return bytes.byteLength > 8 && AUTOMERGE_MAGIC.every((byte, i) => bytes[i] === byte);
 }
 
+/** The snapshot; 'refused' when the relay has none for this device (404); undefined otherwise. */
 async function fetchSnapshot(
   url: string,
   documentId: string,
   onProgress: (bytes: number, totalBytes: number | null) => void,
-): Promise<Uint8Array | undefined> {
+): Promise<Uint8Array | 'refused' | undefined> {
   const response = await fetch(url, {
     method: 'POST',
     // The id is a read capability: it goes in the body, never in the URL.
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ documentId }),
     cache: 'no-store',
-    credentials: 'omit',
+    // The session cookie, when there is one: members-only collections are refused without it.
+    credentials: 'same-origin',
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   if (response.status !== 200) {
     await response.body?.cancel();
-    return undefined;
+    return response.status === 404 ? 'refused' : undefined;
   }
   const declared = Number(response.headers.get('Content-Length') ?? 'NaN');
   if (declared > MAX_SNAPSHOT_BYTES) {

@@ -73,8 +73,8 @@ export function subscribeSearch(
       collectionId !== request.collectionId
     )
       return;
-    const indexing = readModels.progress.pending > 0;
-    const due = performance.now() + (indexing ? RERUN_WHILE_INDEXING_MS : RERUN_DELAY_MS);
+    // Read on every change to any collection, for every open search: no report is built.
+    const due = performance.now() + (readModels.indexing ? RERUN_WHILE_INDEXING_MS : RERUN_DELAY_MS);
     if (timer !== undefined) {
       if (timerDue <= due) return;
       clearTimeout(timer);

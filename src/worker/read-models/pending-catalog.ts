@@ -78,9 +78,10 @@ export class PendingCatalog {
     const rows = [...this.#rows.values()];
     const states = [...this.#states.values()];
     // In batches, yielding between them: each row costs ~0.1 ms of this thread inside IndexedDB's
-    // put (measured in Chromium here, indexes or not), so one bulkPut of a rebuild's 10,000 rows held
-    // the engine for ~1 s, and 1,000 rows for ~0.1-0.2 s; edits from tabs and devices waited. The heads go with the last batch: a crash before it leaves rows newer than their
-    // recorded heads, which the next start re-derives from those heads.
+    // put (measured in Chromium here, indexes or not), so one bulkPut of a rebuild's 10,000 rows
+    // held the engine for ~1 s, and 1,000 rows for ~0.1-0.2 s; edits from tabs and devices waited.
+    // The heads go with the last batch: a crash before it leaves rows newer than their recorded
+    // heads, which the next start re-derives from those heads.
     for (let start = 0; start === 0 || start < rows.length; start += ROW_WRITE_BATCH) {
       const batch = rows.slice(start, start + ROW_WRITE_BATCH);
       const last = start + ROW_WRITE_BATCH >= rows.length;

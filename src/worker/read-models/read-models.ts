@@ -97,6 +97,13 @@ export class ReadModels {
     return this.#progress();
   }
 
+  /** Whether items are still to be indexed (progress.pending > 0), without building the report. */
+  get indexing(): boolean {
+    for (const source of [this.#gaps, this.#rebuilding])
+      for (const p of source.values()) if (p.pending > 0) return true;
+    return false;
+  }
+
   /** Derives and keeps current the read models of a loaded collection; returns the untrack. */
   async track(collectionId: string, handle: DocHandle<CollectionDoc>): Promise<() => void> {
     this.#tracked.get(collectionId)?.();

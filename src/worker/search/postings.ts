@@ -140,13 +140,6 @@ export class Postings {
     return p;
   }
 
-  /** Postings in use, over all terms. */
-  get size(): number {
-    let n = 0;
-    for (let t = 0; t < this.count; t++) n += this.len[t]!;
-    return n;
-  }
-
   /** A new term with an empty list; returns its id. */
   addTerm(cleanAt: number): number {
     const id = this.count++;

@@ -34,14 +34,6 @@ export interface SnapshotBody {
   freqs: string;
 }
 
-export function snapshotOf(state: IndexState): SnapshotBody {
-  const steps = encodeSnapshot(copyState(state));
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 /**
  * What a snapshot reads of an index state, copied: the index may change once this returns. The copy
  * is the cheap part of a snapshot (array copies and a walk of the term dictionary, ~1/5 of the
@@ -97,8 +89,8 @@ export function copyState(state: IndexState): StateCopy {
 }
 
 /**
- * Encodes a copy as a snapshot body, yielding every POSTINGS_PER_STEP postings so that a caller can let
- * other work run in between (on 10,000 items the whole takes ~0.1 s); returns the body.
+ * Encodes a copy as a snapshot body, yielding every POSTINGS_PER_STEP postings so that a caller
+ * can let other work run in between (on 10,000 items the whole takes ~0.1 s); returns the body.
  */
 export function* encodeSnapshot(copy: StateCopy): Generator<void, SnapshotBody> {
   // Live documents only, renumbered 0…n−1 in order (removed ones may still hold ids and postings).

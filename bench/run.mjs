@@ -17,6 +17,8 @@
 //                      identity = relay handshakes, signature checks, the access guard on vs off.
 //                      compare = the same items through other designs (one Automerge document per
 //                      item with stock adapters, Yjs, a no-CRDT floor; about 10 minutes at 10k)
+//   --search-steps a,b only these steps of the search measure: micro (S2, in Node), engine (S1),
+//                      keystroke (S3), memory, cold (S4/S5), import (S6); all by default
 //   --items N          items in the large collection (default 10000; 1000 with --quick)
 //   --seed MODE        batch (addItems, 1,000 per command), single (one addItem per item, 32 in
 //                      flight), or auto (batch when the engine has addItems; the default)
@@ -85,6 +87,7 @@ const ALL_MEASURES = [
   'devices',
   'compare',
 ];
+const SEARCH_STEPS = ['micro', 'engine', 'keystroke', 'memory', 'cold', 'import'];
 const WATCHDOG_MS = 60 * 60 * 1000;
 
 // ---- options ----
@@ -100,6 +103,7 @@ function parseArgs(argv) {
     quietWait: undefined,
     keepProfiles: false,
     verbose: false,
+    searchSteps: new Set(SEARCH_STEPS),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -119,6 +123,16 @@ function parseArgs(argv) {
           .filter(Boolean);
         for (const m of list) if (!ALL_MEASURES.includes(m)) throw new Error(`unknown measure ${m}`);
         opts.only = new Set(list);
+        break;
+      }
+      case '--search-steps': {
+        const list = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        for (const step of list)
+          if (!SEARCH_STEPS.includes(step)) throw new Error(`unknown search step ${step}`);
+        opts.searchSteps = new Set(list);
         break;
       }
       case '--items':
@@ -354,7 +368,7 @@ async function main() {
   }
 
   // S2. The search index alone in Node (child processes), also before any browser.
-  if (want('search')) {
+  if (want('search') && opts.searchSteps.has('micro')) {
     for (const items of opts.search.microItems) {
       log(`== search micro: SearchIndex in Node, ${items} items ==`);
       try {
@@ -804,6 +818,7 @@ async function searchInBrowser(deviceA, relay, big, opts, fail) {
   const so = opts.search;
   const out = { collectionItems: opts.items, load: {} };
   const step = async (key, label, minutes, fn, { gate = true } = {}) => {
+    if (!opts.searchSteps.has(key)) return;
     try {
       const g = gate ? await quietGate(opts.quietWait) : { loadavgAtStart: loadavg() };
       out[key] = await withTimeout(fn(), minutes * 60_000, label);
@@ -813,35 +828,7 @@ async function searchInBrowser(deviceA, relay, big, opts, fail) {
     }
   };
   // S1 + S3 on one page: the collection loaded once (read models tracked), then the home route.
-  let page;
-  try {
-    page = await openApp(deviceA, relay.url, `#/c/${big.collectionId}`);
-    await waitForMarks(page, [`count:${opts.items} items`], { timeout: 120_000 });
-    await page.evaluate(() => (location.hash = '#/'));
-    await page.evaluate(() => window.__bench.stopMarks());
-    await step('engine', 'search engine', 10, () => {
-      log(`  engine: ${so.engineQueries} queries, fresh subscription each`);
-      return measureEngineSearch(page, {
-        queries: makeQueries(so.engineQueries + 20, { items: opts.items }),
-        warmup: 20,
-        log,
-      });
-    });
-    await step(
-      'keystroke',
-      'search keystroke',
-      10,
-      () => {
-        log(`  keystroke: >= ${so.keystrokes} keys typed into the search box`);
-        return measureSearchKeystrokes(page, { keystrokes: so.keystrokes, items: opts.items, log });
-      },
-      { gate: false },
-    );
-  } catch (error) {
-    fail('search page', error);
-  } finally {
-    await page?.close().catch(() => undefined);
-  }
+  if (opts.searchSteps.has('engine') || opts.searchSteps.has('keystroke')) await searchPage();
   await step(
     'memory',
     'search memory',
@@ -868,6 +855,38 @@ async function searchInBrowser(deviceA, relay, big, opts, fail) {
     measureImport(deviceA, relay.url, { count: opts.items, runs: so.importRuns, log }),
   );
   return out;
+
+  async function searchPage() {
+    let page;
+    try {
+      page = await openApp(deviceA, relay.url, `#/c/${big.collectionId}`);
+      await waitForMarks(page, [`count:${opts.items} items`], { timeout: 120_000 });
+      await page.evaluate(() => (location.hash = '#/'));
+      await page.evaluate(() => window.__bench.stopMarks());
+      await step('engine', 'search engine', 10, () => {
+        log(`  engine: ${so.engineQueries} queries, fresh subscription each`);
+        return measureEngineSearch(page, {
+          queries: makeQueries(so.engineQueries + 20, { items: opts.items }),
+          warmup: 20,
+          log,
+        });
+      });
+      await step(
+        'keystroke',
+        'search keystroke',
+        10,
+        () => {
+          log(`  keystroke: >= ${so.keystrokes} keys typed into the search box`);
+          return measureSearchKeystrokes(page, { keystrokes: so.keystrokes, items: opts.items, log });
+        },
+        { gate: false },
+      );
+    } catch (error) {
+      fail('search page', error);
+    } finally {
+      await page?.close().catch(() => undefined);
+    }
+  }
 }
 
 async function tabToTab(device, baseUrl, collectionId, count, opts, modes) {

@@ -1,9 +1,13 @@
 import type { JSX } from 'solid-js';
-import { For, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import { highlightSegments } from '../../../shared/highlight.ts';
-import type { SearchResults as Results } from '../../../shared/queries.ts';
+import type { SearchResultItem, SearchResults as Results } from '../../../shared/queries.ts';
 import type { CollectionSummary } from '../../../shared/types.ts';
 import { collectionHref } from '../../router.ts';
+import { hitsForFirstFrame } from './stable-results.ts';
+
+/** New rows built before new results paint; about a screenful. The rest follow a frame later. */
+const FIRST_FRAME_ROWS = 12;
 
 export function resultDomId(index: number): string {
   return `search-result-${index}`;
@@ -22,6 +26,8 @@ export function SearchResults(props: {
   onOpen: (index: number) => void;
 }): JSX.Element {
   const results = () => props.results;
+  const shownHits = useProgressiveHits(results);
+  const hitIndex = createMemo(() => new Map(results()?.hits.map((hit, index) => [hit, index]) ?? []));
   return (
     <section class="search" aria-label="Search">
       <div class="search-filters">
@@ -93,37 +99,71 @@ export function SearchResults(props: {
           {results()!.total === 1 ? '1 result' : `${results()!.total} results`}
         </p>
         <ul id="search-results" class="search-results" aria-label="Search results">
-          <For each={results()!.hits}>
-            {(hit, index) => (
-              <li
-                id={resultDomId(index())}
-                classList={{ active: index() === props.active }}
-                aria-current={index() === props.active ? 'true' : undefined}
-              >
-                <a
-                  href={collectionHref(hit.collectionId, hit.itemId)}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    props.onOpen(index());
-                  }}
+          <For each={shownHits()}>
+            {(hit) => {
+              const index = () => hitIndex().get(hit) ?? -1;
+              return (
+                <li
+                  id={resultDomId(index())}
+                  classList={{ active: index() === props.active }}
+                  aria-current={index() === props.active ? 'true' : undefined}
                 >
-                  <span class="title">
-                    <Marked text={hit.title || 'Untitled'} terms={hit.terms} />
-                  </span>
-                  <span class="collection-name muted">{hit.collectionName}</span>
-                  <Show when={hit.snippet}>
-                    <span class="snippet">
-                      <Marked text={hit.snippet} terms={hit.terms} />
+                  <a
+                    href={collectionHref(hit.collectionId, hit.itemId)}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      props.onOpen(index());
+                    }}
+                  >
+                    <span class="title">
+                      <Marked text={hit.title || 'Untitled'} terms={hit.terms} />
                     </span>
-                  </Show>
-                </a>
-              </li>
-            )}
+                    <span class="collection-name muted">{hit.collectionName}</span>
+                    <Show when={hit.snippet}>
+                      <span class="snippet">
+                        <Marked text={hit.snippet} terms={hit.terms} />
+                      </span>
+                    </Show>
+                  </a>
+                </li>
+              );
+            }}
           </For>
         </ul>
       </Show>
     </section>
   );
+}
+
+/**
+ * The hits to render: when new results arrive, only those for the first frame (hitsForFirstFrame),
+ * so the typed character and the top results paint sooner; all of them once that frame has painted.
+ */
+function useProgressiveHits(results: () => Results | null): () => SearchResultItem[] {
+  const [complete, setComplete] = createSignal<Results | null>(null);
+  let onScreen = new Set<SearchResultItem>();
+  const shown = createMemo(() => {
+    const current = results();
+    const hits = !current
+      ? []
+      : complete() === current
+        ? current.hits
+        : hitsForFirstFrame(current.hits, onScreen, FIRST_FRAME_ROWS);
+    onScreen = new Set(hits);
+    return hits;
+  });
+  createEffect(() => {
+    const current = results();
+    if (!current || shown().length === current.hits.length) return;
+    // After the next paint: a task queued from the frame's rAF callback runs once it has painted.
+    let task: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (task = setTimeout(() => setComplete(current), 0)));
+    onCleanup(() => {
+      cancelAnimationFrame(frame);
+      clearTimeout(task);
+    });
+  });
+  return shown;
 }
 
 function Marked(props: { text: string; terms: string[] }): JSX.Element {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchResultItem, SearchResults } from '../../../shared/queries.ts';
 import type { CollectionId, ItemId } from '../../../shared/types.ts';
-import { withStableParts } from './stable-results.ts';
+import { hitsForFirstFrame, withStableParts } from './stable-results.ts';
 
 describe('withStableParts', () => {
   it('keeps the previous object of every hit and facet that shows the same, and only those', () => {
@@ -33,6 +33,16 @@ describe('withStableParts', () => {
     const retagged = results([{ ...hit('a', 'Walk', ['walk']), tags: ['new'] }], []);
     expect(withStableParts(previous, renamed).hits[0]).toBe(renamed.hits[0]);
     expect(withStableParts(previous, retagged).hits[0]).toBe(retagged.hits[0]);
+  });
+});
+
+describe('hitsForFirstFrame', () => {
+  it('keeps the first rows and every row already on screen, in order, and builds no other', () => {
+    const hits = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => hit(id, `Title ${id}`, ['title']));
+    const onScreen = new Set([hits[4]!, hit('z', 'Gone', ['gone'])]);
+    expect(hitsForFirstFrame(hits, onScreen, 2)).toEqual([hits[0], hits[1], hits[4]]);
+    expect(hitsForFirstFrame(hits, new Set(), 10)).toEqual(hits);
+    expect(hitsForFirstFrame(hits, new Set(hits), 0)).toEqual(hits);
   });
 });
 

@@ -21,6 +21,20 @@ export function withStableParts(previous: SearchResults | null, next: SearchResu
   return { ...next, hits, facets };
 }
 
+/**
+ * The hits to render in the frame that shows new results: the first `firstRows`, and any other hit
+ * whose row is already on screen (`onScreen`, kept by withStableParts). A new result list then
+ * builds at most `firstRows` rows before it paints, instead of up to 50; the caller renders all
+ * hits a frame later. Order is that of `hits`.
+ */
+export function hitsForFirstFrame(
+  hits: readonly SearchResultItem[],
+  onScreen: ReadonlySet<SearchResultItem>,
+  firstRows: number,
+): SearchResultItem[] {
+  return hits.filter((hit, index) => index < firstRows || onScreen.has(hit));
+}
+
 function hitKey(hit: SearchResultItem): string {
   return `${hit.collectionId}/${hit.itemId}`;
 }

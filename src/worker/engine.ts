@@ -105,7 +105,7 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     // Compressed, for now. Uncompressed (compress: false) cut a 10k-item compaction's hold on the
     // engine from ~465 to ~67 ms, but cold starts and the 10k import measured slower with it (they
     // read and write 11.6 MB snapshots instead of 3 MB), in runs too few to tell noise apart.
-    compactWhenIdle(r);
+    compactWhenIdle(r, { quietTogether: true });
     return r;
   });
   const bootstrap = snapshotBootstrap(

@@ -74,6 +74,36 @@ describe('compactWhenIdle', () => {
     expect(reloaded.heads()).toEqual(handle.heads());
   });
 
+  it('with quietTogether, waits while another document is being written, then compacts both', async () => {
+    const storage = freshStorage();
+    const repo = repoOn(storage);
+    compactWhenIdle(repo, { idleMs: 300, quietTogether: true });
+    const quiet = repo.create<Notes>({ notes: {} });
+    const busy = repo.create<Notes>({ notes: {} });
+    await repo.flush([quiet.documentId, busy.documentId]);
+
+    await writeBatches(repo, quiet.documentId, 3);
+    // The other document is written for ~1.2 s, well past the first one's 300 ms of quiet.
+    const writingUntil = Date.now() + 1_200;
+    let batches = 0;
+    while (Date.now() < writingUntil) {
+      busy.change((doc) => {
+        for (let i = 0; i < 50; i++)
+          doc.notes[`${batches}-${i}`] = new ImmutableString(`busy ${batches}/${i} `.repeat(20));
+      });
+      await repo.flush([busy.documentId]);
+      batches++;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(batches).toBeGreaterThan(3);
+    // Without quietTogether the first document compacts ~300 ms into the other's writes.
+    expect(await chunkKinds(storage, quiet.documentId)).toEqual({ snapshots: 1, incrementals: 3 });
+
+    await until(async () => (await chunkKinds(storage, quiet.documentId)).incrementals === 0);
+    await until(async () => (await chunkKinds(storage, busy.documentId)).incrementals === 0);
+    expect(await chunkKinds(storage, quiet.documentId)).toEqual({ snapshots: 1, incrementals: 0 });
+  });
+
   it('stores the snapshot uncompressed when asked, and it loads the same', async () => {
     const storage = freshStorage();
     const repo = repoOn(storage);

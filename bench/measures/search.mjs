@@ -787,6 +787,7 @@ export async function measureImport(
         { collectionId, token, count },
       );
       await sleep(300); // the subscription's first (empty) payload
+      const relayCpuBefore = await relayCpuSeconds(baseUrl);
       const t0 = await page.evaluate(() => performance.now());
       await input.setInputFiles(filePath);
       await page.waitForFunction(
@@ -794,11 +795,15 @@ export async function measureImport(
         null,
         { timeout: 180_000, polling: 50 },
       );
+      const relayCpuAtSearchable = await relayCpuSeconds(baseUrl);
       const t = await page.evaluate(() => {
         const { unsubscribe, ...rest } = window.__importBench;
         unsubscribe();
         return rest;
       });
+      // The relay may still be applying and storing the import: let it finish before reading again.
+      await sleep(RELAY_SETTLE_MS);
+      const relayCpuSettled = await relayCpuSeconds(baseUrl);
       const detail = {
         collectionId,
         fileBytes: file.byteLength,
@@ -808,12 +813,15 @@ export async function measureImport(
         // The same end, from the input's change event (after Playwright has handed the file over).
         searchableFromChangeMs: t.changeAt !== null ? t.searchableAt - t.changeAt : null,
         searchPayloads: t.payloads,
+        // CPU the relay process used from t0, on the same 2 cores as the browser.
+        relayCpuUntilSearchableMs: cpuMs(relayCpuBefore, relayCpuAtSearchable),
+        relayCpuMs: cpuMs(relayCpuBefore, relayCpuSettled),
         last: t.last,
         statusLog: t.statusLog.map(([at, text]) => [at - t0, text]),
       };
       details.push(detail);
       log(
-        `  import ${run + 1}/${runs}: searchable ${detail.searchableMs.toFixed(0)} ms, "Imported" shown ${detail.importedShownMs.toFixed(0)} ms`,
+        `  import ${run + 1}/${runs}: searchable ${detail.searchableMs.toFixed(0)} ms, "Imported" shown ${detail.importedShownMs.toFixed(0)} ms, relay CPU ${detail.relayCpuMs?.toFixed(0)} ms (${detail.relayCpuUntilSearchableMs?.toFixed(0)} ms until searchable)`,
       );
       await page.evaluate(() => (location.hash = '#/'));
       await command(page, { type: 'deleteCollection', collectionId });
@@ -822,6 +830,23 @@ export async function measureImport(
       await page.close().catch(() => undefined);
     }
   }
+}
+
+const RELAY_SETTLE_MS = 5000;
+
+/** The relay process's CPU seconds so far, from its /metrics; null when it cannot be read. */
+async function relayCpuSeconds(baseUrl) {
+  try {
+    const text = await (await fetch(new URL('/metrics', baseUrl))).text();
+    const match = /^pinax_relay_cpu_seconds_total (\S+)$/m.exec(text);
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function cpuMs(before, after) {
+  return before === null || after === null ? null : (after - before) * 1000;
 }
 
 function summarizeImport(details, { count, token, fileBytes }) {
@@ -835,6 +860,8 @@ function summarizeImport(details, { count, token, fileBytes }) {
     importedShownMs: summarize(details.map((d) => d.importedShownMs)),
     changeEventMs: summarize(details.map((d) => d.changeEventMs)),
     searchableFromChangeMs: summarize(details.map((d) => d.searchableFromChangeMs)),
+    relayCpuMs: summarize(details.map((d) => d.relayCpuMs)),
+    relayCpuUntilSearchableMs: summarize(details.map((d) => d.relayCpuUntilSearchableMs)),
     runs: details,
   };
 }

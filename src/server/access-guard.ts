@@ -7,7 +7,7 @@
 // home is read by them only too. Anonymous connections (no device session) read link-visible
 // collections and the public directory, and write nothing at all.
 
-import type { DocumentId, Repo } from '@automerge/automerge-repo';
+import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo';
 import { accessEntriesOf } from '../shared/access/access-doc.ts';
 import type { ResolvedAccess } from '../shared/access/resolve.ts';
 import { canRead, resolveAccess } from '../shared/access/resolve.ts';
@@ -18,6 +18,7 @@ import type { Identity } from './auth.ts';
 import type { KnownChanges, RejectedMemory } from '../shared/sync/strip-changes.ts';
 import { knownChangesOf, stripChanges } from '../shared/sync/strip-changes.ts';
 import { reviewAuthorship } from './authorship-review.ts';
+import { valueOf } from './document-value.ts';
 
 export interface AccessGuard {
   mayRead(identity: Identity | undefined, documentId: string): Promise<boolean>;
@@ -61,22 +62,20 @@ export function createAccessGuard(
   const accessOf = async (collectionId: DocumentId): Promise<ResolvedAccess | undefined> => {
     const entry = registry.collection(collectionId);
     if (!entry) return undefined;
-    let doc: unknown;
+    let handle: DocHandle<unknown> | undefined;
     let heads = '';
     try {
       // Never wait for the network here: the access document may be queued on this very socket.
-      const handle = await repo.find(entry.accessId, {
+      handle = await repo.find(entry.accessId, {
         allowableStates: ['ready', 'unavailable', 'requesting'],
       });
-      if (handle.isReady()) {
-        doc = handle.doc();
-        heads = handle.heads().join(',');
-      }
+      if (handle.isReady()) heads = handle.heads().join(',');
     } catch {
       // Not here yet: only the creator counts (as owner) until the access document arrives.
     }
     const cached = resolved.get(collectionId);
     if (cached && cached.heads === heads) return cached.access;
+    const doc = valueOf(handle);
     const access = resolveAccess(collectionId, entry.creator, accessEntriesOf(doc), {
       cache: signatureCache,
     });

@@ -4,7 +4,7 @@
 // them, so the rules are in force before the first write.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Repo } from '@automerge/automerge-repo';
+import type { DocHandle, Repo } from '@automerge/automerge-repo';
 import { isValidDocumentId } from '@automerge/automerge-repo';
 import { canEditContent, resolveAccess } from '../shared/access/resolve.ts';
 import { accessEntriesOf, textOf } from '../shared/access/access-doc.ts';
@@ -16,6 +16,7 @@ import type { DidKey } from '../shared/identity/did-key.ts';
 import { ACTIVITY_KIND } from '../shared/social/activity.ts';
 import type { Identity } from './auth.ts';
 import { readSmallBody } from './request-body.ts';
+import { rootFieldOf, valueOf } from './document-value.ts';
 import { sendText } from './static.ts';
 
 export const ACCESS_REGISTER_PATH = '/access/register';
@@ -62,9 +63,8 @@ export function createAccessRoutes(
         return true;
       }
       // A collection the relay already holds can only be registered by the creator it names.
-      const held = repo.handles[collectionId]?.isReady() ? repo.handles[collectionId]?.doc() : undefined;
-      const creator = held && typeof held === 'object' ? (held as { creator?: unknown }).creator : undefined;
-      if (held && textOf(creator) !== identity.user) {
+      const held = repo.handles[collectionId];
+      if (held?.isReady() && textOf(rootFieldOf(held, 'creator')) !== identity.user) {
         sendText(res, 403, 'Only the creator named in the collection can register it');
         return true;
       }
@@ -82,7 +82,7 @@ export function createAccessRoutes(
     const entry = registry.collection(collectionId)!;
     const accessDoc = await repo
       .find(entry.accessId)
-      .then((h) => h.doc() as unknown)
+      .then(valueOf)
       .catch(() => undefined);
     const access = await resolveAccess(collectionId, entry.creator, accessEntriesOf(accessDoc));
     if (!canEditContent(access.members.get(identity.user)?.role)) {
@@ -104,8 +104,8 @@ export function createAccessRoutes(
       return true;
     }
     // A document the relay already holds must be what it claims: an activity stream names its user.
-    const held = repo.handles[personalId]?.isReady() ? repo.handles[personalId]?.doc() : undefined;
-    if (held && !isPersonalOf(held, kind, user)) {
+    const held = repo.handles[personalId];
+    if (held?.isReady() && !isPersonalOf(held, kind, user)) {
       sendText(res, 403, `Only its owner can register a ${kind} document`);
       return true;
     }
@@ -113,12 +113,11 @@ export function createAccessRoutes(
   }
 }
 
-function isPersonalOf(doc: unknown, kind: PersonalKind, user: DidKey): boolean {
-  if (!doc || typeof doc !== 'object') return false;
-  const fields = doc as Record<string, unknown>;
+function isPersonalOf(held: DocHandle<unknown>, kind: PersonalKind, user: DidKey): boolean {
+  const heldKind = rootFieldOf(held, 'kind');
   return kind === 'home'
-    ? fields['kind'] === HOME_KIND
-    : fields['kind'] === ACTIVITY_KIND && textOf(fields['user']) === user;
+    ? heldKind === HOME_KIND
+    : heldKind === ACTIVITY_KIND && textOf(rootFieldOf(held, 'user')) === user;
 }
 
 function answer(res: ServerResponse, outcome: 'registered' | 'conflict', log: Logger): true {

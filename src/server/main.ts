@@ -4,6 +4,7 @@
 import { makeLogger } from '../shared/log.ts';
 import { ConfigError, parseConfig, USAGE, type ParseResult } from './config.ts';
 import { startRelay, type Relay } from './relay.ts';
+import { stopMaterializingDocuments } from './document-value.ts';
 
 const log = makeLogger('pinax:relay');
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     log.error('unhandled rejection (relay keeps running)', reason),
   );
 
+  // This process only stores and relays documents: keep them without a JS value (document-value.ts).
+  stopMaterializingDocuments();
   let relay: Relay;
   try {
     relay = await startRelay(config, { log });

@@ -50,8 +50,11 @@ describe('/metrics', () => {
       'pinax_relay_messages_sent_total',
       'pinax_relay_rejected_frames_total',
       'pinax_relay_storage_bytes',
+      'pinax_relay_cpu_seconds_total',
+      'pinax_relay_resident_memory_bytes',
     ])
       expect(before.has(name), name).toBe(true);
+    expect(before.get('pinax_relay_resident_memory_bytes')).toBeGreaterThan(10_000_000);
 
     const { repo: writer } = await connectDevice(relay);
     clients.push(writer);
@@ -65,6 +68,7 @@ describe('/metrics', () => {
       'pinax_relay_sent_bytes_total',
       'pinax_relay_messages_received_total',
       'pinax_relay_messages_sent_total',
+      'pinax_relay_cpu_seconds_total',
     ])
       expect(after.get(counter)!, counter).toBeGreaterThan(before.get(counter)!);
   });

@@ -138,6 +138,20 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
       value: source.refusedChanges(),
     },
     {
+      name: 'pinax_relay_cpu',
+      type: 'counter',
+      unit: 'seconds',
+      help: 'CPU time the relay process has used, user and system.',
+      value: processCpuSeconds(),
+    },
+    {
+      name: 'pinax_relay_resident_memory',
+      type: 'gauge',
+      unit: 'bytes',
+      help: 'Resident memory of the relay process.',
+      value: process.memoryUsage.rss(),
+    },
+    {
       name: 'pinax_relay_storage',
       type: 'gauge',
       unit: 'bytes',
@@ -155,6 +169,11 @@ export async function renderMetrics(source: MetricsSource): Promise<string> {
   }
   lines.push('# EOF');
   return `${lines.join('\n')}\n`;
+}
+
+function processCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /** Total size of the files under `dir`, recomputed at most every `maxAgeMs` (a walk costs I/O). */

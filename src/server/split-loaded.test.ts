@@ -9,10 +9,12 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../shared/log.ts';
 import { splitLoadedDocuments } from './split-loaded.ts';
+import { resumeMaterializingDocuments, stopMaterializingDocuments, valueOf } from './document-value.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  resumeMaterializingDocuments();
 });
 
 describe('splitLoadedDocuments', () => {
@@ -26,6 +28,21 @@ describe('splitLoadedDocuments', () => {
     expect(splits).toEqual([[handle.documentId, 4]]);
     expect(handle.heads()).toEqual(heads);
     expect(Object.keys(handle.doc().buckets['00'] ?? {})).toHaveLength(300);
+  });
+
+  it('splits an unmaterialized document (the relay process keeps no JS value) the same', async () => {
+    const dir = tempDir();
+    const { url, heads } = await storeDocuments(dir, 300);
+    stopMaterializingDocuments();
+    const { repo, splits } = relayRepo(dir);
+
+    const handle = await repo.find<{ buckets: Record<string, Record<string, unknown>> }>(url);
+    await until(() => splits.length > 0);
+    expect(Object.keys(handle.doc())).toEqual([]);
+    expect(splits).toEqual([[handle.documentId, 4]]);
+    expect(handle.heads()).toEqual(heads);
+    const value = valueOf(handle) as { buckets: Record<string, Record<string, unknown>> };
+    expect(Object.keys(value.buckets['00'] ?? {})).toHaveLength(300);
   });
 
   it('leaves a document without item buckets alone', async () => {

@@ -38,13 +38,17 @@ export interface SplitPoint {
  * the op that created them: counter, then actor), one every `itemsPerSlab`. Empty for a small
  * document, whose column is cheap to copy anyway.
  */
-export function splitPoints(doc: BucketedItems, itemsPerSlab = ITEMS_PER_SLAB): SplitPoint[] {
+export function splitPoints(doc: Automerge.Doc<BucketedItems>, itemsPerSlab = ITEMS_PER_SLAB): SplitPoint[] {
+  // Read through the backend, not the JS value: the relay's documents have none (see
+  // src/server/document-value.ts), and object ids are all this needs.
+  const backend = Automerge.getBackend(doc);
   const items: Array<{ counter: number; actor: string; point: SplitPoint }> = [];
-  for (const [bucket, records] of Object.entries(doc.buckets ?? {})) {
-    if (!records || typeof records !== 'object') continue;
-    for (const [itemId, item] of Object.entries(records)) {
-      if (!item || typeof item !== 'object') continue;
-      const objectId = Automerge.getObjectId(item);
+  const bucketsId = objectIdAt(backend, '_root', 'buckets');
+  for (const bucket of bucketsId ? backend.keys(bucketsId) : []) {
+    const recordsId = objectIdAt(backend, bucketsId!, bucket);
+    if (!recordsId) continue;
+    for (const itemId of backend.keys(recordsId)) {
+      const objectId = objectIdAt(backend, recordsId, itemId);
       const at = objectId?.indexOf('@') ?? -1;
       if (!objectId || at < 0) continue;
       items.push({
@@ -116,3 +120,13 @@ export async function splitLoadedDocument(
 const POINTS_PER_TASK = 25;
 
 const ROLLBACK = new Error('value column split: rolled back on purpose');
+
+/** The id of the map at `key` in object `parent`, or undefined when it is missing or not a map. */
+function objectIdAt(
+  backend: ReturnType<typeof Automerge.getBackend>,
+  parent: string,
+  key: string,
+): string | undefined {
+  const found = backend.getWithType(parent, key);
+  return found?.[0] === 'map' ? found[1] : undefined;
+}

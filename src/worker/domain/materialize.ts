@@ -4,6 +4,7 @@
 
 import type { CollectionId, CollectionSummary, ItemDetail, ItemId, ItemSummary } from '../../shared/types.ts';
 import type { CatalogRow } from '../db.ts';
+import { itemKey, type IndexedDoc } from '../search/search-index.ts';
 import type { CollectionDoc, ItemRecord } from './collection-doc.ts';
 import { conflictingStrings, readString } from './collection-doc.ts';
 
@@ -70,6 +71,18 @@ export function catalogRowOf(
     createdAt: live.createdAt,
     updatedAt: live.updatedAt,
     deleted: record.deletedAt !== undefined ? 1 : 0,
+  };
+}
+
+/** What the search index holds of one live item. */
+export function indexedDocOf(collectionId: string, itemId: string, record: ItemRecord): IndexedDoc {
+  return {
+    key: itemKey(collectionId, itemId),
+    collectionId,
+    itemId,
+    title: readString(record.title),
+    tags: record.tags && typeof record.tags === 'object' ? Object.keys(record.tags) : [],
+    body: readString(record.body),
   };
 }
 

@@ -10,32 +10,23 @@ import { Automerge } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../../shared/log.ts';
 import type { CatalogRow, PinaxDb } from '../db.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
-import { findItem, readString } from '../domain/collection-doc.ts';
-import { allItemIds, catalogRowOf, touchedItems } from '../domain/materialize.ts';
+import { findItem } from '../domain/collection-doc.ts';
+import { allItemIds, catalogRowOf, indexedDocOf, touchedItems } from '../domain/materialize.ts';
 import { itemKey, SearchIndex, type IndexedDoc } from '../search/search-index.ts';
 import { ForegroundReads } from './foreground-reads.ts';
-import type { IndexGap } from './index-gaps.ts';
+import { IndexingProgress, type RebuildProgress } from './indexing-progress.ts';
 import { IndexStore } from './index-store.ts';
 import { PendingCatalog } from './pending-catalog.ts';
+import { rebuildInSlices, type SliceDeriver } from './rebuild-slices.ts';
 import { RecentRows } from './recent-rows.ts';
 import { warmRecentRows } from './row-warmer.ts';
 import { sameHeads } from '../doc-heads.ts';
 import { milestone } from '../milestones.ts';
-import { nextTask } from '../next-task.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
 export const CATALOG_FORMAT_VERSION = 1;
 
-export interface RebuildProgress {
-  /**
-   * Live items still to (re)derive across collections being rebuilt, or that the stored index lacked
-   * at start-up and whose documents are still loading (an estimate until then); 0 when idle.
-   */
-  pending: number;
-  total: number;
-  /** The same per collection being rebuilt (a collection just arrived, or a format change). */
-  collections: Record<string, { pending: number; total: number }>;
-}
+export type { RebuildProgress } from './indexing-progress.ts';
 
 export type ReadModelListener = (collectionId: string) => void;
 
@@ -54,10 +45,7 @@ export class ReadModels {
   #indexHeads: Record<string, string[]> = {};
   #indexStore: IndexStore;
   #listeners = new Set<ReadModelListener>();
-  #progressListeners = new Set<(progress: RebuildProgress) => void>();
-  #rebuilding = new Map<string, { pending: number; total: number }>();
-  /** Collections the stored index fell short of at start-up, until tracking has caught them up. */
-  #gaps = new Map<string, IndexGap>();
+  #indexing = new IndexingProgress();
   #tracked = new Map<string, () => void>();
   #rowListeners = new Map<string, Set<RowListener>>();
   #recentRows = new RecentRows();
@@ -72,12 +60,12 @@ export class ReadModels {
 
   constructor(db: PinaxDb) {
     this.#db = db;
-    this.#pending = new PendingCatalog(db, () => this.#rebuilding.size > 0);
+    this.#pending = new PendingCatalog(db, () => this.#indexing.anyRebuilding);
     this.#indexStore = new IndexStore(db, () => ({ index: this.#index, heads: this.#indexHeads }));
     this.ready = this.#indexStore.load().then(({ index, heads, gaps }) => {
       this.#index = index;
       this.#indexHeads = heads;
-      this.#gaps = gaps;
+      this.#indexing.setGaps(gaps);
     });
     const reads = new ForegroundReads();
     this.#foreground = reads;
@@ -94,14 +82,12 @@ export class ReadModels {
   }
 
   get progress(): RebuildProgress {
-    return this.#progress();
+    return this.#indexing.report();
   }
 
   /** Whether items are still to be indexed (progress.pending > 0), without building the report. */
   get indexing(): boolean {
-    for (const source of [this.#gaps, this.#rebuilding])
-      for (const p of source.values()) if (p.pending > 0) return true;
-    return false;
+    return this.#indexing.indexing;
   }
 
   /** Derives and keeps current the read models of a loaded collection; returns the untrack. */
@@ -127,17 +113,17 @@ export class ReadModels {
     this.#tracked.set(collectionId, untrack);
 
     if (catalogIds === 'none' && indexIds === 'none') {
-      this.#closeGap(collectionId);
+      this.#indexing.closeGap(collectionId);
       return untrack;
     }
     const all = catalogIds === 'all' || indexIds === 'all' ? allItemIds(doc) : [];
     const pick = (ids: string[] | 'all' | 'none') => (ids === 'all' ? all : ids === 'none' ? [] : ids);
     if (catalogIds !== 'all' && indexIds !== 'all') {
       this.#derive(collectionId, doc, pick(catalogIds), pick(indexIds));
-      this.#closeGap(collectionId);
+      this.#indexing.closeGap(collectionId);
     } else {
       log.info(`building read models of ${all.length} items`);
-      await this.#rebuildInSlices(collectionId, handle, pick(catalogIds), pick(indexIds));
+      await this.#rebuild(collectionId, handle, pick(catalogIds), pick(indexIds));
     }
     return untrack;
   }
@@ -147,12 +133,12 @@ export class ReadModels {
    * so search stops saying so. Tracking it later (its document arrived after all) indexes it anyway.
    */
   collectionUnavailable(collectionId: string): void {
-    this.#closeGap(collectionId);
+    this.#indexing.closeGap(collectionId);
   }
 
   /** Drops a collection from the read models (it was deleted or forgotten). */
   async removeCollection(collectionId: string): Promise<void> {
-    this.#closeGap(collectionId);
+    this.#indexing.closeGap(collectionId);
     this.#tracked.get(collectionId)?.();
     this.#tracked.delete(collectionId);
     this.#deferred.delete(collectionId);
@@ -204,9 +190,7 @@ export class ReadModels {
 
   /** Rebuild progress, pushed at once and on every slice; returns the unsubscribe. */
   subscribeProgress(listener: (progress: RebuildProgress) => void): () => void {
-    this.#progressListeners.add(listener);
-    listener(this.#progress());
-    return () => this.#progressListeners.delete(listener);
+    return this.#indexing.subscribe(listener);
   }
 
   /** Writes everything pending now (tests, and before the engine goes away). */
@@ -252,7 +236,7 @@ export class ReadModels {
    * no import, sync burst or rebuild is writing rows (a rebuilt collection caches its rows itself).
    */
   async #quiet(): Promise<void> {
-    while (this.#rebuilding.size > 0 || performance.now() - this.#derivedAt < WARM_ROWS_QUIET_MS)
+    while (this.#indexing.anyRebuilding || performance.now() - this.#derivedAt < WARM_ROWS_QUIET_MS)
       await new Promise((resolve) => setTimeout(resolve, WARM_ROWS_QUIET_MS));
   }
 
@@ -262,7 +246,8 @@ export class ReadModels {
       this.#pending.state(collectionId) ?? this.#db.readModelState.get(collectionId),
       this.#db.catalog.where('collectionId').equals(collectionId).toArray(),
     ]);
-    if (state?.version !== CATALOG_FORMAT_VERSION || this.#rebuilding.has(collectionId)) return undefined;
+    if (state?.version !== CATALOG_FORMAT_VERSION || this.#indexing.isRebuilding(collectionId))
+      return undefined;
     const byItem = new Map(stored.map((row) => [row.itemId, row]));
     for (const row of this.#pending.rowsOf(collectionId)) byItem.set(row.itemId, row);
     return [...byItem.values()];
@@ -356,7 +341,7 @@ export class ReadModels {
     this.#derivedAt = performance.now();
     if (derived.length > 0)
       for (const listener of this.#rowListeners.get(collectionId) ?? []) listener(derived);
-    if (this.#rebuilding.has(collectionId)) {
+    if (this.#indexing.isRebuilding(collectionId)) {
       // Heads are recorded only once a rebuild is complete, or a crash would leave them claiming
       // items that were never derived.
     } else {
@@ -369,65 +354,29 @@ export class ReadModels {
     this.#emit(collectionId);
   }
 
-  /** A whole collection, in slices that yield to the event loop so commands and sync keep flowing. */
-  async #rebuildInSlices(
+  /** A whole collection, in slices (rebuild-slices.ts); then records its heads and saves the index. */
+  async #rebuild(
     collectionId: string,
     handle: DocHandle<CollectionDoc>,
     catalogIds: string[],
     indexIds: string[],
   ): Promise<void> {
-    const slices = Math.max(catalogIds.length, indexIds.length);
-    // Progress counts live items, as the collection's item count does; tombstones are derived too.
-    const longer = catalogIds.length >= indexIds.length ? catalogIds : indexIds;
-    const isLive = (doc: CollectionDoc, id: string) => {
-      const record = findItem(doc, id);
-      return record !== undefined && record.deletedAt === undefined;
-    };
-    const startDoc = handle.doc();
-    const total = longer.filter((id) => isLive(startDoc, id)).length;
-    const progress = { pending: total, total };
-    this.#gaps.delete(collectionId); // reported as the rebuild's progress from here on
-    this.#rebuilding.set(collectionId, progress);
     milestone('read-models-rebuild');
-    try {
-      for (let start = 0; start < slices;) {
-        // Each slice reads the document as it is now; changes meanwhile arrive through onChange.
-        const doc = handle.doc();
-        const began = performance.now();
-        const derived: CatalogRow[] = [];
-        let end = start;
-        // Items in small steps until the slice has used its time: a slice of a fixed 500 items
-        // took ~50 ms on a fresh device (cold code), and an edit arriving meanwhile waited for it.
-        this.#index.batch(() => {
-          do {
-            const next = Math.min(slices, end + REBUILD_STEP);
-            const rows = this.#deriveItems(
-              collectionId,
-              doc,
-              catalogIds.slice(end, next),
-              indexIds.slice(end, next),
-            );
-            for (const row of rows) derived.push(row);
-            end = next;
-          } while (end < slices && performance.now() - began < REBUILD_SLICE_MS);
-        });
-        this.#afterDerive(collectionId, doc, derived, catalogIds.length > start, indexIds.length > start);
-        const done = longer.slice(start, end).filter((id) => isLive(startDoc, id)).length;
-        progress.pending = Math.max(0, progress.pending - done);
-        start = end;
-        this.#emitProgress();
-        await nextTask();
-      }
-    } finally {
-      this.#rebuilding.delete(collectionId);
-    }
+    const deriver: SliceDeriver = {
+      deriveItems: (doc, catalogSlice, indexSlice) =>
+        this.#deriveItems(collectionId, doc, catalogSlice, indexSlice),
+      afterSlice: (doc, rows, catalogTouched, indexTouched) =>
+        this.#afterDerive(collectionId, doc, rows, catalogTouched, indexTouched),
+      batch: (derive) => this.#index.batch(derive),
+    };
+    await rebuildInSlices(collectionId, handle, catalogIds, indexIds, deriver, this.#indexing);
     milestone('read-models-rebuilt');
     this.#derive(collectionId, handle.doc(), [], []); // records the heads
     // ...which the stored index needs (a save forced during a long rebuild ran before they were
     // recorded). Saved now, not after the usual quiet spell: a rebuild is the costliest work to
     // lose, and closing the last tab within those seconds lost it, so the next start rebuilt again.
     this.#indexStore.saveSoon();
-    this.#emitProgress();
+    this.#indexing.emit();
   }
 
   // ---- notifications ----
@@ -435,37 +384,10 @@ export class ReadModels {
   #emit(collectionId: string): void {
     for (const listener of this.#listeners) listener(collectionId);
   }
-
-  #closeGap(collectionId: string): void {
-    if (this.#gaps.delete(collectionId)) this.#emitProgress();
-  }
-
-  #progress(): RebuildProgress {
-    let pending = 0;
-    let total = 0;
-    const collections: RebuildProgress['collections'] = {};
-    // Read on every search: walks both maps without copying them.
-    for (const source of [this.#gaps, this.#rebuilding])
-      for (const [id, p] of source) {
-        pending += p.pending;
-        total += p.total;
-        collections[id] = { pending: p.pending, total: p.total };
-      }
-    return { pending, total, collections };
-  }
-
-  #emitProgress(): void {
-    const progress = this.#progress();
-    for (const listener of this.#progressListeners) listener(progress);
-  }
 }
 
 const log = makeLogger('pinax:read-models');
 
-/** A rebuild's slices stop taking items after this long, then yield to queued work. */
-const REBUILD_SLICE_MS = 12;
-/** Items derived between two looks at the clock. */
-const REBUILD_STEP = 25;
 /**
  * When the stored catalog rows are read into memory: after start-up, once the joined collections have
  * usually been loaded, so the reads do not compete with them.
@@ -475,18 +397,3 @@ const WARM_ROWS_AFTER_MS = 2_000;
 const WARM_ROWS_QUIET_MS = 500;
 /** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */
 const STARTUP_READS_MAX_MS = 1_000;
-
-function indexedDocOf(
-  collectionId: string,
-  itemId: string,
-  record: NonNullable<ReturnType<typeof findItem>>,
-): IndexedDoc {
-  return {
-    key: itemKey(collectionId, itemId),
-    collectionId,
-    itemId,
-    title: readString(record.title),
-    tags: record.tags && typeof record.tags === 'object' ? Object.keys(record.tags) : [],
-    body: readString(record.body),
-  };
-}

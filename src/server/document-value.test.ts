@@ -10,6 +10,7 @@ import { ImmutableString, Repo } from '@automerge/automerge-repo';
 import type { NetworkAdapter, PeerId } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../shared/testing/cleanups.ts';
 import { linkPair, waitFor } from '../shared/testing/memory-link.ts';
 import {
   resumeMaterializingDocuments,
@@ -24,9 +25,8 @@ interface Collection {
   buckets: Record<string, Record<string, { title: ImmutableString; tags: Record<string, true> }>>;
 }
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+const cleanups = cleanupsAfterEach();
+afterEach(() => {
   resumeMaterializingDocuments();
 });
 

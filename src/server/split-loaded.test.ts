@@ -7,13 +7,13 @@ import path from 'node:path';
 import { ImmutableString, Repo } from '@automerge/automerge-repo';
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../shared/testing/cleanups.ts';
 import type { Logger } from '../shared/log.ts';
 import { splitLoadedDocuments } from './split-loaded.ts';
 import { resumeMaterializingDocuments, stopMaterializingDocuments, valueOf } from './document-value.ts';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+const cleanups = cleanupsAfterEach();
+afterEach(() => {
   resumeMaterializingDocuments();
 });
 

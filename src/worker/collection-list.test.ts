@@ -5,18 +5,15 @@
 import * as Automerge from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../shared/testing/cleanups.ts';
 import { waitFor } from '../server/testing/clients.ts';
 import type { CollectionSummary } from '../shared/types.ts';
 import { CollectionStore } from './collection-store.ts';
 import { openPinaxDb } from './db.ts';
 import { useConflictReader } from './domain/collection-doc.ts';
 
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('the joined-collections list', () => {
   it('reaches subscribers of this engine and of another engine of the same profile', async () => {

@@ -5,7 +5,8 @@
 import * as Automerge from '@automerge/automerge';
 import { Repo, generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../shared/testing/cleanups.ts';
 import type { CollectionId } from '../shared/types.ts';
 import { CollectionStore } from './collection-store.ts';
 import { openPinaxDb, type PinaxDb } from './db.ts';
@@ -19,10 +20,7 @@ beforeAll(() => {
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
 });
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('CollectionStore.loadsSettled', () => {
   it('resolves at once when nothing is loading', async () => {

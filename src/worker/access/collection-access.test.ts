@@ -7,7 +7,8 @@ import * as Automerge from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { newDevice, type TestDevice } from '../../server/testing/identity.ts';
 import { waitFor } from '../../server/testing/clients.ts';
 import type { MembersView } from '../../shared/queries.ts';
@@ -19,11 +20,7 @@ import type { DeviceIdentity } from '../identity/keystore.ts';
 import { LiveCollection } from '../live-collection.ts';
 import { CollectionAccess } from './collection-access.ts';
 
-const cleanups: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('CollectionAccess.subscribe', () => {
   it('tells a device its new role once the access document arrives after it was unavailable', async () => {

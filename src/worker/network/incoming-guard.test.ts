@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter, WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ACCESS_KIND, accessEntriesOf } from '../../shared/access/access-doc.ts';
 import { authored, createAuthored } from '../../shared/access/authored.ts';
@@ -29,10 +30,7 @@ interface Access {
   entries: string[];
 }
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('the incoming guard', () => {
   it('holds back a removed member’s changes, and what builds on them, without a message storm', async () => {

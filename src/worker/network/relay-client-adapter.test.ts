@@ -5,14 +5,12 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { cbor, type Message, type PeerId } from '@automerge/automerge-repo';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { WebSocket, WebSocketServer } from 'ws';
 import { RelayClientAdapter } from './relay-client-adapter.ts';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('RelayClientAdapter with an incoming filter', () => {
   it('hands messages on in arrival order, whatever the filter’s delays, and drops one it fails on', async () => {

@@ -4,7 +4,8 @@
 import * as Automerge from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { waitFor, sleep } from '../../server/testing/clients.ts';
 import { addLogSink } from '../../shared/log.ts';
 import type { SearchResults } from '../../shared/queries.ts';
@@ -18,10 +19,7 @@ beforeAll(() => {
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
 });
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('subscribeSearch', () => {
   it('pushes results when they change, and not after edits that leave them as they were', async () => {

@@ -7,7 +7,8 @@ import * as Automerge from '@automerge/automerge';
 import { Repo, type DocHandle } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import fc from 'fast-check';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { openPinaxDb, type CatalogRow, type PinaxDb } from '../db.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
 import {
@@ -23,10 +24,7 @@ beforeAll(() => {
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
 });
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 const WORDS = ['amber', 'birch', 'cedar', 'delta', 'ember', 'fjord', 'garnet', 'harbor'];
 const ITEM_IDS = ['item-a', 'item-b', 'item-c', 'item-d', 'item-e'];

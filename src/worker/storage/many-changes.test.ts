@@ -6,7 +6,8 @@
 import { ImmutableString, Repo } from '@automerge/automerge-repo';
 import type { DocHandle } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { compactWhenIdle } from '../../shared/idle-compaction.ts';
 import { openPinaxDb } from '../db.ts';
 import { DexieStorageAdapter } from './dexie-storage-adapter.ts';
@@ -16,10 +17,7 @@ interface Shelf {
   titles: Record<string, ImmutableString>;
 }
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 function freshStorage(): DexieStorageAdapter {
   const db = openPinaxDb(`many-changes-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });

@@ -8,7 +8,8 @@ import * as Automerge from '@automerge/automerge';
 import { ImmutableString, Repo } from '@automerge/automerge-repo';
 import type { DocHandle } from '@automerge/automerge-repo';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { compactWhenIdle } from '../../shared/idle-compaction.ts';
 import { openPinaxDb } from '../db.ts';
 import { DexieStorageAdapter } from './dexie-storage-adapter.ts';
@@ -17,10 +18,7 @@ interface Notes {
   notes: Record<string, ImmutableString>;
 }
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('saves of one document', () => {
   it('write each change once when flushes overlap', async () => {

@@ -6,7 +6,8 @@
 
 import { ImmutableString, Repo } from '@automerge/automerge-repo';
 import type { NetworkAdapter, PeerId } from '@automerge/automerge-repo';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { linkPair, sleep, waitFor } from '../../shared/testing/memory-link.ts';
 
 interface Shelf {
@@ -14,10 +15,7 @@ interface Shelf {
   titles: Record<string, ImmutableString>;
 }
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('sync messages that take long to make', () => {
   it('are made once for a burst of late answers, and the peer still converges', async () => {

@@ -8,6 +8,8 @@
 // length + bytes), seq (uLEB), start op (uLEB), time (sLEB), message (uLEB length + UTF-8; length 0
 // for none), then other actors and the operation columns, which are not read here.
 
+import { ByteReader } from './byte-reader.ts';
+
 export interface ChangeHeader {
   /** Hex hashes of the changes this one builds on. */
   deps: string[];
@@ -28,7 +30,7 @@ export const CHANGE_CHUNK = 1;
  */
 export function changeHeaderOf(chunk: Uint8Array): ChangeHeader | undefined {
   if (chunk[8] !== CHANGE_CHUNK) return undefined;
-  const reader = new Reader(chunk, 9);
+  const reader = new ByteReader(chunk, 9);
   reader.uleb(); // body length
   const depCount = reader.uleb();
   const deps: string[] = [];
@@ -45,54 +47,6 @@ export function changeHeaderOf(chunk: Uint8Array): ChangeHeader | undefined {
 // ---- helpers ----
 
 const TEXT = new TextDecoder('utf-8', { fatal: true });
-
-class Reader {
-  #bytes: Uint8Array;
-  #at: number;
-
-  constructor(bytes: Uint8Array, at: number) {
-    this.#bytes = bytes;
-    this.#at = at;
-  }
-
-  get at(): number {
-    return this.#at;
-  }
-
-  bytes(length: number): Uint8Array {
-    const end = this.#at + length;
-    if (end > this.#bytes.length) throw new Error('truncated change header');
-    const out = this.#bytes.subarray(this.#at, end);
-    this.#at = end;
-    return out;
-  }
-
-  uleb(): number {
-    let value = 0;
-    for (let shift = 0; shift < 56; shift += 7) {
-      const byte = this.#next();
-      value += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return value;
-    }
-    throw new Error('uLEB128 value too long');
-  }
-
-  sleb(): number {
-    let value = 0;
-    for (let shift = 0; shift < 63; shift += 7) {
-      const byte = this.#next();
-      value += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return byte & 0x40 ? value - 2 ** (shift + 7) : value;
-    }
-    throw new Error('sLEB128 value too long');
-  }
-
-  #next(): number {
-    const byte = this.#bytes[this.#at++];
-    if (byte === undefined) throw new Error('truncated change header');
-    return byte;
-  }
-}
 
 function toHex(bytes: Uint8Array): string {
   let hex = '';

@@ -12,6 +12,7 @@
 // The rejected changes stay on the peer's device; nothing of them reaches storage or other peers.
 
 import { Automerge } from '@automerge/automerge-repo/slim';
+import { ByteReader } from './byte-reader.ts';
 
 /** What the relay knows of the document: whether it has a change, and its dependencies. */
 export interface KnownChanges {
@@ -93,8 +94,9 @@ export function splitChunks(bytes: Uint8Array): Array<{ type: number; bytes: Uin
     if (MAGIC.some((byte, i) => bytes[at + i] !== byte)) throw new Error('not an Automerge chunk');
     const type = bytes[at + 8];
     if (type === undefined) throw new Error('truncated chunk');
-    const [length, lengthBytes] = readUleb(bytes, at + 9);
-    const end = at + 9 + lengthBytes + length;
+    const header = new ByteReader(bytes, at + 9);
+    const length = header.uleb();
+    const end = header.at + length;
     if (end > bytes.length) throw new Error('truncated chunk');
     chunks.push({ type, bytes: bytes.subarray(at, end) });
     at = end;
@@ -158,17 +160,4 @@ function trueHeads(hashes: string[], known: KnownChanges): string[] {
 
 function unique(hashes: string[]): string[] {
   return [...new Set(hashes)].sort();
-}
-
-function readUleb(bytes: Uint8Array, at: number): [value: number, length: number] {
-  let value = 0;
-  let shift = 0;
-  for (let i = 0; i < 5; i++) {
-    const byte = bytes[at + i];
-    if (byte === undefined) throw new Error('truncated chunk');
-    value += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) return [value, i + 1];
-    shift += 7;
-  }
-  throw new Error('chunk length too long');
 }

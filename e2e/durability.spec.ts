@@ -46,3 +46,72 @@ test('an edit acknowledged just before every tab closes is there after reopening
     await fs.promises.rm(empty.dataDir, { recursive: true, force: true });
   }
 });
+
+test('a compacted collection is stored deflated, and reopens whole from it', async ({
+  browser,
+  relay,
+  newDevice,
+}) => {
+  const context = await newDevice();
+  const app = await AppPage.open(context, relay.appUrl);
+  const collectionUrl = await app.createCollection('Compacted notes');
+  const documentId = new URL(collectionUrl).hash.replace('#/c/', '');
+  const titles = ['One', 'Two', 'Three'];
+  for (const title of titles) {
+    await app.newItem({ title, body: `${title} `.repeat(200) });
+    await app.writesSettled();
+  }
+  // Two seconds after the last write the engine compacts: one snapshot, deflated (src/worker/
+  // storage/deflated-snapshots.ts: "PXD" and format 1), and no incremental chunks left.
+  await expect
+    .poll(() => storedChunks(app, documentId), { timeout: 20_000 })
+    .toEqual({ packedSnapshots: 1, otherSnapshots: 0, incrementals: 0 });
+
+  await relay.stop();
+  await closeEveryTab(browser, context, relay.appUrl);
+  const empty = await spawnRelay({ port: relay.current().port });
+  try {
+    const reopened = await AppPage.open(context, collectionUrl);
+    await expect(reopened.heading('Compacted notes')).toBeVisible();
+    await expect(reopened.rowTitles()).toHaveText([...titles].reverse());
+    await reopened.openItem('Two');
+    await expect(reopened.body()).toHaveValue('Two '.repeat(200));
+  } finally {
+    await empty.kill();
+    await fs.promises.rm(empty.dataDir, { recursive: true, force: true });
+  }
+});
+
+/** The collection's chunks in IndexedDB, by kind, read beside the running engine. */
+function storedChunks(app: AppPage, documentId: string) {
+  return app.page.evaluate(
+    (documentId) =>
+      new Promise<{ packedSnapshots: number; otherSnapshots: number; incrementals: number }>(
+        (resolve, reject) => {
+          const open = indexedDB.open('pinax');
+          open.onerror = () => reject(new Error(String(open.error)));
+          open.onsuccess = () => {
+            const db = open.result;
+            const all = db.transaction('chunks', 'readonly').objectStore('chunks').getAll();
+            all.onerror = () => reject(new Error(String(all.error)));
+            all.onsuccess = () => {
+              db.close();
+              const rows = (all.result as Array<{ key: string[]; data: Uint8Array }>).filter(
+                (row) => row.key[0] === documentId,
+              );
+              const snapshots = rows.filter((row) => row.key[1] === 'snapshot');
+              const packed = snapshots.filter((row) =>
+                [0x50, 0x58, 0x44, 0x01].every((byte, i) => row.data[i] === byte),
+              );
+              resolve({
+                packedSnapshots: packed.length,
+                otherSnapshots: snapshots.length - packed.length,
+                incrementals: rows.filter((row) => row.key[1] === 'incremental').length,
+              });
+            };
+          };
+        },
+      ),
+    documentId,
+  );
+}

@@ -9,8 +9,7 @@
 // patches/@automerge+automerge-repo+2.5.6.patch adds to automerge-repo's StorageSubsystem; without
 // them nothing changes and upstream compacts as before.
 
-import type { DocumentId, Repo } from '@automerge/automerge-repo/slim';
-import { Automerge } from '@automerge/automerge-repo/slim';
+import type { Automerge, DocumentId, Repo } from '@automerge/automerge-repo/slim';
 import { makeLogger } from './log.ts';
 
 /** The members the build adds to StorageSubsystem. */
@@ -39,19 +38,27 @@ export interface IdleCompaction {
  * in a browser engine) in the middle of another one's import. The engine uses it; the relay does not:
  * on a busy relay some document is always being written, and the quiet ones would never compact.
  *
- * With `compress: false` snapshots are stored as Automerge's uncompressed encoding: the deflate
- * inside Automerge.save is ~90% of a compaction and holds the thread for all of it (a 10k-item
- * collection in Node: 465 ms compressed, 67 ms uncompressed, 3.0 MB against 11.6 MB; loading either
- * takes the same). The engine measured slower cold starts with it, so it is off there for now.
+ * `snapshotBytes` makes the snapshot instead of Automerge.save: the deflate inside Automerge.save is
+ * ~90% of a compaction and holds the thread for all of it (a 10k-item collection in Node: 465 ms
+ * compressed, 67 ms uncompressed, 3.0 MB against 11.6 MB). The engine saves uncompressed and has
+ * its storage deflate the bytes a slice at a time (src/worker/storage/deflated-snapshots.ts).
  */
 export function compactWhenIdle(
   repo: Repo,
-  { idleMs = 2_000, compress = true, quietTogether = false } = {},
+  {
+    idleMs = 2_000,
+    quietTogether = false,
+    snapshotBytes,
+  }: {
+    idleMs?: number;
+    quietTogether?: boolean;
+    snapshotBytes?: (doc: Automerge.Doc<unknown>) => Uint8Array;
+  } = {},
 ): IdleCompaction {
   const storage = repo.storageSubsystem as (DeferrableCompaction & object) | undefined;
   if (!storage || typeof storage.compactNow !== 'function')
     return { settle: () => Promise.resolve(true), stop: () => undefined };
-  if (!compress) storage.snapshotBytes = (doc) => Automerge.getBackend(doc).saveNoCompress();
+  if (snapshotBytes) storage.snapshotBytes = snapshotBytes;
   const compactNow = storage.compactNow.bind(storage);
   const timers = new Map<DocumentId, unknown>();
   /** When a document last asked to compact: it was being written. */
@@ -75,11 +82,16 @@ export function compactWhenIdle(
     if (!handle?.isReady()) return;
     try {
       const started = runtime.performance.now();
+      const headsBefore = handle.heads().join();
       // Another document's compaction is running (upstream allows one at a time): try again later.
       if (!(await compactNow(documentId, handle.doc()))) return schedule(documentId);
-      log.debug(`compacted ${documentId} in ${Math.round(runtime.performance.now() - started)} ms`);
+      // (No document ids in logs: whoever knows one can read the document.)
+      log.debug(`compacted a document in ${Math.round(runtime.performance.now() - started)} ms`);
+      // Writes that came during the compaction (the engine's deflates a slice at a time) were saved
+      // incrementally without asking for one, since upstream never runs two at once: ask again.
+      if (handle.heads().join() !== headsBefore) schedule(documentId);
     } catch (error) {
-      log.error(`could not compact ${documentId}`, error);
+      log.error('could not compact a document', error);
     }
   };
 

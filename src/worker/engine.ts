@@ -38,6 +38,7 @@ import type { PortLike } from './rpc-server.ts';
 import { postLog, postReload, serveTab } from './rpc-server.ts';
 import { subscribeCollection, subscribeItem } from './subscriptions.ts';
 import { compactWhenIdle } from '../shared/idle-compaction.ts';
+import { DeflatedSnapshotsAdapter } from './storage/deflated-snapshots.ts';
 import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
 import { SyncStateCoalescingAdapter } from '../shared/sync-state-coalescing.ts';
 import { SyncMonitor } from './sync-monitor.ts';
@@ -92,7 +93,8 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   // during an app update an old and a new SharedWorker run side by side until old tabs reload.
   const siblings = new BroadcastChannelNetworkAdapter({ channelName: 'pinax-engines' });
   const chunks = new DexieStorageAdapter(db.chunks);
-  const storage = new SyncStateCoalescingAdapter(chunks);
+  const snapshots = new DeflatedSnapshotsAdapter(chunks);
+  const storage = new SyncStateCoalescingAdapter(snapshots);
   const readModels = new ReadModels(db);
   // What a tab shows first (lists, search) comes from the read models. Loading documents in the
   // middle of answering it (synchronous wasm, ~100 ms for a 10,000-item collection) held the first
@@ -102,10 +104,9 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
     mode === 'shared-worker' ? [relay, siblings] : [siblings],
     readModels.startupAnswered,
   ).then((r) => {
-    // Compressed, for now. Uncompressed (compress: false) cut a 10k-item compaction's hold on the
-    // engine from ~465 to ~67 ms, but cold starts and the 10k import measured slower with it (they
-    // read and write 11.6 MB snapshots instead of 3 MB), in runs too few to tell noise apart.
-    compactWhenIdle(r, { quietTogether: true });
+    // Saved uncompressed (a 10k-item collection's compaction held the engine ~465 ms with Automerge's
+    // deflate, ~67 ms without), then deflated by the storage a slice per task.
+    compactWhenIdle(r, { quietTogether: true, snapshotBytes: (doc) => snapshots.snapshotOf(doc) });
     return r;
   });
   const bootstrap = snapshotBootstrap(

@@ -105,7 +105,10 @@ describe('compactWhenIdle', () => {
   it('stores the snapshot uncompressed when asked, and it loads the same', async () => {
     const storage = freshStorage();
     const repo = repoOn(storage);
-    compactWhenIdle(repo, { idleMs: 300, compress: false });
+    compactWhenIdle(repo, {
+      idleMs: 300,
+      snapshotBytes: (doc) => Automerge.getBackend(doc).saveNoCompress(),
+    });
     const handle = repo.create<Notes>({ notes: {} });
     await repo.flush([handle.documentId]);
     await writeBatches(repo, handle.documentId, 6);

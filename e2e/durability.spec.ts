@@ -29,10 +29,7 @@ test('an edit acknowledged just before every tab closes is there after reopening
   // The engine really is gone: whatever the next tab sees was loaded back from IndexedDB.
   await closeEveryTab(browser, context, relay.appUrl);
 
-  // Serve the app again from the same origin (same port, so the same IndexedDB), by a relay that
-  // has never seen this collection.
-  const empty = await spawnRelay({ port: relay.current().port });
-  try {
+  await withEmptyRelay(relay.current().port, async () => {
     const reopened = await AppPage.open(context, collectionUrl);
     await expect(reopened.heading('Durable notes')).toBeVisible();
     await expect(reopened.rowTitles()).toHaveText(['Acknowledged, then every tab closed']);
@@ -41,10 +38,7 @@ test('an edit acknowledged just before every tab closes is there after reopening
     await expect(reopened.page.getByRole('navigation', { name: 'Collections' })).toContainText(
       'Durable notes',
     );
-  } finally {
-    await empty.kill();
-    await fs.promises.rm(empty.dataDir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a compacted collection is stored deflated, and reopens whole from it', async ({
@@ -69,18 +63,29 @@ test('a compacted collection is stored deflated, and reopens whole from it', asy
 
   await relay.stop();
   await closeEveryTab(browser, context, relay.appUrl);
-  const empty = await spawnRelay({ port: relay.current().port });
-  try {
+  await withEmptyRelay(relay.current().port, async () => {
     const reopened = await AppPage.open(context, collectionUrl);
     await expect(reopened.heading('Compacted notes')).toBeVisible();
     await expect(reopened.rowTitles()).toHaveText([...titles].reverse());
     await reopened.openItem('Two');
     await expect(reopened.body()).toHaveValue('Two '.repeat(200));
+  });
+});
+
+/**
+ * Runs `reopen` while the app is served again from the same origin (same port, so the same
+ * IndexedDB) by a relay that has never seen this device's collections: what it shows of them can
+ * only come from this device's storage.
+ */
+async function withEmptyRelay(port: number, reopen: () => Promise<void>): Promise<void> {
+  const empty = await spawnRelay({ port });
+  try {
+    await reopen();
   } finally {
     await empty.kill();
     await fs.promises.rm(empty.dataDir, { recursive: true, force: true });
   }
-});
+}
 
 /** The collection's chunks in IndexedDB, by kind, read beside the running engine. */
 function storedChunks(app: AppPage, documentId: string) {

@@ -27,9 +27,9 @@ export function splitLoadedDocuments(repo: Repo, log: Logger): () => void {
         )
         .then(
           (splits) => {
-            if (splits > 0) log.debug('value column split', documentId, splits);
+            if (splits > 0) log.debug(`value column split (${splits} points)`);
           },
-          (error: unknown) => log.warn('could not split the value column', documentId, error),
+          (error: unknown) => log.warn('could not split the value column', error),
         );
     }, 0);
   };

@@ -297,7 +297,7 @@ export class CollectionStore {
       return live;
     } catch (error) {
       if (/unavailable/i.test(String(error))) {
-        log.info('collection unavailable', id);
+        log.info('a collection is unavailable');
         // Nobody could be asked: say so, and retry once the relay is back (retryUnavailable).
         this.#markUnavailable(
           id,
@@ -306,7 +306,7 @@ export class CollectionStore {
         this.#watchForArrival(id, repo.handles[id as string as DocumentId]);
       } else {
         // Not "nobody has it": something failed while loading what we have. Say so, loudly.
-        log.error('collection failed to load', id, error);
+        log.error('a collection failed to load', error);
         this.#markUnavailable(id, `This collection could not be opened: ${String(error)}`);
       }
       return undefined;
@@ -341,7 +341,7 @@ export class CollectionStore {
       .whenReady(['ready'])
       .then(() => {
         this.#watched.delete(id);
-        log.info('an unavailable collection arrived; loading it', id);
+        log.info('an unavailable collection arrived; loading it');
         return this.#retry(id);
       })
       // whenReady gives up after a while: the next reconnection retries it anyway.
@@ -371,8 +371,8 @@ export class CollectionStore {
       () => (live.handle.isReady() ? live.handle.doc() : undefined),
       () => this.loadsSettled(),
     ).then(
-      (splits) => log.debug('value column split', live.id, splits),
-      (error: unknown) => log.warn('could not split the value column', live.id, error),
+      (splits) => log.debug(`value column split (${splits} points)`),
+      (error: unknown) => log.warn('could not split the value column', error),
     );
   }
 

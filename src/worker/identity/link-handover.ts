@@ -66,7 +66,7 @@ export function makeLinkHandover(
             requested++;
           } catch (error) {
             // No requests document (an older collection): an owner has to add the user themselves.
-            log.warn(`could not ask to join ${id} as the linked user`, error);
+            log.warn('could not ask to join a collection as the linked user', error);
           }
         }
       }

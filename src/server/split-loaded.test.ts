@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupsAfterEach } from '../shared/testing/cleanups.ts';
 import type { Logger } from '../shared/log.ts';
 import { splitLoadedDocuments } from './split-loaded.ts';
+import type { BucketedItems } from '../shared/value-column.ts';
+import { splitPoints } from '../shared/value-column.ts';
 import { resumeMaterializingDocuments, stopMaterializingDocuments, valueOf } from './document-value.ts';
 
 const cleanups = cleanupsAfterEach();
@@ -45,6 +47,25 @@ describe('splitLoadedDocuments', () => {
     expect(Object.keys(value.buckets['00'] ?? {})).toHaveLength(300);
   });
 
+  it('picks the same split points from the JS value as through the backend', async () => {
+    const dir = tempDir();
+    const { url } = await storeDocuments(dir, 300, 3);
+    const pointsOf = async () => {
+      const { repo } = relayRepo(dir);
+      const handle = await repo.find<BucketedItems>(url);
+      const points = splitPoints(handle.doc(), 16);
+      await repo.shutdown();
+      return { points, hasValue: Object.keys(handle.doc()).length > 0 };
+    };
+    const materialized = await pointsOf();
+    stopMaterializingDocuments();
+    const unmaterialized = await pointsOf();
+    expect([materialized.hasValue, unmaterialized.hasValue]).toEqual([true, false]);
+    expect(materialized.points).toHaveLength(Math.floor(300 / 16));
+    expect(new Set(materialized.points.map((p) => p.bucket)).size).toBe(3);
+    expect(materialized.points).toEqual(unmaterialized.points);
+  });
+
   it('leaves a document without item buckets alone', async () => {
     const dir = tempDir();
     const { plainUrl } = await storeDocuments(dir, 0);
@@ -56,16 +77,17 @@ describe('splitLoadedDocuments', () => {
   });
 });
 
-/** A collection-shaped document of `items` items (one bucket, for brevity) and a plain one. */
-async function storeDocuments(dir: string, items: number) {
+/** A collection-shaped document of `items` items (in one bucket unless asked) and a plain one. */
+async function storeDocuments(dir: string, items: number, bucketCount = 1) {
   const repo = new Repo({ storage: new NodeFSStorageAdapter(dir), network: [] });
+  const bucketNames = Array.from({ length: bucketCount }, (_, b) => String(b).padStart(2, '0'));
   const collection = repo.create<{ buckets: Record<string, Record<string, unknown>> }>({
-    buckets: { '00': {} },
+    buckets: Object.fromEntries(bucketNames.map((name) => [name, {}])),
   });
   for (let start = 0; start < items; start += 100)
     collection.change((doc) => {
       for (let i = start; i < Math.min(items, start + 100); i++)
-        doc.buckets['00']![`item-${i}`] = {
+        doc.buckets[bucketNames[i % bucketCount]!]![`item-${i}`] = {
           title: new ImmutableString(`Item ${i}`),
           body: new ImmutableString(`body ${i} `.repeat(50)),
           updatedAt: i,

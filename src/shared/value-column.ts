@@ -39,25 +39,7 @@ export interface SplitPoint {
  * document, whose column is cheap to copy anyway.
  */
 export function splitPoints(doc: Automerge.Doc<BucketedItems>, itemsPerSlab = ITEMS_PER_SLAB): SplitPoint[] {
-  // Read through the backend, not the JS value: the relay's documents have none (see
-  // src/server/document-value.ts), and object ids are all this needs.
-  const backend = Automerge.getBackend(doc);
-  const items: Array<{ counter: number; actor: string; point: SplitPoint }> = [];
-  const bucketsId = objectIdAt(backend, '_root', 'buckets');
-  for (const bucket of bucketsId ? backend.keys(bucketsId) : []) {
-    const recordsId = objectIdAt(backend, bucketsId!, bucket);
-    if (!recordsId) continue;
-    for (const itemId of backend.keys(recordsId)) {
-      const objectId = objectIdAt(backend, recordsId, itemId);
-      const at = objectId?.indexOf('@') ?? -1;
-      if (!objectId || at < 0) continue;
-      items.push({
-        counter: Number(objectId.slice(0, at)),
-        actor: objectId.slice(at + 1),
-        point: { bucket, itemId },
-      });
-    }
-  }
+  const items = itemObjectsOf(doc);
   if (items.length < 2 * itemsPerSlab) return [];
   items.sort((a, b) => b.counter - a.counter || (a.actor < b.actor ? 1 : a.actor > b.actor ? -1 : 0));
   const points: SplitPoint[] = [];
@@ -129,4 +111,55 @@ function objectIdAt(
 ): string | undefined {
   const found = backend.getWithType(parent, key);
   return found?.[0] === 'map' ? found[1] : undefined;
+}
+
+interface ItemObject {
+  counter: number;
+  actor: string;
+  point: SplitPoint;
+}
+
+/**
+ * Every item's object id, read from the document's JS value when it has one: a just-loaded
+ * document's map lookups through the backend cost ~80 µs each in the browser (its columns are one
+ * slab, the very thing being fixed), so 1,000 items took ~90 ms that way. The relay's documents have
+ * no JS value (src/server/document-value.ts): theirs are read through the backend.
+ */
+function itemObjectsOf(doc: Automerge.Doc<BucketedItems>): ItemObject[] {
+  const buckets = doc.buckets;
+  if (buckets && Object.keys(buckets).length > 0) return itemObjectsFromValue(buckets);
+  return itemObjectsFromBackend(Automerge.getBackend(doc));
+}
+
+function itemObjectsFromValue(buckets: NonNullable<BucketedItems['buckets']>): ItemObject[] {
+  const items: ItemObject[] = [];
+  for (const [bucket, records] of Object.entries(buckets)) {
+    if (!records || typeof records !== 'object') continue;
+    for (const [itemId, item] of Object.entries(records)) {
+      if (!item || typeof item !== 'object') continue;
+      const objectId = Automerge.getObjectId(item);
+      if (objectId) pushItem(items, objectId, { bucket, itemId });
+    }
+  }
+  return items;
+}
+
+function itemObjectsFromBackend(backend: ReturnType<typeof Automerge.getBackend>): ItemObject[] {
+  const items: ItemObject[] = [];
+  const bucketsId = objectIdAt(backend, '_root', 'buckets');
+  for (const bucket of bucketsId ? backend.keys(bucketsId) : []) {
+    const recordsId = objectIdAt(backend, bucketsId!, bucket);
+    if (!recordsId) continue;
+    for (const itemId of backend.keys(recordsId)) {
+      const objectId = objectIdAt(backend, recordsId, itemId);
+      if (objectId) pushItem(items, objectId, { bucket, itemId });
+    }
+  }
+  return items;
+}
+
+function pushItem(items: ItemObject[], objectId: string, point: SplitPoint): void {
+  const at = objectId.indexOf('@');
+  if (at < 0) return;
+  items.push({ counter: Number(objectId.slice(0, at)), actor: objectId.slice(at + 1), point });
 }

@@ -66,7 +66,7 @@ export function subscribeSearch(
   // being indexed, one per RERUN_WHILE_INDEXING_MS (its slices change the index every few
   // milliseconds, and searching after each took a share of the rebuild's time). The re-run for the
   // end of indexing is never held back: that answer is the complete one.
-  const rerun = (collectionId?: string) => {
+  const rerun = (collectionId?: string, delayMs?: number) => {
     if (
       request.collectionId !== undefined &&
       collectionId !== undefined &&
@@ -74,7 +74,8 @@ export function subscribeSearch(
     )
       return;
     // Read on every change to any collection, for every open search: no report is built.
-    const due = performance.now() + (readModels.indexing ? RERUN_WHILE_INDEXING_MS : RERUN_DELAY_MS);
+    const due =
+      performance.now() + (delayMs ?? (readModels.indexing ? RERUN_WHILE_INDEXING_MS : RERUN_DELAY_MS));
     if (timer !== undefined) {
       if (timerDue <= due) return;
       clearTimeout(timer);
@@ -89,8 +90,10 @@ export function subscribeSearch(
   // subscribeProgress reports the current progress at once; the run below already reads it, and
   // re-running for that report searched every keystroke's query twice.
   let reportedNow = true;
-  const offProgress = readModels.subscribeProgress(() => {
-    if (!reportedNow) rerun();
+  // Indexing just ended: that answer goes out in the next task, ahead of the work that waits for
+  // the end of a load (saving the index, preparing the document for edits).
+  const offProgress = readModels.subscribeProgress((progress) => {
+    if (!reportedNow) rerun(undefined, progress.pending === 0 ? 0 : undefined);
   });
   reportedNow = false;
   const offNames = names.subscribe(() => rerun());

@@ -63,8 +63,18 @@ export class IndexStore {
     this.#timer = setTimeout(() => this.saveSoon(), wait);
   }
 
-  /** Saves now, in the background (after a rebuild, say: a crash then would cost the whole rebuild). */
-  saveSoon(): void {
+  /**
+   * Saves now, or within `delayMs`, in the background (after a rebuild, say: a crash then would
+   * cost the whole rebuild). Changes meanwhile may bring a delayed save closer, never put it off.
+   */
+  saveSoon(delayMs = 0): void {
+    if (delayMs > 0) {
+      // scheduleSave waits at most until dirtySince + INDEX_SAVE_MAX_MS: that is our deadline.
+      this.#dirtySince = Date.now() - INDEX_SAVE_MAX_MS + delayMs;
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.saveSoon(), delayMs);
+      return;
+    }
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#save().catch((error: unknown) => log.error('could not store the search index', error));

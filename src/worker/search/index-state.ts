@@ -25,6 +25,8 @@ export class IndexState {
    * batch's terms are repeats.
    */
   #batchTermIds: Map<string, number> | undefined;
+  /** Scratch for add: one field's term ids. */
+  #ids = new Int32Array(256);
 
   /**
    * Runs `work`, whose adds look each distinct term up in the dictionary only once. The remembered
@@ -59,14 +61,21 @@ export class IndexState {
     const newTerm = (): number => this.postings.addTerm(this.removed.length);
     const termIds = this.#batchTermIds;
     for (let f = 0; f < FIELD_COUNT; f++) {
-      for (const term of fieldTerms[f] ?? []) {
+      const terms = fieldTerms[f] ?? [];
+      const n = terms.length;
+      if (this.#ids.length < n) this.#ids = new Int32Array(Math.max(n, this.#ids.length * 2));
+      const ids = this.#ids;
+      // Terms to ids first (addTerm may grow the term arrays), then every occurrence in one pass.
+      for (let i = 0; i < n; i++) {
+        const term = terms[i]!;
         let id = termIds?.get(term);
         if (id === undefined) {
           id = this.dict.fetch(term, newTerm);
           termIds?.set(term, id);
         }
-        this.postings.addOccurrence(id, d, f);
+        ids[i] = id;
       }
+      this.postings.addOccurrences(ids, n, d, f);
     }
   }
 

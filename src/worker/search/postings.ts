@@ -151,27 +151,39 @@ export class Postings {
     return id;
   }
 
-  /** Appends a posting; `doc` must be above every id already in the term's list. */
-  append(term: number, doc: number, freq: number): void {
-    if (this.len[term] === this.cap[term]) this.#growList(term);
-    const at = this.start[term]! + this.len[term]!++;
-    this.docs[at] = doc;
-    this.freqs[at] = freq;
-  }
-
   /**
-   * Counts one occurrence of the term in field `field` (0 title, 1 tags, 2 body) of document `doc`,
-   * which must be the term's last document or above every id in its list.
+   * Counts one occurrence of each of the first `count` terms of `terms` in field `field` (0 title,
+   * 1 tags, 2 body) of document `doc`, which must be each term's last document or above every id in
+   * its list. One loop over the arrays, no call per occurrence: a fresh engine runs this code
+   * unoptimized, where every call and property read counts (1,000 items indexed with V8's optimizer
+   * off: 210 -> 165 ms).
    */
-  addOccurrence(term: number, doc: number, field: number): void {
-    const n = this.len[term]!;
-    const last = this.start[term]! + n - 1;
-    if (n === 0 || this.docs[last] !== doc) {
-      this.append(term, doc, FIELD_UNIT[field]!);
-      return;
+  addOccurrences(terms: Int32Array, count: number, doc: number, field: number): void {
+    const unit = FIELD_UNIT[field]!;
+    const mask = FIELD_MASK[field]!;
+    const { start, len, cap } = this; // replaced by addTerm only, never by a list growing
+    let { docs, freqs } = this;
+    for (let i = 0; i < count; i++) {
+      const term = terms[i]!;
+      const n = len[term]!;
+      const last = start[term]! + n - 1;
+      if (n !== 0 && docs[last] === doc) {
+        const freq = freqs[last]!;
+        if ((freq & mask) !== mask) freqs[last] = freq + unit;
+        continue;
+      }
+      // A new posting, at the end of the list.
+      if (n === cap[term]) {
+        this.#growList(term);
+        // The list may have moved, and the pool with it.
+        docs = this.docs;
+        freqs = this.freqs;
+      }
+      const at = start[term]! + n;
+      len[term] = n + 1;
+      docs[at] = doc;
+      freqs[at] = unit;
     }
-    const freq = this.freqs[last]!;
-    if ((freq & FIELD_MASK[field]!) !== FIELD_MASK[field]) this.freqs[last] = freq + FIELD_UNIT[field]!;
   }
 
   /** Position of `doc` in the term's list, or -1. */

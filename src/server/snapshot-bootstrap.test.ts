@@ -60,7 +60,9 @@ describe('snapshotBootstrap', () => {
     await waitForRelayToHave(writer.repo, handle);
     const { chunks } = freshStorage();
     let downloads = 0;
-    const bootstrap = snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl), undefined, () => downloads++);
+    const bootstrap = snapshotBootstrap(chunks, snapshotUrlFor(relay.syncUrl), {
+      whileDownloading: () => downloads++,
+    });
 
     expect((await bootstrap(handle.documentId))?.byteLength).toBeGreaterThan(0);
     expect(await chunks.hasAny([handle.documentId])).toBe(true);
@@ -100,7 +102,7 @@ describe('snapshotBootstrap', () => {
     try {
       const { chunks } = freshStorage();
       const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-      const stored = await snapshotBootstrap(chunks, url, undefined, undefined, session)(id);
+      const stored = await snapshotBootstrap(chunks, url, { session })(id);
       expect(stored?.byteLength).toBe(snapshot.byteLength);
       expect(requests).toBe(2);
       expect(await chunks.hasAny([id])).toBe(true);
@@ -122,7 +124,51 @@ describe('snapshotBootstrap', () => {
       for (const session of [open, notConnecting]) {
         const { chunks } = freshStorage();
         const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-        expect(await snapshotBootstrap(chunks, url, undefined, undefined, session)(id)).toBeUndefined();
+        expect(await snapshotBootstrap(chunks, url, { session })(id)).toBeUndefined();
+      }
+      expect(requests).toBe(2);
+    } finally {
+      await close();
+    }
+  });
+
+  it('on a new profile, asks while the storage check is still open, and drops the answer if it finds the document', async () => {
+    const snapshot = Automerge.save(Automerge.from({ title: 'early' }));
+    let requests = 0;
+    let aborted = 0;
+    const { url, close } = await fakeRelay((res) => {
+      requests++;
+      res.on('close', () => void (res.writableFinished || aborted++));
+      // Answered late: the device has long finished its storage check by then.
+      setTimeout(() => res.writeHead(200).end(snapshot), 300);
+    });
+    try {
+      for (const storedMeanwhile of [false, true]) {
+        const { chunks } = freshStorage();
+        const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+        const before = requests;
+        let requestsSeenByCheck = -1;
+        const storage = {
+          save: chunks.save.bind(chunks),
+          // The storage check waits for the request to reach the relay, as a new database's first
+          // read waits for its creation: it would wait for ever if the request came after it.
+          hasAny: async (prefix: string[]) => {
+            if (requestsSeenByCheck < 0) {
+              await until(() => requests > before);
+              requestsSeenByCheck = requests - before;
+              if (storedMeanwhile) await chunks.save([id, 'incremental', 'x'], snapshot);
+            }
+            return chunks.hasAny(prefix);
+          },
+        };
+        const bootstrap = snapshotBootstrap(storage, url, { profileWasNew: () => Promise.resolve(true) });
+        const stored = await bootstrap(id);
+        expect(requestsSeenByCheck).toBe(1);
+        if (storedMeanwhile) {
+          expect(stored).toBeUndefined();
+          await until(() => aborted === 1);
+          expect(await chunks.load([id, 'snapshot', 'bootstrap'])).toBeUndefined();
+        } else expect(stored?.byteLength).toBe(snapshot.byteLength);
       }
       expect(requests).toBe(2);
     } finally {
@@ -165,4 +211,12 @@ async function fakeRelay(
     url: `http://127.0.0.1:${port}/snapshot`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

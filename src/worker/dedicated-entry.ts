@@ -2,6 +2,10 @@
 // engines bridge over BroadcastChannel. The tab hands over a MessagePort so the RPC is identical.
 
 import type { Engine } from './engine.ts';
+import { profileIsNew } from './new-profile.ts';
+
+// Asked before the engine's code has loaded, let alone opened (and so created) the database.
+const profileWasNew = profileIsNew();
 
 const waiting: MessagePort[] = [];
 let engine: Engine | undefined;
@@ -14,6 +18,6 @@ self.addEventListener('message', (event: MessageEvent) => {
 });
 
 void import('./engine.ts').then(({ startEngine }) => {
-  engine = startEngine('dedicated-worker');
+  engine = startEngine('dedicated-worker', { profileWasNew });
   for (const port of waiting.splice(0)) engine.attachPort(port);
 });

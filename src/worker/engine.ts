@@ -51,8 +51,17 @@ export interface Engine {
   attachPort(port: PortLike): void;
 }
 
-/** `restart` ends this engine so the next tab starts a fresh one (the SharedWorker closes itself). */
-export function startEngine(mode: EngineMode, restart: () => void = () => undefined): Engine {
+export interface EngineOptions {
+  /** Ends this engine so the next tab starts a fresh one (the SharedWorker closes itself). */
+  restart?: () => void;
+  /** Whether the profile had no database when the worker started (new-profile.ts). */
+  profileWasNew?: Promise<boolean>;
+}
+
+export function startEngine(
+  mode: EngineMode,
+  { restart = () => undefined, profileWasNew = Promise.resolve(false) }: EngineOptions = {},
+): Engine {
   milestone('engine-start');
   const ports = new Set<PortLike>();
   addLogSink((level, namespace, args) => {
@@ -113,14 +122,18 @@ export function startEngine(mode: EngineMode, restart: () => void = () => undefi
   const bootstrap = snapshotBootstrap(
     { save: (key, data) => storage.save(key, data), hasAny: (prefix) => chunks.hasAny(prefix) },
     snapshotUrlFor(relayUrl),
-    (id, bytes, totalBytes) => collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
-    // Automerge is ready by then (the Repo is what loads collections); this only waits a turn.
-    (download) =>
-      void repo.then(
-        () => warmUpDocumentLoading(download),
-        () => undefined,
-      ),
-    relaySession,
+    {
+      onProgress: (id, bytes, totalBytes) =>
+        collections.reportProgress(id as CollectionId, { bytes, totalBytes }),
+      // Automerge is ready by then (the Repo is what loads collections); this only waits a turn.
+      whileDownloading: (download) =>
+        void repo.then(
+          () => warmUpDocumentLoading(download),
+          () => undefined,
+        ),
+      session: relaySession,
+      profileWasNew: () => profileWasNew,
+    },
   );
   const access = new CollectionAccess(repo, identity, db, httpBaseOf(relayUrl));
   // The home document and the activity stream are the user's own: the relay lets no one else write.

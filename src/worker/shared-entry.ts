@@ -3,6 +3,10 @@
 // ports that connect meanwhile wait in a queue (their messages queue inside the port).
 
 import type { Engine } from './engine.ts';
+import { profileIsNew } from './new-profile.ts';
+
+// Asked before the engine's code has loaded, let alone opened (and so created) the database.
+const profileWasNew = profileIsNew();
 
 const scope = self as unknown as SharedWorkerGlobalScope;
 const waiting: MessagePort[] = [];
@@ -16,6 +20,6 @@ scope.onconnect = (event: MessageEvent) => {
 };
 
 void import('./engine.ts').then(({ startEngine }) => {
-  engine = startEngine('shared-worker', () => scope.close());
+  engine = startEngine('shared-worker', { restart: () => scope.close(), profileWasNew });
   for (const port of waiting.splice(0)) engine.attachPort(port);
 });

@@ -19,6 +19,19 @@ const SESSION_WAIT_MS = 5_000;
 /** Every Automerge chunk starts with these bytes. */
 const AUTOMERGE_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
 
+/** The relay's answer to a snapshot request: the bytes, 'refused' (404), or undefined (anything else). */
+type SnapshotAnswer = Uint8Array | 'refused' | undefined;
+
+export interface BootstrapOptions {
+  onProgress?: BootstrapProgress;
+  /** Runs once a download has started, with it, to use the wait. */
+  whileDownloading?: (download: Promise<unknown>) => void;
+  /** The relay session, to ask again once it opens when an anonymous request was refused. */
+  session?: SessionState;
+  /** Whether this profile had no database at all when the engine started (see new-profile.ts). */
+  profileWasNew?: () => Promise<boolean>;
+}
+
 /** Resolves with the snapshot it stored, or undefined when it stored nothing. */
 export type Bootstrap = (documentId: string) => Promise<Uint8Array | undefined>;
 
@@ -39,8 +52,7 @@ export interface SnapshotStorage {
 
 /**
  * Returns a function that stores the relay's snapshot of a document the device lacks, resolving
- * with it when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint;
- * `whileDownloading` runs once a download has started, with it, to use the wait.
+ * with it when one was stored. `snapshotUrl` is the relay's POST /snapshot endpoint.
  *
  * The request carries the relay session's cookie when there is one. A fresh device asks before its
  * first handshake is over, anonymously, and the relay refuses an anonymous device what it does not
@@ -51,18 +63,31 @@ export interface SnapshotStorage {
 export function snapshotBootstrap(
   storage: SnapshotStorage,
   snapshotUrl: string,
-  onProgress: BootstrapProgress = () => undefined,
-  whileDownloading: (download: Promise<unknown>) => void = () => undefined,
-  session?: SessionState,
+  {
+    onProgress = () => undefined,
+    whileDownloading = () => undefined,
+    session,
+    profileWasNew = () => Promise.resolve(false),
+  }: BootstrapOptions = {},
 ): Bootstrap {
   return async (documentId) => {
     try {
-      if (await storage.hasAny([documentId])) return undefined;
-      const fetchOnce = () =>
-        fetchSnapshot(snapshotUrl, documentId, (received, total) => onProgress(documentId, received, total));
+      const report = (received: number, total: number | null) => onProgress(documentId, received, total);
+      const fetchOnce = (signal?: AbortSignal) => fetchSnapshot(snapshotUrl, documentId, report, signal);
       const hadSession = session?.open ?? true;
-      const download = fetchOnce();
-      milestone('snapshot-download');
+      // A profile that had no database when the engine started has nothing stored yet: its download
+      // starts alongside the storage check, which waits for that new database to be created
+      // (~0.1 s on a fresh device), instead of after it.
+      const cancel = new AbortController();
+      const early = (await profileWasNew()) ? fetchOnce(cancel.signal) : undefined;
+      if (early) milestone('snapshot-download');
+      if (await storage.hasAny([documentId])) {
+        cancel.abort();
+        early?.catch(() => undefined);
+        return undefined;
+      }
+      const download = early ?? fetchOnce();
+      if (!early) milestone('snapshot-download');
       whileDownloading(download);
       let answer = await download;
       milestone('snapshot-downloaded');
@@ -108,7 +133,8 @@ async function fetchSnapshot(
   url: string,
   documentId: string,
   onProgress: (bytes: number, totalBytes: number | null) => void,
-): Promise<Uint8Array | 'refused' | undefined> {
+  cancel?: AbortSignal,
+): Promise<SnapshotAnswer> {
   const response = await fetch(url, {
     method: 'POST',
     // The id is a read capability: it goes in the body, never in the URL.
@@ -117,7 +143,9 @@ async function fetchSnapshot(
     cache: 'no-store',
     // The session cookie, when there is one: members-only collections are refused without it.
     credentials: 'same-origin',
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    signal: cancel
+      ? AbortSignal.any([cancel, AbortSignal.timeout(TIMEOUT_MS)])
+      : AbortSignal.timeout(TIMEOUT_MS),
   });
   if (response.status !== 200) {
     await response.body?.cancel();

@@ -2,6 +2,7 @@
 // for every loaded document (its storage id's remote heads equal ours), not merely that we sent them.
 
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import { makeLogger } from '../shared/log.ts';
 import type { EngineMode, SyncState, SyncStatus } from '../shared/types.ts';
 import type { RelayClientAdapter } from './network/relay-client-adapter.ts';
 import { headsOf } from './doc-heads.ts';
@@ -10,6 +11,8 @@ import { sameHeads } from './doc-heads.ts';
 export type StatusListener = (status: SyncStatus) => void;
 
 const POLL_MS = 200;
+/** A document unacknowledged this long is reported once (kind and state, never its id). */
+const REPORT_STUCK_AFTER_MS = 15_000;
 
 export class SyncMonitor {
   #repo: Repo;
@@ -19,9 +22,20 @@ export class SyncMonitor {
   #listeners = new Set<StatusListener>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #offRelay: (() => void) | undefined;
+  /** Since when each loaded document has waited for the relay's acknowledgement; reported ones. */
+  #waitingSince = new WeakMap<DocHandle<unknown>, number>();
+  #reported = new WeakSet<DocHandle<unknown>>();
 
-  constructor(repo: Repo, mode: EngineMode, relayUrl: string) {
+  #reportStuckAfterMs: number;
+
+  constructor(
+    repo: Repo,
+    mode: EngineMode,
+    relayUrl: string,
+    { reportStuckAfterMs = REPORT_STUCK_AFTER_MS } = {},
+  ) {
     this.#repo = repo;
+    this.#reportStuckAfterMs = reportStuckAfterMs;
     this.#mode = mode;
     this.#status = {
       state: 'Connecting',
@@ -89,7 +103,7 @@ export class SyncMonitor {
     let pending = 0;
     if (info.state === 'connected' && info.relayPeerId) {
       const storageId = this.#repo.getStorageIdOfPeer(info.relayPeerId);
-      pending = storageId ? countUnacknowledged(Object.values(this.#repo.handles), storageId) : 1;
+      pending = storageId ? this.#countUnacknowledged(storageId) : 1;
       state = pending === 0 ? 'Synced' : 'Syncing';
     } else {
       state = info.state === 'offline' ? 'Offline' : 'Connecting';
@@ -102,6 +116,30 @@ export class SyncMonitor {
       lastError: state === 'Synced' ? null : info.lastError,
       holdsRelayConnection: true,
     });
+  }
+
+  #countUnacknowledged(storageId: Parameters<DocHandle<unknown>['getRemoteHeads']>[0]): number {
+    let pending = 0;
+    const now = Date.now();
+    for (const handle of Object.values(this.#repo.handles)) {
+      // A document still being fetched (a link just opened on a fresh device) is not synced yet.
+      const fetching = handle.state === 'requesting' || handle.state === 'loading';
+      const remote = !fetching && handle.isReady() ? handle.getRemoteHeads(storageId) : undefined;
+      const waiting = fetching || (handle.isReady() && (!remote || !sameHeads(remote, headsOf(handle))));
+      if (!waiting) {
+        this.#waitingSince.delete(handle);
+        this.#reported.delete(handle);
+        continue;
+      }
+      pending++;
+      const since = this.#waitingSince.get(handle) ?? now;
+      this.#waitingSince.set(handle, since);
+      if (now - since >= this.#reportStuckAfterMs && !this.#reported.has(handle)) {
+        this.#reported.add(handle);
+        log.warn(`${describeWait(handle, remote)} for ${Math.round((now - since) / 1000)} s`);
+      }
+    }
+    return pending;
   }
 
   #publish(next: SyncStatus): void {
@@ -119,24 +157,22 @@ export class SyncMonitor {
   }
 }
 
-function countUnacknowledged(
-  handles: DocHandle<unknown>[],
-  storageId: Parameters<DocHandle<unknown>['getRemoteHeads']>[0],
-): number {
-  let pending = 0;
-  for (const handle of handles) {
-    // A document still being fetched (a link just opened on a fresh device) is not synced yet.
-    if (handle.state === 'requesting' || handle.state === 'loading') {
-      pending++;
-      continue;
-    }
-    if (!handle.isReady()) continue;
-    const remote = handle.getRemoteHeads(storageId);
-    if (!remote || !sameHeads(remote, headsOf(handle))) pending++;
-  }
-  return pending;
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const log = makeLogger('pinax:sync');
+
+/**
+ * What a document waiting for the relay is (its kind, state and how its heads compare), for the
+ * log: never its id, which is a read capability, nor its heads.
+ */
+function describeWait(handle: DocHandle<unknown>, remote: readonly string[] | undefined): string {
+  const kind = handle.isReady() ? (handle.doc() as { kind?: unknown } | undefined)?.kind : undefined;
+  const what = `a ${typeof kind === 'string' ? kind : 'document'} (${handle.state})`;
+  if (!handle.isReady()) return `${what} has waited to arrive`;
+  const ours = headsOf(handle);
+  if (!remote) return `${what} has waited for the relay's first acknowledgement (${ours.length} heads here)`;
+  const common = ours.filter((head) => remote.includes(head)).length;
+  return `${what} has waited for the relay to acknowledge it: ${ours.length} heads here, ${remote.length} acknowledged, ${common} in common`;
 }

@@ -1,0 +1,95 @@
+// The engine's sync status against the relay as a real child process: "Synced" once the relay has
+// acknowledged every loaded document; a change the relay refuses keeps it "Syncing", and the waiting
+// document is reported once, by kind and state, never by id.
+
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeerId } from '@automerge/automerge-repo';
+import { addLogSink } from '../shared/log.ts';
+import type { RelayClientAdapter } from '../worker/network/relay-client-adapter.ts';
+import { SyncMonitor } from '../worker/sync-monitor.ts';
+import { makeStaticFixture } from './testing/clients.ts';
+import { connectDevice, createLinkVisible, type DeviceClient } from './testing/device-client.ts';
+import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
+
+let relay!: SpawnedRelay;
+let staticDir: string;
+const devices: DeviceClient[] = [];
+
+beforeAll(async () => {
+  await buildRelay();
+  staticDir = makeStaticFixture();
+  relay = await spawnRelay({ staticDir });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(devices.map((d) => d.repo.shutdown()));
+  if (relay) expect(await relay.stop()).toBe(0);
+  fs.rmSync(staticDir, { recursive: true, force: true });
+  fs.rmSync(relay.dataDir, { recursive: true, force: true });
+});
+
+describe('SyncMonitor', () => {
+  it('says Synced once the relay holds everything; a refused change stays Syncing and is reported without its id', async () => {
+    const warnings: string[] = [];
+    const stopListening = addLogSink((_level, namespace, args) => {
+      if (namespace === 'pinax:sync') warnings.push(args.map(String).join(' '));
+    });
+    try {
+      const owner = await device();
+      const handle = await createLinkVisible(relay, owner, { kind: 'pinax/test-note', title: 'first' });
+      const ownerStatus = monitor(owner);
+      expect(await ownerStatus.whenSynced(10_000)).toBe(true);
+
+      // Anyone with the link may read it, but only its creator may write it: the relay refuses this.
+      const reader = await device();
+      const copy = await reader.repo.find<{ title: string }>(handle.url);
+      const readerStatus = monitor(reader);
+      expect(await readerStatus.whenSynced(10_000)).toBe(true);
+      copy.change((doc) => void (doc.title = 'not yours'));
+      expect(await readerStatus.whenSynced(1_500)).toBe(false);
+      expect(readerStatus.status).toMatchObject({ state: 'Syncing', pendingDocuments: 1 });
+
+      const reported = () => warnings.filter((w) => w.includes('pinax/test-note (ready)'));
+      await until(() => reported().length > 0);
+      expect(reported()[0]).toMatch(
+        /has waited for the relay to acknowledge it: 1 heads here, 1 acknowledged, 0 in common for \d+ s/,
+      );
+      // Reported once, however long it stays stuck; never by id.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(reported()).toHaveLength(1);
+      expect(warnings.join('\n')).not.toContain(handle.documentId);
+      expect(ownerStatus.status.state).toBe('Synced');
+      ownerStatus.dispose();
+      readerStatus.dispose();
+    } finally {
+      stopListening();
+    }
+  }, 30_000);
+});
+
+async function device(): Promise<DeviceClient> {
+  const client = await connectDevice(relay);
+  devices.push(client);
+  return client;
+}
+
+/** A monitor of the device's connection to the relay (its only peer), reporting stuck documents fast. */
+function monitor(client: DeviceClient): SyncMonitor {
+  const relayPeerId = client.repo.peers[0] as PeerId;
+  const connection = {
+    info: { state: 'connected', relayPeerId, lastError: null },
+    onInfo: () => () => undefined,
+  } as unknown as RelayClientAdapter;
+  const status = new SyncMonitor(client.repo, 'shared-worker', relay.syncUrl, { reportStuckAfterMs: 300 });
+  status.attachRelay(connection);
+  return status;
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

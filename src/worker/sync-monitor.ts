@@ -25,7 +25,6 @@ export class SyncMonitor {
   /** Since when each loaded document has waited for the relay's acknowledgement; reported ones. */
   #waitingSince = new WeakMap<DocHandle<unknown>, number>();
   #reported = new WeakSet<DocHandle<unknown>>();
-
   #reportStuckAfterMs: number;
 
   constructor(

@@ -80,10 +80,11 @@ export function snapshotBootstrap(
       // (~0.1 s on a fresh device), instead of after it.
       const cancel = new AbortController();
       const early = (await profileWasNew()) ? fetchOnce(cancel.signal) : undefined;
+      // Awaited below, or dropped: a failure while the check runs is no unhandled rejection.
+      early?.catch(() => undefined);
       if (early) milestone('snapshot-download');
       if (await storage.hasAny([documentId])) {
         cancel.abort();
-        early?.catch(() => undefined);
         return undefined;
       }
       const download = early ?? fetchOnce();

@@ -3,13 +3,12 @@
 // without the role never reach anyone; members-only collections are not served to non-members;
 // /metrics counts the refusals; a refused writer does not start a message storm.
 
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Automerge from '@automerge/automerge';
 import { ImmutableString, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo';
 import { ACCESS_KIND } from '../shared/access/access-doc.ts';
-import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import { connectClient, makeStaticFixture, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
+import { relayForFile } from './testing/relay-for-file.ts';
+import { connectClient, sleep, waitFor, waitForRelayToHave } from './testing/clients.ts';
 import { connectDevice, type DeviceClient } from './testing/device-client.ts';
 import { newDevice, newDeviceOf, type SessionDevice, type TestDevice } from './testing/identity.ts';
 import { ACTIVITY_KIND } from '../shared/social/activity.ts';
@@ -32,37 +31,23 @@ interface Access {
   entries: ImmutableString[];
 }
 
-let relay!: SpawnedRelay;
-let staticDir: string;
 const repos: Repo[] = [];
-
-beforeAll(async () => {
-  await buildRelay();
-  staticDir = makeStaticFixture();
-  relay = await spawnRelay({ staticDir });
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(repos.map((r) => r.shutdown()));
-  if (relay) expect(await relay.stop()).toBe(0);
-  fs.rmSync(staticDir, { recursive: true, force: true });
-  fs.rmSync(relay.dataDir, { recursive: true, force: true });
-});
+const relay = relayForFile(() => Promise.all(repos.map((r) => r.shutdown())));
 
 async function member(device: TestDevice): Promise<DeviceClient> {
-  const m = await connectDevice(relay, { device });
+  const m = await connectDevice(relay(), { device });
   repos.push(m.repo);
   return m;
 }
 
 async function stranger(): Promise<Repo> {
-  const repo = await connectClient(relay.syncUrl);
+  const repo = await connectClient(relay().syncUrl);
   repos.push(repo);
   return repo;
 }
 
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${relay.url}/metrics`)).text();
+  const text = await (await fetch(`${relay().url}/metrics`)).text();
   const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
   if (!match) throw new Error(`no metric ${name}`);
   return Number(match[1]);
@@ -82,7 +67,7 @@ async function ownedCollection(owner: DeviceClient) {
     entries: [],
   });
   expect(
-    await register(relay.url, owner.cookie, {
+    await register(relay().url, owner.cookie, {
       collectionId: collection.documentId,
       accessId: access.documentId,
     }),
@@ -122,7 +107,7 @@ async function registerPart(
   part: { bodyId: string } | { socialId: string },
   handle: DocHandle<unknown>,
 ): Promise<void> {
-  expect(await register(relay.url, owner.cookie, { collectionId, ...part })).toBe(200);
+  expect(await register(relay().url, owner.cookie, { collectionId, ...part })).toBe(200);
   await waitForRelayToHave(owner.repo, handle);
 }
 
@@ -179,7 +164,7 @@ describe('the relay access guard', () => {
 
     // Nothing it writes is kept: not a document of its own, not the public directory.
     const planted = anonymous.create<{ notes: string[] }>({ notes: ['planted'] });
-    const { url: directoryUrl } = (await (await fetch(`${relay.url}/directory`)).json()) as {
+    const { url: directoryUrl } = (await (await fetch(`${relay().url}/directory`)).json()) as {
       url: AutomergeUrl;
     };
     const directory = await anonymous.find<{ entries: Record<string, unknown> }>(directoryUrl);
@@ -195,7 +180,7 @@ describe('the relay access guard', () => {
 
     // Over HTTP too: an unregistered document's snapshot needs a session.
     const snapshot = (cookie?: string) =>
-      fetch(new URL('/snapshot', relay.url), {
+      fetch(new URL('/snapshot', relay().url), {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(cookie ? { cookie } : {}) },
         body: JSON.stringify({ documentId: personal.documentId }),
@@ -216,18 +201,20 @@ describe('the relay access guard', () => {
       kind: HOME_KIND,
       collections: {},
     });
-    expect(await register(relay.url, owner.cookie, { personalId: stream.documentId, kind: 'activity' })).toBe(
+    expect(
+      await register(relay().url, owner.cookie, { personalId: stream.documentId, kind: 'activity' }),
+    ).toBe(200);
+    expect(await register(relay().url, owner.cookie, { personalId: home.documentId, kind: 'home' })).toBe(
       200,
     );
-    expect(await register(relay.url, owner.cookie, { personalId: home.documentId, kind: 'home' })).toBe(200);
     await waitForRelayToHave(owner.repo, stream);
     await waitForRelayToHave(owner.repo, home);
 
     // Someone else with a key: reads the stream (followers do), writes nothing, never sees the home.
     const other = await member(await newDevice());
-    expect(await register(relay.url, other.cookie, { personalId: stream.documentId, kind: 'activity' })).toBe(
-      403,
-    );
+    expect(
+      await register(relay().url, other.cookie, { personalId: stream.documentId, kind: 'activity' }),
+    ).toBe(403);
     const copy = await other.repo.find<{ entries: string[] }>(stream.url);
     expect(copy.doc().entries).toEqual(['first']);
     copy.change((d) => void d.entries.splice(0, 1, 'vandalised'));
@@ -388,7 +375,7 @@ describe('the relay access guard', () => {
 
     const stranger = await member(await newDevice());
     expect(
-      await register(relay.url, stranger.cookie, {
+      await register(relay().url, stranger.cookie, {
         collectionId: collection.documentId,
         socialId: social.documentId,
       }),
@@ -417,7 +404,7 @@ describe('the relay access guard', () => {
 
     // Nor its snapshot: a non-member's request looks exactly like one for a document not held.
     const snapshot = (cookie?: string) =>
-      fetch(new URL('/snapshot', relay.url), {
+      fetch(new URL('/snapshot', relay().url), {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(cookie ? { cookie } : {}) },
         body: JSON.stringify({ documentId: collection.documentId }),
@@ -432,13 +419,13 @@ describe('the relay access guard', () => {
     const { collection, access } = await ownedCollection(owner);
     const other = await member(await newDevice());
     expect(
-      await register(relay.url, other.cookie, {
+      await register(relay().url, other.cookie, {
         collectionId: collection.documentId,
         accessId: access.documentId,
       }),
     ).toBe(403);
     expect(
-      await register(relay.url, undefined, {
+      await register(relay().url, undefined, {
         collectionId: collection.documentId,
         accessId: access.documentId,
       }),
@@ -450,7 +437,7 @@ describe('the relay access guard', () => {
       entries: [],
     });
     expect(
-      await register(relay.url, owner.cookie, {
+      await register(relay().url, owner.cookie, {
         collectionId: collection.documentId,
         accessId: elsewhere.documentId,
       }),

@@ -2,32 +2,16 @@
 // acknowledged every loaded document; a change the relay refuses keeps it "Syncing", and the waiting
 // document is reported once, by kind and state, never by id.
 
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PeerId } from '@automerge/automerge-repo';
 import { addLogSink } from '../shared/log.ts';
 import type { RelayClientAdapter } from '../worker/network/relay-client-adapter.ts';
 import { SyncMonitor } from '../worker/sync-monitor.ts';
-import { makeStaticFixture } from './testing/clients.ts';
 import { connectDevice, createLinkVisible, type DeviceClient } from './testing/device-client.ts';
-import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
+import { relayForFile } from './testing/relay-for-file.ts';
 
-let relay!: SpawnedRelay;
-let staticDir: string;
 const devices: DeviceClient[] = [];
-
-beforeAll(async () => {
-  await buildRelay();
-  staticDir = makeStaticFixture();
-  relay = await spawnRelay({ staticDir });
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(devices.map((d) => d.repo.shutdown()));
-  if (relay) expect(await relay.stop()).toBe(0);
-  fs.rmSync(staticDir, { recursive: true, force: true });
-  fs.rmSync(relay.dataDir, { recursive: true, force: true });
-});
+const relay = relayForFile(() => Promise.all(devices.map((d) => d.repo.shutdown())));
 
 describe('SyncMonitor', () => {
   it('says Synced once the relay holds everything; a refused change stays Syncing and is reported without its id', async () => {
@@ -37,7 +21,7 @@ describe('SyncMonitor', () => {
     });
     try {
       const owner = await device();
-      const handle = await createLinkVisible(relay, owner, { kind: 'pinax/test-note', title: 'first' });
+      const handle = await createLinkVisible(relay(), owner, { kind: 'pinax/test-note', title: 'first' });
       const ownerStatus = monitor(owner);
       expect(await ownerStatus.whenSynced(10_000)).toBe(true);
 
@@ -69,7 +53,7 @@ describe('SyncMonitor', () => {
 });
 
 async function device(): Promise<DeviceClient> {
-  const client = await connectDevice(relay);
+  const client = await connectDevice(relay());
   devices.push(client);
   return client;
 }
@@ -81,7 +65,7 @@ function monitor(client: DeviceClient): SyncMonitor {
     info: { state: 'connected', relayPeerId, lastError: null },
     onInfo: () => () => undefined,
   } as unknown as RelayClientAdapter;
-  const status = new SyncMonitor(client.repo, 'shared-worker', relay.syncUrl, { reportStuckAfterMs: 300 });
+  const status = new SyncMonitor(client.repo, 'shared-worker', relay().syncUrl, { reportStuckAfterMs: 300 });
   status.attachRelay(connection);
   return status;
 }

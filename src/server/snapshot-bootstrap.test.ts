@@ -15,7 +15,7 @@ import { RelaySessionState } from '../worker/identity/relay-session.ts';
 import { snapshotBootstrap, snapshotUrlFor } from '../worker/network/snapshot-bootstrap.ts';
 import { DexieStorageAdapter } from '../worker/storage/dexie-storage-adapter.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
-import { makeStaticFixture, waitForRelayToHave } from './testing/clients.ts';
+import { makeStaticFixture, waitFor, waitForRelayToHave } from './testing/clients.ts';
 import { connectDevice, createLinkVisible, type DeviceClient } from './testing/device-client.ts';
 
 interface Note {
@@ -154,7 +154,7 @@ describe('snapshotBootstrap', () => {
           // read waits for its creation: it would wait for ever if the request came after it.
           hasAny: async (prefix: string[]) => {
             if (requestsSeenByCheck < 0) {
-              await until(() => requests > before);
+              await waitFor(() => requests > before, 'the request to reach the relay');
               requestsSeenByCheck = requests - before;
               if (storedMeanwhile) await chunks.save([id, 'incremental', 'x'], snapshot);
             }
@@ -166,7 +166,7 @@ describe('snapshotBootstrap', () => {
         expect(requestsSeenByCheck).toBe(1);
         if (storedMeanwhile) {
           expect(stored).toBeUndefined();
-          await until(() => aborted === 1);
+          await waitFor(() => aborted === 1, 'the download to be aborted');
           expect(await chunks.load([id, 'snapshot', 'bootstrap'])).toBeUndefined();
         } else expect(stored?.byteLength).toBe(snapshot.byteLength);
       }
@@ -211,12 +211,4 @@ async function fakeRelay(
     url: `http://127.0.0.1:${port}/snapshot`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

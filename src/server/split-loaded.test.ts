@@ -9,6 +9,7 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupsAfterEach } from '../shared/testing/cleanups.ts';
 import type { Logger } from '../shared/log.ts';
+import { waitFor } from './testing/clients.ts';
 import { splitLoadedDocuments } from './split-loaded.ts';
 import type { BucketedItems } from '../shared/value-column.ts';
 import { splitPoints } from '../shared/value-column.ts';
@@ -26,7 +27,7 @@ describe('splitLoadedDocuments', () => {
     const { repo, splits } = relayRepo(dir);
 
     const handle = await repo.find<{ buckets: Record<string, Record<string, unknown>> }>(url);
-    await until(() => splits.length > 0);
+    await waitFor(() => splits.length > 0, 'the split to be logged');
     expect(splits).toEqual([4]);
     expect(handle.heads()).toEqual(heads);
     expect(Object.keys(handle.doc().buckets['00'] ?? {})).toHaveLength(300);
@@ -39,7 +40,7 @@ describe('splitLoadedDocuments', () => {
     const { repo, splits } = relayRepo(dir);
 
     const handle = await repo.find<{ buckets: Record<string, Record<string, unknown>> }>(url);
-    await until(() => splits.length > 0);
+    await waitFor(() => splits.length > 0, 'the split to be logged');
     expect(Object.keys(handle.doc())).toEqual([]);
     expect(splits).toEqual([4]);
     expect(handle.heads()).toEqual(heads);
@@ -126,12 +127,4 @@ function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pinax-split-'));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

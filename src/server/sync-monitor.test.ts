@@ -8,6 +8,7 @@ import { addLogSink } from '../shared/log.ts';
 import type { RelayClientAdapter } from '../worker/network/relay-client-adapter.ts';
 import { SyncMonitor } from '../worker/sync-monitor.ts';
 import { connectDevice, createLinkVisible, type DeviceClient } from './testing/device-client.ts';
+import { waitFor } from './testing/clients.ts';
 import { relayForFile } from './testing/relay-for-file.ts';
 
 const devices: DeviceClient[] = [];
@@ -35,7 +36,7 @@ describe('SyncMonitor', () => {
       expect(readerStatus.status).toMatchObject({ state: 'Syncing', pendingDocuments: 1 });
 
       const reported = () => warnings.filter((w) => w.includes('pinax/test-note (ready)'));
-      await until(() => reported().length > 0);
+      await waitFor(() => reported().length > 0, 'the stuck document to be reported');
       expect(reported()[0]).toMatch(
         /has waited for the relay to acknowledge it: 1 heads here, 1 acknowledged, 0 in common for \d+ s/,
       );
@@ -68,12 +69,4 @@ function monitor(client: DeviceClient): SyncMonitor {
   const status = new SyncMonitor(client.repo, 'shared-worker', relay().syncUrl, { reportStuckAfterMs: 300 });
   status.attachRelay(connection);
   return status;
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -11,8 +11,11 @@ import { sameHeads } from './doc-heads.ts';
 export type StatusListener = (status: SyncStatus) => void;
 
 const POLL_MS = 200;
-/** A document unacknowledged this long is reported once (kind and state, never its id). */
-const REPORT_STUCK_AFTER_MS = 15_000;
+/**
+ * A document unacknowledged this long is reported once (kind and state, never its id). Under the
+ * e2e tests' 10 s wait for "Synced", so a test that fails there has the report in its console.
+ */
+const REPORT_STUCK_AFTER_MS = 8_000;
 
 export class SyncMonitor {
   #repo: Repo;

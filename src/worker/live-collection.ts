@@ -4,6 +4,7 @@
 
 import type { DocHandle, DocHandleChangePayload } from '@automerge/automerge-repo/slim';
 import type { CollectionId, CollectionSummary, ItemId, ItemSummary } from '../shared/types.ts';
+import { isDetached } from './bulk-write.ts';
 import type { CollectionDoc } from './domain/collection-doc.ts';
 import { findItem } from './domain/collection-doc.ts';
 import { materializeItems, summarizeCollection, summarizeItem, touchedItems } from './domain/materialize.ts';
@@ -38,7 +39,8 @@ export class LiveCollection {
     const onChange = (payload: DocHandleChangePayload<CollectionDoc>) =>
       queueMicrotask(() =>
         queueMicrotask(() => {
-          if (!this.#disposed) this.#applyChange(payload);
+          // A bulk write under way names what it wrote once it is done (bulk-write.ts).
+          if (!this.#disposed && !isDetached(payload.doc)) this.#applyChange(payload);
         }),
       );
     handle.on('change', onChange);

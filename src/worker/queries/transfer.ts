@@ -17,6 +17,7 @@ import { allItemIds } from '../domain/materialize.ts';
 import type { ImportFile, ImportProblem, ImportRecord } from '../transfer/import-parse.ts';
 import { checkRecord, MAX_IMPORT_FILE_BYTES } from '../transfer/record.ts';
 import { authored } from '../../shared/access/authored.ts';
+import { directWriter, withDetachedValue, worthDetaching, type BulkWriter } from '../bulk-write.ts';
 
 export function runImport(
   collections: CollectionStore,
@@ -51,33 +52,36 @@ export function runImport(
     // means "safe", and "done" waits for every write.
     const flushes: Array<Promise<void>> = [];
     let flushFailure: unknown;
-    for (let start = 0; start < records.length; start += MAX_BATCH_ITEMS) {
-      if (cancelled || flushFailure !== undefined) break;
-      const batch = records.slice(start, start + MAX_BATCH_ITEMS);
-      live.handle.change(
-        (doc) =>
-          insertItems(
-            doc,
-            batch.map((record) => [newItemId(), record] as const),
-            Date.now(),
-            author,
+    const writeBatches = async (writer: BulkWriter): Promise<void> => {
+      for (let start = 0; start < records.length; start += MAX_BATCH_ITEMS) {
+        if (cancelled || flushFailure !== undefined) break;
+        const batch = records
+          .slice(start, start + MAX_BATCH_ITEMS)
+          .map((record) => [newItemId(), record] as const);
+        writer.change(
+          batch.map(([itemId]) => itemId),
+          (doc) => insertItems(doc, batch, Date.now(), author),
+          author ? authored(author) : {},
+        );
+        flushes.push(
+          collections.flush([live.id]).then(
+            () => {
+              progress.imported += batch.length;
+              send();
+            },
+            (error: unknown) => {
+              flushFailure ??= error;
+            },
           ),
-        author ? authored(author) : {},
-      );
-      flushes.push(
-        collections.flush([live.id]).then(
-          () => {
-            progress.imported += batch.length;
-            send();
-          },
-          (error: unknown) => {
-            flushFailure ??= error;
-          },
-        ),
-      );
-      // Let other commands, sync and the read models in between batches.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+        );
+        // Let other commands, sync and the read models in between batches.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    };
+    // A large import skips keeping the document's JS value current batch by batch (bulk-write.ts).
+    if (worthDetaching(records.length, live.summary.itemCount + records.length))
+      await withDetachedValue(live.handle, writeBatches);
+    else await writeBatches(directWriter(live.handle));
     await Promise.all(flushes);
     if (flushFailure !== undefined)
       throw flushFailure instanceof Error ? flushFailure : new Error('The import could not be saved.');

@@ -22,6 +22,7 @@ import { RecentRows } from './recent-rows.ts';
 import { warmRecentRows } from './row-warmer.ts';
 import { sameHeads } from '../doc-heads.ts';
 import { milestone } from '../milestones.ts';
+import { isDetached } from '../bulk-write.ts';
 
 /** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
 export const CATALOG_FORMAT_VERSION = 1;
@@ -104,9 +105,13 @@ export class ReadModels {
       heads,
     );
     const indexIds = this.#catchUpIds(doc, this.#indexHeads[collectionId], heads);
-    const onChange = ({ patches }: DocHandleChangePayload<CollectionDoc>) => {
+    const onChange = ({ doc, patches }: DocHandleChangePayload<CollectionDoc>) => {
+      // A bulk write under way names what it wrote once it is done (bulk-write.ts).
+      if (isDetached(doc)) return;
       const touched = touchedItems(patches);
-      this.#defer(collectionId, handle, touched.all ? 'all' : touched.ids);
+      if (!touched.all && touched.ids.size >= SLICED_DERIVE_MIN_ITEMS)
+        this.#deriveInSlices(collectionId, handle, [...touched.ids]);
+      else this.#defer(collectionId, handle, touched.all ? 'all' : touched.ids);
     };
     handle.on('change', onChange);
     const untrack = () => handle.off('change', onChange);
@@ -341,9 +346,9 @@ export class ReadModels {
     this.#derivedAt = performance.now();
     if (derived.length > 0)
       for (const listener of this.#rowListeners.get(collectionId) ?? []) listener(derived);
-    if (this.#indexing.isRebuilding(collectionId)) {
+    if (this.#indexing.isRebuilding(collectionId) || isDetached(doc)) {
       // Heads are recorded only once a rebuild is complete, or a crash would leave them claiming
-      // items that were never derived.
+      // items that were never derived; nor from a detached document, whose heads are ahead of it.
     } else {
       const heads = Automerge.getHeads(doc);
       this.#pending.putState({ collectionId, heads, version: CATALOG_FORMAT_VERSION });
@@ -352,6 +357,17 @@ export class ReadModels {
     if (catalogTouched || this.#pending.state(collectionId)) this.#pending.schedule();
     if (indexTouched) this.#indexStore.scheduleSave();
     this.#emit(collectionId);
+  }
+
+  /**
+   * Many items at once (a bulk import's), in slices that let other work in, as a rebuild does; or
+   * at once when the collection is being rebuilt already (that rebuild reads them too).
+   */
+  #deriveInSlices(collectionId: string, handle: DocHandle<CollectionDoc>, ids: string[]): void {
+    if (this.#indexing.isRebuilding(collectionId)) return this.#defer(collectionId, handle, new Set(ids));
+    this.#rebuild(collectionId, handle, ids, ids).catch((error: unknown) => {
+      log.error('could not derive a bulk change', error);
+    });
   }
 
   /** A whole collection, in slices (rebuild-slices.ts); then records its heads and saves the index. */
@@ -397,6 +413,8 @@ const log = makeLogger('pinax:read-models');
 const WARM_ROWS_AFTER_MS = 2_000;
 /** How long nothing must have been derived before the cache fill reads its next page. */
 const WARM_ROWS_QUIET_MS = 500;
+/** A change naming this many items or more is derived in slices, as a rebuild is. */
+const SLICED_DERIVE_MIN_ITEMS = 2_000;
 /** How long after a rebuild its index is saved: once the searches it completes have answered. */
 const SAVE_AFTER_REBUILD_MS = 200;
 /** How long reads at start-up may hold Automerge back at most (a cold start's take ~100 ms). */

@@ -110,7 +110,9 @@ describe('withDetachedValue', () => {
 
 describe('the detach and attach patch to Automerge', () => {
   it('makes the detached document outdated, like a change does, and leaves equal bytes', () => {
-    const original = Automerge.from<CollectionDoc>(initialCollection('Pinax', '', 0));
+    const original = Automerge.change(Automerge.init<CollectionDoc>(), (doc) =>
+      Object.assign(doc, initialCollection('Pinax', '', 0)),
+    );
     const detached = Automerge.detach(original);
     expect(() => Automerge.change(original, (doc) => void (doc.updatedAt = 1))).toThrow(/outdated/);
     const changed = Automerge.change(detached, (doc) => insertItem(doc, 'x', { title: 'X' }, 5));

@@ -17,10 +17,11 @@ import { ForegroundReads } from './foreground-reads.ts';
 import { IndexingProgress, type RebuildProgress } from './indexing-progress.ts';
 import { IndexStore } from './index-store.ts';
 import { PendingCatalog } from './pending-catalog.ts';
+import { catchUpIds } from './catch-up.ts';
+import { readCollectionRows, readRows, type CatalogSources } from './catalog-reads.ts';
 import { rebuildInSlices, type SliceDeriver } from './rebuild-slices.ts';
 import { RecentRows } from './recent-rows.ts';
 import { warmRecentRows } from './row-warmer.ts';
-import { sameHeads } from '../doc-heads.ts';
 import { milestone } from '../milestones.ts';
 import { isDetached } from '../bulk-write.ts';
 
@@ -99,12 +100,12 @@ export class ReadModels {
     // From here on, synchronous: nothing may change the document between reading it and listening.
     const doc = handle.doc();
     const heads = Automerge.getHeads(doc);
-    const catalogIds = this.#catchUpIds(
+    const catalogIds = catchUpIds(
       doc,
       state?.version === CATALOG_FORMAT_VERSION ? state.heads : undefined,
       heads,
     );
-    const indexIds = this.#catchUpIds(doc, this.#indexHeads[collectionId], heads);
+    const indexIds = catchUpIds(doc, this.#indexHeads[collectionId], heads);
     const onChange = ({ doc, patches }: DocHandleChangePayload<CollectionDoc>) => {
       // A bulk write under way names what it wrote once it is done (bulk-write.ts).
       if (isDetached(doc)) return;
@@ -207,18 +208,9 @@ export class ReadModels {
 
   // ---- reads ----
 
-  async #rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
+  #rows(keys: ReadonlyArray<[string, string]>): Promise<Array<CatalogRow | undefined>> {
     this.#drain();
-    const out: Array<CatalogRow | undefined> = keys.map(([c, i]) => {
-      const key = itemKey(c, i);
-      return this.#pending.row(key) ?? this.#recentRows.get(key);
-    });
-    const missing = keys.filter((_, n) => out[n] === undefined);
-    if (missing.length === 0) return out;
-    const stored = await this.#db.catalog.bulkGet(missing);
-    for (const row of stored) if (row) this.#recentRows.rememberRead(row);
-    let next = 0;
-    return out.map((row) => row ?? stored[next++]);
+    return readRows(this.#catalogSources(), keys);
   }
 
   async #warmRows(): Promise<void> {
@@ -247,15 +239,14 @@ export class ReadModels {
 
   async #collectionRows(collectionId: string): Promise<CatalogRow[] | undefined> {
     this.#drain();
-    const [state, stored] = await Promise.all([
-      this.#pending.state(collectionId) ?? this.#db.readModelState.get(collectionId),
-      this.#db.catalog.where('collectionId').equals(collectionId).toArray(),
-    ]);
+    const { state, rows } = await readCollectionRows(this.#catalogSources(), collectionId);
     if (state?.version !== CATALOG_FORMAT_VERSION || this.#indexing.isRebuilding(collectionId))
       return undefined;
-    const byItem = new Map(stored.map((row) => [row.itemId, row]));
-    for (const row of this.#pending.rowsOf(collectionId)) byItem.set(row.itemId, row);
-    return [...byItem.values()];
+    return rows;
+  }
+
+  #catalogSources(): CatalogSources {
+    return { db: this.#db, pending: this.#pending, recentRows: this.#recentRows };
   }
 
   // ---- deriving ----
@@ -283,20 +274,6 @@ export class ReadModels {
       const doc = handle.doc();
       const list = ids === 'all' ? allItemIds(doc) : [...ids];
       this.#derive(collectionId, doc, list, list);
-    }
-  }
-
-  /** Which items to re-derive to bring models at `from` heads to `to`: 'all' when unknown. */
-  #catchUpIds(doc: CollectionDoc, from: string[] | undefined, to: string[]): string[] | 'all' | 'none' {
-    if (!from) return 'all';
-    if (sameHeads(from, to)) return 'none';
-    try {
-      const touched = touchedItems(Automerge.diff(doc, from, to));
-      return touched.all ? 'all' : [...touched.ids];
-    } catch (error) {
-      // Heads the document does not know (storage replaced, say): a mismatch, so rebuild.
-      log.warn('read models could not catch up by diff; rebuilding', error);
-      return 'all';
     }
   }
 

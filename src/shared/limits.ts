@@ -50,6 +50,9 @@ export function checkTitle(title: string): FieldError | undefined {
 }
 
 export function checkBody(body: string): FieldError | undefined {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair: 2 units, 4 bytes), so a body this
+  // short needs no counting: an import checks 10k bodies, ~30 ms of counting in Node.
+  if (body.length * 3 <= LIMITS.bodyMaxBytes) return undefined;
   const bytes = utf8ByteLength(body);
   if (bytes > LIMITS.bodyMaxBytes)
     return {

@@ -6,6 +6,7 @@ import {
   parseImportFiles,
   type ImportFile,
 } from './import-parse.ts';
+import { hasControlChars } from './record.ts';
 
 const encoder = new TextEncoder();
 const file = (name: string, text: string): ImportFile => ({ name, bytes: encoder.encode(text) });
@@ -262,5 +263,16 @@ describe('Markdown import', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 'bad.md', position: null });
     expect(problems[0]?.reason).toMatch(reason);
+  });
+});
+
+describe('hasControlChars', () => {
+  it('refuses C0 controls but tab, line feed, form feed and carriage return, DEL and the C1 block', () => {
+    const allowedC0 = new Set([0x09, 0x0a, 0x0c, 0x0d]);
+    for (let code = 0; code <= 0x2ff; code++) {
+      const refused = code < 0x20 ? !allowedC0.has(code) : code >= 0x7f && code <= 0x9f;
+      expect(hasControlChars(`ok ${String.fromCharCode(code)} ok`), `U+${code.toString(16)}`).toBe(refused);
+    }
+    expect(hasControlChars('plain text, “quotes” and émoji 🙂')).toBe(false);
   });
 });

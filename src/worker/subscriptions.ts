@@ -12,6 +12,7 @@ import type { CatalogRow } from './db.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import { findItem, readString } from './domain/collection-doc.ts';
 import { detailOf } from './domain/materialize.ts';
+import { holdRowsWhile } from './held-rows.ts';
 
 /**
  * A collection's item list. Served from the persisted catalog when it has one, so a collection opens
@@ -76,7 +77,7 @@ function serveFromCatalog(
   for (const row of rows) if (!row.deleted) live.set(row.itemId, itemSummaryOf(row));
   let summary: CollectionSummary = { ...initial, itemCount: live.size };
   push({ kind: 'state', state: { status: 'ready', collection: summary, items: [...live.values()] } });
-  const offRows = readModels.subscribeRows(id, (derived) => {
+  const pushRows = (derived: readonly CatalogRow[]) => {
     const upserts: ItemSummary[] = [];
     const removed: ItemId[] = [];
     for (const row of derived) {
@@ -90,7 +91,9 @@ function serveFromCatalog(
     }
     summary = { ...summary, itemCount: live.size };
     push({ kind: 'patch', collection: summary, upserts, removed });
-  });
+  };
+  const rowsOut = holdRowsWhile(() => readModels.isRebuilding(id), pushRows, REBUILD_PUSH_MS);
+  const offRows = readModels.subscribeRows(id, rowsOut.add);
   // Name, description and times come from the sidebar row (kept by the collection store).
   const offList = collections.subscribeList((list) => {
     const row = list.find((c) => c.id === id);
@@ -101,8 +104,12 @@ function serveFromCatalog(
   return () => {
     offRows();
     offList();
+    rowsOut.dispose();
   };
 }
+
+/** How often a collection being derived in slices sends its new rows to the tab (held-rows.ts). */
+const REBUILD_PUSH_MS = 100;
 
 function itemSummaryOf(row: CatalogRow): ItemSummary {
   return {

@@ -87,6 +87,11 @@ export class ReadModels {
     return this.#indexing.report();
   }
 
+  /** Whether the collection's models are being derived in slices (a rebuild, or a bulk import's). */
+  isRebuilding(collectionId: string): boolean {
+    return this.#indexing.isRebuilding(collectionId);
+  }
+
   /** Whether items are still to be indexed (progress.pending > 0), without building the report. */
   get indexing(): boolean {
     return this.#indexing.indexing;

@@ -14,10 +14,12 @@ import type { CollectionDoc } from '../domain/collection-doc.ts';
 import {
   initialCollection,
   insertItem,
+  insertItems,
   patchItem,
   setDeleted,
   useConflictReader,
 } from '../domain/collection-doc.ts';
+import { withDetachedValue } from '../bulk-write.ts';
 import { ReadModels } from './read-models.ts';
 
 beforeAll(() => {
@@ -309,6 +311,40 @@ describe('a long rebuild', () => {
     expect(writesMidway).toEqual([]);
     await expect.poll(() => db.catalog.count(), { timeout: 5_000 }).toBe(4000);
     expect(Math.max(...batches)).toBeLessThanOrEqual(1_000);
+    await expect
+      .poll(async () => (await db.readModelState.get(handle.documentId))?.heads, { timeout: 5_000 })
+      .toEqual(Automerge.getHeads(handle.doc()));
+  });
+});
+
+describe('a bulk import', () => {
+  it.each([
+    ['naming each item', false],
+    ['asking to re-read everything (another change landed meanwhile)', true],
+  ])('is derived in slices when its change event is %s, and ends complete', async (_, foreign) => {
+    const handle = bigCollection(10);
+    const { models, db } = freshModels();
+    cleanups.push(await models.track(handle.documentId, handle));
+    await models.flush();
+    await withDetachedValue(handle, async (writer) => {
+      for (let batch = 0; batch < 3; batch++) {
+        const items = Array.from({ length: 800 }, (_, i) => {
+          const n = batch * 800 + i;
+          return [`bulk-${n}`, { title: `Bulk ${n}`, body: `Imported ${n}`, tags: ['bulk'] }] as const;
+        });
+        writer.change(
+          items.map(([id]) => id),
+          (doc) => insertItems(doc, items, 3),
+        );
+        if (foreign && batch === 1) handle.change((doc) => insertItem(doc, 'other', { title: 'Other' }, 4));
+        await new Promise((resolve) => setTimeout(resolve, 0)); // as an import lets other work in
+      }
+    });
+    // Started at once, in slices (a rebuild's), rather than in one task.
+    expect(models.isRebuilding(handle.documentId)).toBe(true);
+    const total = 10 + 2400 + (foreign ? 1 : 0);
+    await expect.poll(() => db.catalog.count(), { timeout: 10_000 }).toBe(total);
+    expect(models.index.search('imported', { limit: 1 }).total).toBe(2400);
     await expect
       .poll(async () => (await db.readModelState.get(handle.documentId))?.heads, { timeout: 5_000 })
       .toEqual(Automerge.getHeads(handle.doc()));

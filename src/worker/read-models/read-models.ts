@@ -115,8 +115,8 @@ export class ReadModels {
       // A bulk write under way names what it wrote once it is done (bulk-write.ts).
       if (isDetached(doc)) return;
       const touched = touchedItems(patches);
-      if (!touched.all && touched.ids.size >= SLICED_DERIVE_MIN_ITEMS)
-        this.#deriveInSlices(collectionId, handle, [...touched.ids]);
+      const ids = touched.all ? allItemIds(doc) : [...touched.ids];
+      if (ids.length >= SLICED_DERIVE_MIN_ITEMS) this.#deriveInSlices(collectionId, handle, ids);
       else this.#defer(collectionId, handle, touched.all ? 'all' : touched.ids);
     };
     handle.on('change', onChange);
@@ -395,7 +395,7 @@ const log = makeLogger('pinax:read-models');
 const WARM_ROWS_AFTER_MS = 2_000;
 /** How long nothing must have been derived before the cache fill reads its next page. */
 const WARM_ROWS_QUIET_MS = 500;
-/** A change naming this many items or more is derived in slices, as a rebuild is. */
+/** Changes naming this many items (or "all" of a collection this large) are derived in slices. */
 const SLICED_DERIVE_MIN_ITEMS = 2_000;
 /** How long after a rebuild its index is saved: once the searches it completes have answered. */
 const SAVE_AFTER_REBUILD_MS = 200;

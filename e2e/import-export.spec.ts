@@ -101,6 +101,55 @@ test('import 1,000 JSON items with 3 invalid ones, then export and re-import rou
   }
 });
 
+test('an edit made in another tab during a large import is kept, beside every imported item', async ({
+  relay,
+  newDevice,
+}) => {
+  test.setTimeout(120_000);
+  const context = await newDevice();
+  const one = await AppPage.open(context, relay.appUrl);
+  const collectionUrl = await one.createCollection('Busy');
+  await openTransfer(one.page);
+  await importInput(one.page).setInputFiles({
+    name: 'first.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify([{ title: 'Garden plan', body: 'beds and paths' }])),
+  });
+  await expect(one.page.getByRole('status').filter({ hasText: 'Imported 1 item.' })).toBeVisible();
+  const two = await AppPage.open(context, collectionUrl);
+  await two.openItem('Garden plan');
+
+  // Large enough that the engine writes it with the document's JS value detached (bulk-write.ts):
+  // the edit below lands while the import runs, and must survive it.
+  const records = Array.from({ length: 3000 }, (_, i) => ({
+    title: `Bulk record ${i + 1}`,
+    body: `Body ${i + 1}, quetzal`,
+    tags: ['bulk'],
+  }));
+  await one.page.bringToFront();
+  await importInput(one.page).setInputFiles({
+    name: 'bulk.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(records)),
+  });
+  await two.page.bringToFront();
+  await two.title().fill('Garden plan, edited mid-import');
+  await two.writesSettled();
+
+  await one.page.bringToFront();
+  await expect(one.page.getByRole('status').filter({ hasText: 'Imported 3000 items.' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(one.page.getByText('3001 items', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await one.page.getByRole('searchbox', { name: 'Search' }).fill('quetzal');
+  await expect(one.page.getByText('3000 results', { exact: true })).toBeVisible({ timeout: 30_000 });
+  // The edited item (the oldest, far down the list) under its new title, and no longer its old one.
+  await one.page.getByRole('searchbox', { name: 'Search' }).fill('beds paths');
+  await expect(one.page.getByRole('list', { name: 'Search results' }).locator('.title')).toHaveText([
+    'Garden plan, edited mid-import',
+  ]);
+});
+
 test('bad files get a clear error and nothing is imported', async ({ relay, newDevice }) => {
   const app = await AppPage.open(await newDevice(), relay.appUrl);
   await app.createCollection('Careful');

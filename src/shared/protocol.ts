@@ -18,7 +18,7 @@ import type {
   QuerySubscription,
   QuerySubscriptionPayloads,
 } from './queries.ts';
-import { parseQueryCommand, parseQuerySubscription } from './queries.ts';
+import { isShortString, parseQueryCommand, parseQuerySubscription } from './query-parsing.ts';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -271,8 +271,4 @@ function isId(value: unknown): value is number {
 /** Strings up to the RPC cap; longer ones are dropped before they reach the field checks. */
 function isString(value: unknown): value is string {
   return typeof value === 'string' && value.length <= LIMITS.rpcMaxStringChars;
-}
-
-function isShortString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 1_000;
 }

@@ -1190,12 +1190,15 @@ function table(results, opts) {
     ]) {
       const d = m.compare.designs?.[key];
       if (!d) continue;
-      const p50 = d.ms?.p50;
+      // Not finished within its timeout: the timeout is a lower bound of its time, so of the ratio.
+      const atLeastMs = d.censored?.afterMs;
+      const p50 = d.ms?.p50 ?? atLeastMs;
       const ratio = ours && p50 ? p50 / ours : undefined;
+      const times = (r) => (r >= 1 ? `${r.toFixed(1)}x faster` : `${(1 / r).toFixed(1)}x slower`);
       rows.push({
         measure: `4b fresh profile, ${m.compare.items} items stored: ${label}`,
         goal,
-        p50: d.error ? 'error' : fmtMs(p50),
+        p50: d.error ? 'error' : atLeastMs !== undefined ? `> ${fmtMs(atLeastMs)}` : fmtMs(p50),
         p95: '',
         max: fmtMs(d.ms?.max),
         n: d.ms?.n ?? 0,
@@ -1204,7 +1207,9 @@ function table(results, opts) {
           ? String(d.error).slice(0, 80)
           : ratio === undefined
             ? ''
-            : `ours (stored, p50 ${fmtMs(ours)}) is ${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`}`,
+            : atLeastMs !== undefined
+              ? `unfinished after ${fmtMs(atLeastMs)} (${d.censored.progress?.ready ?? '?'} of ${m.compare.items} documents ready); ours (stored, p50 ${fmtMs(ours)}) is at least ${times(ratio)}`
+              : `ours (stored, p50 ${fmtMs(ours)}) is ${times(ratio)}`,
       });
     }
   }

@@ -237,11 +237,16 @@ export async function runClientPage(device, url, timeoutMs) {
     );
   } catch (error) {
     const progress = await page.evaluate(() => window.__compare?.progress ?? null).catch(() => null);
-    throw new Error(
+    const timeout = new Error(
       `no result after ${timeoutMs} ms (${String(error?.message ?? error).split('\n')[0]}); ` +
         `progress: ${JSON.stringify(progress)}; page errors: ${JSON.stringify(pageErrors.slice(0, 3))}`,
       { cause: error },
     );
+    // The client had reported no failure and was still reporting progress when time ran out: a
+    // measurement censored at `timeoutMs`, which a caller may report as a lower bound. (Page errors
+    // here are the stock library's unhandled find timeouts, which the client survives and counts.)
+    if (progress !== null) timeout.censored = { afterMs: timeoutMs, progress, pageErrors: pageErrors.length };
+    throw timeout;
   }
   const state = await page.evaluate(() => ({
     result: window.__compare.result,

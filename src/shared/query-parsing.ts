@@ -1,5 +1,6 @@
-// Validators of the query commands and subscriptions declared in queries.ts. Everything a tab sends
-// is checked here before the engine acts on it; a malformed request gets a reason, not a throw.
+// Validators of the query commands and subscriptions declared in queries.ts (protocol.ts checks the
+// rest of what a tab sends). The engine acts on nothing that did not pass them; a malformed request
+// gets a reason, not a throw.
 
 import type { CollectionId, ItemId } from './types.ts';
 import { ROLES, type Role } from './access/entries.ts';

@@ -115,9 +115,15 @@ export class ReadModels {
       // A bulk write under way names what it wrote once it is done (bulk-write.ts).
       if (isDetached(doc)) return;
       const touched = touchedItems(patches);
-      const ids = touched.all ? allItemIds(doc) : [...touched.ids];
-      if (ids.length >= SLICED_DERIVE_MIN_ITEMS) this.#deriveInSlices(collectionId, handle, ids);
-      else this.#defer(collectionId, handle, touched.all ? 'all' : touched.ids);
+      // An edit names an item or two: only a change naming many (or "all" of a large collection)
+      // is listed out, to be derived in slices.
+      if (touched.all) {
+        const ids = allItemIds(doc);
+        if (ids.length >= SLICED_DERIVE_MIN_ITEMS) this.#deriveInSlices(collectionId, handle, ids);
+        else this.#defer(collectionId, handle, 'all');
+      } else if (touched.ids.size >= SLICED_DERIVE_MIN_ITEMS) {
+        this.#deriveInSlices(collectionId, handle, [...touched.ids]);
+      } else this.#defer(collectionId, handle, touched.ids);
     };
     handle.on('change', onChange);
     const untrack = () => handle.off('change', onChange);

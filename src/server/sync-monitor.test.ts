@@ -1,9 +1,11 @@
 // The engine's sync status against the relay as a real child process: "Synced" once the relay has
 // acknowledged every loaded document; a change the relay refuses keeps it "Syncing", and the waiting
-// document is reported once, by kind and state, never by id.
+// document is reported once, by kind and state, never by id. A change lost on its way to the relay
+// is sent again once the document's sync is restarted (network/stalled-sync.ts).
 
 import { describe, expect, it } from 'vitest';
 import type { PeerId } from '@automerge/automerge-repo';
+import { authored } from '../shared/access/authored.ts';
 import { addLogSink } from '../shared/log.ts';
 import type { RelayClientAdapter } from '../worker/network/relay-client-adapter.ts';
 import { SyncMonitor } from '../worker/sync-monitor.ts';
@@ -51,6 +53,41 @@ describe('SyncMonitor', () => {
       stopListening();
     }
   }, 30_000);
+
+  it('restarts the sync of a document whose change never reached the relay, once its exchange is quiet', async () => {
+    const owner = await device();
+    const handle = await createLinkVisible(relay(), owner, { kind: 'pinax/test-note', title: 'first' });
+    const settled = monitor(owner);
+    expect(await settled.whenSynced(10_000)).toBe(true);
+    settled.dispose();
+
+    // The next sync message for the document is lost on its way, as a dropped frame would be.
+    const adapter = owner.repo.networkSubsystem.adapters[0]!;
+    const send = adapter.send.bind(adapter);
+    let dropped = 0;
+    adapter.send = (message) => {
+      if (dropped === 0 && message.type === 'sync' && message.documentId === handle.documentId) {
+        dropped++;
+        return;
+      }
+      send(message);
+    };
+    handle.change((doc) => void (doc.title = 'second'), authored(owner.device.user.did));
+    await waitFor(() => dropped === 1, 'the change to be sent (and lost)');
+
+    // Automerge's sync state waits for an answer that never comes: without a restart it stays so.
+    const waiting = monitor(owner, { restartStalled: { quietMs: Number.POSITIVE_INFINITY } });
+    expect(await waiting.whenSynced(1_500)).toBe(false);
+    waiting.dispose();
+
+    const restarting = monitor(owner, { restartStalled: { quietMs: 300 } });
+    expect(await restarting.whenSynced(10_000)).toBe(true);
+    restarting.dispose();
+    // The relay has the change: a second device reads it from there.
+    const reader = await device();
+    const copy = await reader.repo.find<{ title: string }>(handle.url);
+    expect(copy.doc().title).toBe('second');
+  }, 30_000);
 });
 
 async function device(): Promise<DeviceClient> {
@@ -60,13 +97,19 @@ async function device(): Promise<DeviceClient> {
 }
 
 /** A monitor of the device's connection to the relay (its only peer), reporting stuck documents fast. */
-function monitor(client: DeviceClient): SyncMonitor {
+function monitor(
+  client: DeviceClient,
+  options: Pick<NonNullable<ConstructorParameters<typeof SyncMonitor>[3]>, 'restartStalled'> = {},
+): SyncMonitor {
   const relayPeerId = client.repo.peers[0] as PeerId;
   const connection = {
     info: { state: 'connected', relayPeerId, lastError: null },
     onInfo: () => () => undefined,
   } as unknown as RelayClientAdapter;
-  const status = new SyncMonitor(client.repo, 'shared-worker', relay().syncUrl, { reportStuckAfterMs: 300 });
+  const status = new SyncMonitor(client.repo, 'shared-worker', relay().syncUrl, {
+    reportStuckAfterMs: 300,
+    ...options,
+  });
   status.attachRelay(connection);
   return status;
 }

@@ -1,10 +1,12 @@
 // Computes the sync status the UI shows. "Synced" means the relay has acknowledged our latest heads
 // for every loaded document (its storage id's remote heads equal ours), not merely that we sent them.
+// A document whose exchange with the relay has stalled gets its sync restarted (StalledSyncRestarter).
 
 import type { DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../shared/log.ts';
 import type { EngineMode, SyncState, SyncStatus } from '../shared/types.ts';
 import type { RelayClientAdapter } from './network/relay-client-adapter.ts';
+import { StalledSyncRestarter, type StalledSyncOptions } from './network/stalled-sync.ts';
 import { headsOf } from './doc-heads.ts';
 import { sameHeads } from './doc-heads.ts';
 
@@ -29,15 +31,21 @@ export class SyncMonitor {
   #waitingSince = new WeakMap<DocHandle<unknown>, number>();
   #reported = new WeakSet<DocHandle<unknown>>();
   #reportStuckAfterMs: number;
+  #restartOptions: StalledSyncOptions;
+  #restarter: StalledSyncRestarter | undefined;
 
   constructor(
     repo: Repo,
     mode: EngineMode,
     relayUrl: string,
-    { reportStuckAfterMs = REPORT_STUCK_AFTER_MS } = {},
+    {
+      reportStuckAfterMs = REPORT_STUCK_AFTER_MS,
+      restartStalled = {},
+    }: { reportStuckAfterMs?: number; restartStalled?: StalledSyncOptions } = {},
   ) {
     this.#repo = repo;
     this.#reportStuckAfterMs = reportStuckAfterMs;
+    this.#restartOptions = restartStalled;
     this.#mode = mode;
     this.#status = {
       state: 'Connecting',
@@ -57,6 +65,11 @@ export class SyncMonitor {
   /** Starts watching a relay connection (this engine holds it); call once. */
   attachRelay(relay: RelayClientAdapter): void {
     this.#relay = relay;
+    this.#restarter = new StalledSyncRestarter(
+      this.#repo,
+      () => (relay.info.state === 'connected' ? relay.info.relayPeerId : null),
+      this.#restartOptions,
+    );
     this.#offRelay = relay.onInfo(() => this.refresh());
     this.#timer = setInterval(() => this.refresh(), POLL_MS);
     this.refresh();
@@ -77,6 +90,7 @@ export class SyncMonitor {
   dispose(): void {
     clearInterval(this.#timer);
     this.#offRelay?.();
+    this.#restarter?.dispose();
     this.#listeners.clear();
   }
 
@@ -131,11 +145,13 @@ export class SyncMonitor {
       if (!waiting) {
         this.#waitingSince.delete(handle);
         this.#reported.delete(handle);
+        this.#restarter?.acknowledged(handle);
         continue;
       }
       pending++;
       const since = this.#waitingSince.get(handle) ?? now;
       this.#waitingSince.set(handle, since);
+      if (!fetching) this.#restarter?.restartIfStalled(handle, since, now);
       if (now - since >= this.#reportStuckAfterMs && !this.#reported.has(handle)) {
         this.#reported.add(handle);
         log.warn(`${describeWait(handle, remote)} for ${Math.round((now - since) / 1000)} s`);

@@ -38,11 +38,15 @@ export class StalledSyncRestarter {
     this.#relayPeerId = relayPeerId;
     this.#quietMs = options.quietMs ?? DEFAULT_QUIET_MS;
     this.#maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
-    const incoming = (message: { senderId: PeerId; documentId?: DocumentId }) => {
-      if (message.senderId === this.#relayPeerId()) this.#touch(message.documentId);
+    // Sync traffic only: presence (ephemeral messages) flows every few seconds whatever the sync
+    // does, and would keep a stalled document looking busy.
+    const incoming = (message: { type: string; senderId: PeerId; documentId?: DocumentId }) => {
+      if (SYNC_TYPES.has(message.type) && message.senderId === this.#relayPeerId())
+        this.#touch(message.documentId);
     };
-    const outgoing = (message: { targetId: PeerId; documentId?: DocumentId }) => {
-      if (message.targetId === this.#relayPeerId()) this.#touch(message.documentId);
+    const outgoing = (message: { type: string; targetId: PeerId; documentId?: DocumentId }) => {
+      if (SYNC_TYPES.has(message.type) && message.targetId === this.#relayPeerId())
+        this.#touch(message.documentId);
     };
     repo.networkSubsystem.on('message', incoming);
     repo.synchronizer.on('message', outgoing);
@@ -91,6 +95,7 @@ export class StalledSyncRestarter {
 }
 
 const DEFAULT_QUIET_MS = 3_000;
+const SYNC_TYPES: ReadonlySet<string> = new Set(['sync', 'request', 'doc-unavailable']);
 const DEFAULT_MAX_BACKOFF_MS = 60_000;
 
 const log = makeLogger('pinax:sync');

@@ -18,9 +18,14 @@ test('history lists versions; restoring one brings back its title and body as a 
   await app.body().fill('Second body');
   await app.writesSettled();
 
-  await app.page.getByRole('button', { name: 'History', exact: true }).click();
+  const historyButton = app.page.getByRole('button', { name: 'History', exact: true });
+  await historyButton.click();
   const versions = app.page.getByRole('list', { name: 'Versions' }).getByRole('button');
   await expect(versions.first()).toBeVisible();
+  // The panel opens below the editor, out of sight: it is scrolled into view, not left for the
+  // user to find.
+  await expect(app.page.getByRole('heading', { name: 'History', exact: true })).toBeInViewport();
+  await expect(versions.first()).toBeInViewport();
   const before = await versions.count();
   expect(before).toBeGreaterThanOrEqual(3);
 
@@ -48,6 +53,11 @@ test('history lists versions; restoring one brings back its title and body as a 
   await expect(versions.filter({ hasText: 'Title changed' })).toHaveCount(3);
   // Each names its author, as the members list does: this user.
   await expect(versions.filter({ hasText: 'Title changed' }).filter({ hasText: 'by you' })).toHaveCount(3);
+
+  // Closing hands focus back to the button that opened it, not to the page.
+  await app.page.getByRole('button', { name: 'Close history' }).click();
+  await expect(versions).toHaveCount(0);
+  await expect(historyButton).toBeFocused();
 });
 
 test('the collection timeline lists recent changes and restores a deleted item', async ({

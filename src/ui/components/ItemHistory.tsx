@@ -74,7 +74,14 @@ export function ItemHistory(props: {
   };
 
   return (
-    <Panel class="history" title="History" closeLabel="Close history" onClose={props.onClose} error={error()}>
+    <Panel
+      class="history"
+      title="History"
+      closeLabel="Close history"
+      onClose={props.onClose}
+      error={error()}
+      reveal="start"
+    >
       <Show when={versions()} fallback={<p class="muted">Reading history…</p>}>
         {(list) => (
           <ol class="versions" aria-label="Versions">

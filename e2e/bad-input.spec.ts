@@ -220,9 +220,16 @@ test('a link with a malformed collection id leaves no junk in the collection lis
 
   // Base58 of the right length (the router lets it through) with a wrong checksum: a mistyped or
   // truncated link. It can never name a document.
+  // It says so, as a malformed link does, and does not promise that it will open later.
+  const pageErrors: string[] = [];
+  app.page.on('pageerror', (error) => pageErrors.push(error.message));
   await app.page.goto(`${relay.appUrl}/#/c/${'z'.repeat(28)}`);
-  const unavailable = app.page.getByRole('alert').filter({ hasText: 'Collection unavailable' });
-  await expect(unavailable).toContainText('This link does not name a valid collection.');
+  const alert = app.page.getByRole('alert');
+  await expect(alert.getByRole('heading', { name: 'Link not recognised' })).toBeVisible();
+  await expect(alert).toContainText('This collection link is malformed: its document id is not valid.');
+  await expect(alert).not.toContainText('open by itself');
+  // The engine's refusal is handled, not left as an uncaught error.
+  expect(pageErrors).toEqual([]);
   // The same straight through the engine port, as a broken tab could send it.
   await engineRejects(app.page, { type: 'openCollection', collectionId: 'not a document id' });
 

@@ -31,9 +31,21 @@ export interface ItemDetail extends ItemSummary {
   author?: string;
 }
 
+/** What a collection link whose id is not a valid document id (bad alphabet, length or checksum) says. */
+export const MALFORMED_COLLECTION_LINK = 'This collection link is malformed: its document id is not valid.';
+
 export type CollectionState =
   | { status: 'loading'; id: CollectionId; received?: TransferProgress }
-  | { status: 'unavailable'; id: CollectionId; reason: string }
+  | {
+      status: 'unavailable';
+      id: CollectionId;
+      reason: string;
+      /**
+       * The link itself is wrong (its id fails its checksum: mistyped or cut short), so no relay or
+       * retry will ever open it.
+       */
+      malformed?: true;
+    }
   | {
       status: 'ready';
       collection: CollectionSummary;

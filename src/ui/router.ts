@@ -4,6 +4,7 @@
 import { createSignal } from 'solid-js';
 import { isPairingSecret } from '../shared/identity/pairing.ts';
 import type { CollectionId, ItemId } from '../shared/types.ts';
+import { MALFORMED_COLLECTION_LINK } from '../shared/types.ts';
 
 export type Route =
   | { page: 'home' }
@@ -28,7 +29,7 @@ export function parseRoute(hash: string): Route {
   if (!match?.[1]) return { page: 'invalid', reason: 'This link is not a Pinax collection link.' };
   const collectionId = safeDecode(match[1]);
   if (!collectionId || !DOCUMENT_ID.test(collectionId))
-    return { page: 'invalid', reason: 'This collection link is malformed: its document id is not valid.' };
+    return { page: 'invalid', reason: MALFORMED_COLLECTION_LINK };
   const itemId = match[2] ? safeDecode(match[2]) : null;
   if (match[2] && (!itemId || !ITEM_ID.test(itemId)))
     return { page: 'invalid', reason: 'This item link is malformed.' };

@@ -6,6 +6,7 @@ import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim
 import { Automerge, isValidDocumentId, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../shared/log.ts';
 import type { CollectionId, CollectionState, CollectionSummary, TransferProgress } from '../shared/types.ts';
+import { MALFORMED_COLLECTION_LINK } from '../shared/types.ts';
 import type { CollectionRow, PinaxDb } from './db.ts';
 import type { CollectionDoc } from './domain/collection-doc.ts';
 import { COLLECTION_KIND, initialCollection } from './domain/collection-doc.ts';
@@ -159,6 +160,8 @@ export class CollectionStore {
 
   /** The state a subscriber should render right now, without waiting. */
   async currentState(id: CollectionId): Promise<CollectionState> {
+    if (!isValidDocumentId(id))
+      return { status: 'unavailable', id, reason: MALFORMED_COLLECTION_LINK, malformed: true };
     const reason = this.#unavailable.get(id);
     if (reason) return { status: 'unavailable', id, reason };
     const live = await this.get(id);
@@ -188,7 +191,8 @@ export class CollectionStore {
    * until its document arrives by sync anyway, see #watchForArrival).
    */
   retryUnavailable(attempt = 0): void {
-    const ids = [...this.#unavailable.keys()];
+    // A malformed id is unavailable for good: nobody is asked again.
+    const ids = [...this.#unavailable.keys()].filter((id) => isValidDocumentId(id));
     if (ids.length === 0) return;
     void Promise.all(ids.map((id) => this.#retry(id))).then((loaded) => {
       if (loaded.includes(false) && attempt < MAX_QUICK_RETRIES && this.#connected())
@@ -268,7 +272,7 @@ export class CollectionStore {
 
   async #load(id: CollectionId): Promise<LiveCollection | undefined> {
     if (!isValidDocumentId(id)) {
-      this.#unavailable.set(id, 'This link does not name a valid collection.');
+      this.#unavailable.set(id, MALFORMED_COLLECTION_LINK);
       return undefined;
     }
     // Only fetched when nothing is stored, and started before Automerge's wasm is ready (the two

@@ -7,6 +7,7 @@ import { ERROR_CODES } from '../shared/protocol.ts';
 import type { FieldError } from '../shared/limits.ts';
 import { checkBody, checkDescription, checkName, checkTags, checkTitle } from '../shared/limits.ts';
 import type { CollectionId, ItemId } from '../shared/types.ts';
+import { MALFORMED_COLLECTION_LINK } from '../shared/types.ts';
 import type { BodyDocs } from './bodies.ts';
 import { bodyText, setBodyText } from './bodies.ts';
 import type { CollectionStore } from './collection-store.ts';
@@ -107,7 +108,7 @@ async function dispatch(ctx: DispatchContext, cmd: Command): Promise<CommandResu
       if (!isValidDocumentId(cmd.collectionId))
         throw new CommandError({
           code: ERROR_CODES.invalid,
-          message: 'This link does not name a valid collection.',
+          message: MALFORMED_COLLECTION_LINK,
         });
       await ctx.collections.join(cmd.collectionId);
       return { collectionId: cmd.collectionId };

@@ -23,10 +23,11 @@ import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
 import { ReceivingBytes, ReceivingItems, type ItemsProgress } from './ReceivingProgress.tsx';
 import { variant } from '../variant.ts';
+import { makeLogger } from '../../shared/log.ts';
 
 type ViewState =
   | { status: 'loading'; received?: TransferProgress }
-  | { status: 'unavailable'; reason: string }
+  | { status: 'unavailable'; reason: string; malformed?: true }
   | { status: 'ready'; collection: CollectionSummary; items: ItemSummary[]; arriving: boolean };
 
 export function CollectionView(props: { collectionId: CollectionId; itemId: ItemId | null }): JSX.Element {
@@ -98,7 +99,11 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
         let arriving = false;
         setView({ status: 'loading' });
         setPanel(null);
-        void engine.command({ type: 'openCollection', collectionId });
+        // A refusal (a malformed link) reaches the screen through the state below; here it is only
+        // noted, never left as an unhandled rejection.
+        engine
+          .command({ type: 'openCollection', collectionId })
+          .catch((error: unknown) => log.info('the collection could not be opened', String(error)));
         const apply = (update: CollectionUpdate) => {
           if (update.kind === 'state') {
             const state = update.state;
@@ -107,7 +112,11 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 state.received ? { status: 'loading', received: state.received } : { status: 'loading' },
               );
             if (state.status === 'unavailable')
-              return setView({ status: 'unavailable', reason: state.reason });
+              return setView({
+                status: 'unavailable',
+                reason: state.reason,
+                ...(state.malformed ? { malformed: true as const } : {}),
+              });
             arriving = state.arriving === true;
             const items = order.reset(state.items);
             return setView({ status: 'ready', collection: state.collection, items, arriving });
@@ -153,11 +162,22 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       </Match>
       <Match when={variant(view(), 'status', 'unavailable')}>
         {(v) => (
-          <section class="empty" role="alert">
-            <h1>Collection unavailable</h1>
-            <p>{v().reason}</p>
-            <p class="muted">It will open by itself once the relay can provide it.</p>
-          </section>
+          <Show
+            when={!v().malformed}
+            fallback={
+              <section class="empty" role="alert">
+                <h1>Link not recognised</h1>
+                <p>{v().reason}</p>
+                <a href="#/">Back to your collections</a>
+              </section>
+            }
+          >
+            <section class="empty" role="alert">
+              <h1>Collection unavailable</h1>
+              <p>{v().reason}</p>
+              <p class="muted">It will open by itself once the relay can provide it.</p>
+            </section>
+          </Show>
         )}
       </Match>
       <Match when={variant(view(), 'status', 'ready')}>
@@ -217,3 +237,5 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
     </Switch>
   );
 }
+
+const log = makeLogger('pinax:collection-view');

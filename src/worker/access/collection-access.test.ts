@@ -1,7 +1,8 @@
 // A device that opened a collection from a link before its access document could be had (the relay
 // answered "unavailable", or no peer was there yet) must still learn its role when the document
 // arrives later by sync: its members view updates by itself, with no reload. Two real Repos over a
-// BroadcastChannel, fake-indexeddb for the engines' databases.
+// BroadcastChannel, fake-indexeddb for the engines' databases. And an owner cannot leave a collection
+// without an owner: the entry would be ignored everywhere, so it is refused with a clear error.
 
 import * as Automerge from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
@@ -22,7 +23,7 @@ import { CollectionAccess } from './collection-access.ts';
 
 const cleanups = cleanupsAfterEach();
 
-describe('CollectionAccess.subscribe', () => {
+describe('CollectionAccess', () => {
   it('tells a device its new role once the access document arrives after it was unavailable', async () => {
     const channelName = `access-${crypto.randomUUID()}`;
     const [owner, member] = await Promise.all([newDevice('owner'), newDevice('member')]);
@@ -56,6 +57,24 @@ describe('CollectionAccess.subscribe', () => {
         .sort(),
     ).toEqual(['editor', 'owner']);
   }, 20_000);
+
+  it('refuses to remove or demote the last owner, and allows it once there is another owner', async () => {
+    const [owner, other] = await Promise.all([newDevice('owner'), newDevice('other')]);
+    const repo = repoWith([]);
+    const access = accessFor(repo, owner);
+    const live = liveOf(repo.create<CollectionDoc>(initialCollection('Mine', '', 1)));
+    await access.establish(live);
+
+    await expect(access.setRole(live, owner.user.did, null)).rejects.toThrow(/always keeps an owner/);
+    await expect(access.setRole(live, owner.user.did, 'editor')).rejects.toThrow(/always keeps an owner/);
+    expect((await access.resolve(live))?.members.get(owner.user.did)?.role).toBe('owner');
+
+    await access.setRole(live, other.user.did, 'owner');
+    await access.setRole(live, owner.user.did, 'editor');
+    const members = (await access.resolve(live))?.members;
+    expect(members?.get(owner.user.did)?.role).toBe('editor');
+    expect(members?.get(other.user.did)?.role).toBe('owner');
+  });
 
   function repoWith(network: BroadcastChannelNetworkAdapter[]): Repo {
     const repo = new Repo({ network, sharePolicy: () => Promise.resolve(true) });

@@ -221,6 +221,12 @@ export class CollectionAccess {
   }
 
   async setRole(live: LiveCollection, member: DidKey, role: Role | null, name?: string): Promise<DocumentId> {
+    // Every engine and the relay ignore an entry that leaves a collection without an owner (shared/
+    // access/resolve.ts): written anyway, it would look done here and change nothing.
+    if (role !== 'owner' && isLastOwner(await this.resolve(live), member))
+      throw new AccessDenied(
+        'A collection always keeps an owner: make someone else an owner before removing or changing this one.',
+      );
     return this.#write(live, { type: 'role', member, role, ...(name ? { name } : {}) });
   }
 
@@ -345,3 +351,11 @@ export class CollectionAccess {
 }
 
 const log = makeLogger('pinax:access');
+
+/** Whether `member` is the only owner `access` has. */
+function isLastOwner(access: ResolvedAccess | undefined, member: DidKey): boolean {
+  if (access?.members.get(member)?.role !== 'owner') return false;
+  let owners = 0;
+  for (const { role } of access.members.values()) if (role === 'owner') owners++;
+  return owners === 1;
+}

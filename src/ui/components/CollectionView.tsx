@@ -226,7 +226,11 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                   itemId={itemId()}
                   readOnly={readOnly()}
                   nameOf={nameOf}
-                  onClose={() => navigate(collectionHref(props.collectionId))}
+                  onClose={() => {
+                    const closed = collectionHref(props.collectionId, itemId());
+                    navigate(collectionHref(props.collectionId));
+                    focusRowOnceShown(closed);
+                  }}
                   notice={<EditingNow presence={presence()} itemId={itemId()} />}
                 />
               )}
@@ -239,3 +243,31 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
 }
 
 const log = makeLogger('pinax:collection-view');
+
+/**
+ * Once the route has changed, puts the focus on the list row linking to `href` (the item whose
+ * panel just closed), so a keyboard user goes on from where they were instead of from the page's
+ * start. The list may render its rows a frame or two later (it measures its window first), so it
+ * looks for a few frames; it gives up when the row never shows (scrolled out of the list's window)
+ * or when focus went somewhere meanwhile.
+ */
+function focusRowOnceShown(href: string): void {
+  const selector = `.item-list a[href="${CSS.escape(href)}"]`;
+  addEventListener(
+    'hashchange',
+    () => {
+      let frames = 0;
+      const attempt = () => {
+        if (document.activeElement && document.activeElement !== document.body) return;
+        const row = document.querySelector<HTMLElement>(selector);
+        if (row) row.focus();
+        else if (++frames < FOCUS_ROW_FRAMES) requestAnimationFrame(attempt);
+      };
+      attempt();
+    },
+    { once: true },
+  );
+}
+
+/** How many frames focusRowOnceShown waits for the row. */
+const FOCUS_ROW_FRAMES = 10;

@@ -1,17 +1,18 @@
 import type { DidKey } from '../../shared/identity/did-key.ts';
 import { fingerprintOf } from '../../shared/identity/did-key.ts';
 import type { JSX } from 'solid-js';
-import { For, Show, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { For, Show, createEffect, createSignal, on, onCleanup, untrack } from 'solid-js';
 import type { FieldError, FieldName } from '../../shared/limits.ts';
 import { checkBody, checkTags, checkTitle, parseTags } from '../../shared/limits.ts';
 import type { SubscriptionPayloads } from '../../shared/protocol.ts';
 import type { CollectionId, ItemDetail, ItemId } from '../../shared/types.ts';
-import { makeCoalescingWriter } from '../coalescing-writer.ts';
+import { makeCoalescingWriter, type CoalescingWriter } from '../coalescing-writer.ts';
 import { EngineRequestError } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { replacePreservingCaret } from '../caret.ts';
 import { ItemHistory } from './ItemHistory.tsx';
 import { ItemReactions } from './ItemReactions.tsx';
+import { makeLogger } from '../../shared/log.ts';
 
 type EditableField = Extract<FieldName, 'title' | 'body' | 'tags'>;
 
@@ -45,32 +46,47 @@ export function ItemEditor(props: {
   const setError = (field: EditableField, message: string | undefined) =>
     setErrors((prev) => (prev[field] === message ? prev : { ...prev, [field]: message }));
 
-  const writers = {
-    title: writerFor('title'),
-    body: writerFor('body'),
-    tags: writerFor('tags'),
-  };
+  // One set of writers per item shown. The editor stays mounted from one item to the next, and may
+  // close, while the last keystrokes are still queued: each writer keeps the ids of the item they
+  // were typed into, and finishes its queue whatever the editor shows by then.
+  let shown = untrack(() => ({
+    collectionId: props.collectionId,
+    itemId: props.itemId,
+    writers: writersFor(props.collectionId, props.itemId),
+  }));
+  // Read from `shown`, never from props: once the panel has closed, its props are stale reads.
+  let closed = false;
+  onCleanup(() => (closed = true));
+  const isShowing = (collectionId: CollectionId, itemId: ItemId) =>
+    !closed && shown.collectionId === collectionId && shown.itemId === itemId;
 
-  function writerFor(field: EditableField) {
-    return makeCoalescingWriter<string>(
-      (value) =>
-        engine.command({
-          type: 'updateItem',
-          collectionId: props.collectionId,
-          itemId: props.itemId,
-          ...(field === 'tags' ? { tags: parseTags(value) } : { [field]: value }),
-        }),
-      (error) =>
-        setError(
-          field,
-          error instanceof EngineRequestError ? error.rpc.message : `Not saved: ${String(error)}`,
-        ),
-      () => {
-        dirty.delete(field);
-        const current = item();
-        if (current) showRemote(current);
-      },
-    );
+  function writersFor(
+    collectionId: CollectionId,
+    itemId: ItemId,
+  ): Record<EditableField, CoalescingWriter<string>> {
+    const writerFor = (field: EditableField) =>
+      makeCoalescingWriter<string>(
+        (value) =>
+          engine.command({
+            type: 'updateItem',
+            collectionId,
+            itemId,
+            ...(field === 'tags' ? { tags: parseTags(value) } : { [field]: value }),
+          }),
+        (error) => {
+          const message =
+            error instanceof EngineRequestError ? error.rpc.message : `Not saved: ${String(error)}`;
+          if (isShowing(collectionId, itemId)) setError(field, message);
+          else log.error(`an edit to an item no longer shown was not saved: ${message}`);
+        },
+        () => {
+          if (!isShowing(collectionId, itemId)) return;
+          dirty.delete(field);
+          const current = item();
+          if (current) showRemote(current);
+        },
+      );
+    return { title: writerFor('title'), body: writerFor('body'), tags: writerFor('tags') };
   }
 
   const check: Record<EditableField, (value: string) => FieldError | undefined> = {
@@ -84,7 +100,7 @@ export function ItemEditor(props: {
     setError(field, invalid?.message);
     if (invalid) return; // nothing is saved while the field is over its limit
     dirty.add(field);
-    writers[field].write(value);
+    shown.writers[field].write(value);
   };
 
   /** Shows the engine's values in every field the user is not in the middle of editing. */
@@ -96,7 +112,7 @@ export function ItemEditor(props: {
     };
     for (const field of ['title', 'body', 'tags'] as const) {
       const el = fields[field];
-      if (!el || dirty.has(field) || writers[field].busy() || errors()[field]) continue;
+      if (!el || dirty.has(field) || shown.writers[field].busy() || errors()[field]) continue;
       // Same tag set in another order or spacing: leave the user's text alone.
       if (field === 'tags' && [...parseTags(el.value)].sort().join(', ') === values.tags) continue;
       if (el.value !== values[field]) replacePreservingCaret(el, values[field]);
@@ -112,6 +128,8 @@ export function ItemEditor(props: {
         setErrors({});
         setShowHistory(false);
         dirty.clear();
+        if (shown.collectionId !== collectionId || shown.itemId !== itemId)
+          shown = { collectionId, itemId, writers: writersFor(collectionId, itemId) };
         if (titleFocusFor === itemId) {
           titleFocusFor = null;
           queueMicrotask(() => fields.title?.focus());
@@ -270,3 +288,5 @@ function a11y(field: EditableField, error: string | undefined) {
     'aria-describedby': error ? `item-${field}-error` : undefined,
   };
 }
+
+const log = makeLogger('pinax:item-editor');

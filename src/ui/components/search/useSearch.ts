@@ -6,6 +6,7 @@ import type { SearchResults } from '../../../shared/queries.ts';
 import type { CollectionId } from '../../../shared/types.ts';
 import type { EngineClient } from '../../engine-client.ts';
 import { collectionHref, navigate } from '../../router.ts';
+import { requestTitleFocus } from '../ItemEditor.tsx';
 import { withStableParts } from './stable-results.ts';
 
 export function useSearch(engine: EngineClient) {
@@ -45,6 +46,8 @@ export function useSearch(engine: EngineClient) {
     setQuery('');
     setTag(null);
     setCollectionId(null);
+    // The opened item takes the focus, as a new one does: Enter on a result, then type.
+    requestTitleFocus(hit.itemId);
     navigate(collectionHref(hit.collectionId, hit.itemId));
   };
 

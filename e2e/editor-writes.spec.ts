@@ -1,0 +1,51 @@
+// Typing is saved whatever happens to the editor right after: closing it with Escape, or opening
+// another item, while the last keystrokes are still on their way to the engine. Every character
+// lands in the item it was typed into, and nowhere else.
+
+import { AppPage, expect, test } from './support/fixtures.ts';
+
+test('closing the editor right after typing keeps every keystroke, in the right item', async ({
+  relay,
+  newDevice,
+}) => {
+  const app = await AppPage.open(await newDevice(), relay.appUrl);
+  await app.createCollection('Quick notes');
+  const titles = ['Beta item typed fast', 'Gamma thing typed fast', 'Delta typed fast'];
+  for (const title of titles) {
+    await app.page.keyboard.press('n');
+    await expect(app.title()).toBeFocused();
+    await app.page.keyboard.type(title);
+    await app.page.keyboard.press('Escape');
+    await expect(app.title()).toHaveCount(0);
+  }
+  const sortedTitles = async () => (await app.rowTitles().allInnerTexts()).sort();
+  await expect.poll(sortedTitles).toEqual([...titles].sort());
+  await app.writesSettled();
+
+  // And stored so: after a reload they come back from IndexedDB as they were.
+  await app.page.reload();
+  await expect(app.rowTitles()).toHaveCount(titles.length);
+  expect(await sortedTitles()).toEqual([...titles].sort());
+});
+
+test('opening another item right after typing saves the keystrokes to the item they were typed into', async ({
+  relay,
+  newDevice,
+}) => {
+  const app = await AppPage.open(await newDevice(), relay.appUrl);
+  await app.createCollection('Two items');
+  await app.newItem({ title: 'First' });
+  await app.writesSettled();
+  await app.newItem({ title: 'Second' });
+  await app.writesSettled();
+
+  // Type into "Second", then at once open "First" from the list.
+  await app.title().press('End');
+  await app.page.keyboard.type(' and more typed fast');
+  await app.items().getByText('First', { exact: true }).click();
+  await expect(app.title()).toHaveValue('First');
+  const sortedTitles = async () => (await app.rowTitles().allInnerTexts()).sort();
+  await expect.poll(sortedTitles).toEqual(['First', 'Second and more typed fast']);
+  await app.writesSettled();
+  await expect(app.title()).toHaveValue('First');
+});

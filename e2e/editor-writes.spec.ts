@@ -10,6 +10,16 @@ test('closing the editor right after typing keeps every keystroke, in the right 
 }) => {
   const app = await AppPage.open(await newDevice(), relay.appUrl);
   await app.createCollection('Quick notes');
+  // Opening and closing items never reloads the collection: no "Opening collection…" comes back.
+  await app.page.evaluate(() => {
+    const seen = { reloads: 0 };
+    (window as unknown as { __collectionReloads: typeof seen }).__collectionReloads = seen;
+    new MutationObserver((records) => {
+      for (const record of records)
+        for (const node of record.addedNodes)
+          if (node instanceof HTMLElement && node.matches('[aria-busy="true"]')) seen.reloads++;
+    }).observe(document.querySelector('main')!, { childList: true, subtree: true });
+  });
   const titles = ['Beta item typed fast', 'Gamma thing typed fast', 'Delta typed fast'];
   for (const title of titles) {
     await app.page.keyboard.press('n');
@@ -21,6 +31,11 @@ test('closing the editor right after typing keeps every keystroke, in the right 
   const sortedTitles = async () => (await app.rowTitles().allInnerTexts()).sort();
   await expect.poll(sortedTitles).toEqual([...titles].sort());
   await app.writesSettled();
+  expect(
+    await app.page.evaluate(
+      () => (window as unknown as { __collectionReloads: { reloads: number } }).__collectionReloads.reloads,
+    ),
+  ).toBe(0);
 
   // And stored so: after a reload they come back from IndexedDB as they were.
   await app.page.reload();

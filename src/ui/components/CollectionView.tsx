@@ -1,7 +1,7 @@
 import type { DidKey } from '../../shared/identity/did-key.ts';
 import { fingerprintOf } from '../../shared/identity/did-key.ts';
 import type { JSX } from 'solid-js';
-import { Match, Show, Switch, createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
 import type { CollectionUpdate } from '../../shared/protocol.ts';
 import type {
   CollectionId,
@@ -32,6 +32,11 @@ type ViewState =
 
 export function CollectionView(props: { collectionId: CollectionId; itemId: ItemId | null }): JSX.Element {
   const engine = useEngine();
+  // The route hands over a new object on every navigation, so props are read again even when the
+  // collection stays the same. These change only when the ids do: opening or closing an item must
+  // not subscribe to the whole collection (and its members) all over again.
+  const collectionId = createMemo(() => props.collectionId);
+  const openItemId = createMemo(() => props.itemId);
   const [view, setView] = createSignal<ViewState>({ status: 'loading' });
   const [createError, setCreateError] = createSignal<string | null>(null);
   const [panel, setPanel] = createSignal<CollectionPanel | null>(null);
@@ -39,13 +44,10 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
   // Members and this user's role, resolved by the engine from the signed access entries.
   const [members, setMembers] = createSignal<MembersView | undefined>();
   createEffect(
-    on(
-      () => props.collectionId,
-      (collectionId) => {
-        setMembers(undefined);
-        onCleanup(engine.subscribe({ type: 'members', collectionId }, setMembers));
-      },
-    ),
+    on(collectionId, (collectionId) => {
+      setMembers(undefined);
+      onCleanup(engine.subscribe({ type: 'members', collectionId }, setMembers));
+    }),
   );
   const nameOf = (user: string): string => {
     const member = members()?.members.find((m) => m.user === user);
@@ -62,7 +64,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
   // Presence: announced while this tab shows the collection, with the item open in the editor.
   createEffect(
     on(
-      () => [props.collectionId, props.itemId] as const,
+      () => [collectionId(), openItemId()] as const,
       ([collectionId, itemId]) => {
         const unsubscribe = engine.subscribe(
           { type: 'presence', collectionId, ...(itemId ? { itemId } : {}) },
@@ -78,55 +80,49 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
   // would never appear.
   const [itemsProgress, setItemsProgress] = createSignal<ItemsProgress | undefined>();
   createEffect(
-    on(
-      () => props.collectionId,
-      (collectionId) => {
-        setItemsProgress(undefined);
-        onCleanup(
-          engine.subscribe({ type: 'readModelProgress' }, (all) =>
-            setItemsProgress(all.collections[collectionId]),
-          ),
-        );
-      },
-    ),
+    on(collectionId, (collectionId) => {
+      setItemsProgress(undefined);
+      onCleanup(
+        engine.subscribe({ type: 'readModelProgress' }, (all) =>
+          setItemsProgress(all.collections[collectionId]),
+        ),
+      );
+    }),
   );
 
   createEffect(
-    on(
-      () => props.collectionId,
-      (collectionId) => {
-        const order = makeItemOrder();
-        let arriving = false;
-        setView({ status: 'loading' });
-        setPanel(null);
-        // A refusal (a malformed link) reaches the screen through the state below; here it is only
-        // noted, never left as an unhandled rejection.
-        engine
-          .command({ type: 'openCollection', collectionId })
-          .catch((error: unknown) => log.info('the collection could not be opened', String(error)));
-        const apply = (update: CollectionUpdate) => {
-          if (update.kind === 'state') {
-            const state = update.state;
-            if (state.status === 'loading')
-              return setView(
-                state.received ? { status: 'loading', received: state.received } : { status: 'loading' },
-              );
-            if (state.status === 'unavailable')
-              return setView({
-                status: 'unavailable',
-                reason: state.reason,
-                ...(state.malformed ? { malformed: true as const } : {}),
-              });
-            arriving = state.arriving === true;
-            const items = order.reset(state.items);
-            return setView({ status: 'ready', collection: state.collection, items, arriving });
-          }
-          const items = order.patch(update.upserts, update.removed);
-          setView({ status: 'ready', collection: update.collection, items, arriving });
-        };
-        onCleanup(engine.subscribe({ type: 'collection', collectionId }, apply));
-      },
-    ),
+    on(collectionId, (collectionId) => {
+      const order = makeItemOrder();
+      let arriving = false;
+      setView({ status: 'loading' });
+      setPanel(null);
+      // A refusal (a malformed link) reaches the screen through the state below; here it is only
+      // noted, never left as an unhandled rejection.
+      engine
+        .command({ type: 'openCollection', collectionId })
+        .catch((error: unknown) => log.info('the collection could not be opened', String(error)));
+      const apply = (update: CollectionUpdate) => {
+        if (update.kind === 'state') {
+          const state = update.state;
+          if (state.status === 'loading')
+            return setView(
+              state.received ? { status: 'loading', received: state.received } : { status: 'loading' },
+            );
+          if (state.status === 'unavailable')
+            return setView({
+              status: 'unavailable',
+              reason: state.reason,
+              ...(state.malformed ? { malformed: true as const } : {}),
+            });
+          arriving = state.arriving === true;
+          const items = order.reset(state.items);
+          return setView({ status: 'ready', collection: state.collection, items, arriving });
+        }
+        const items = order.patch(update.upserts, update.removed);
+        setView({ status: 'ready', collection: update.collection, items, arriving });
+      };
+      onCleanup(engine.subscribe({ type: 'collection', collectionId }, apply));
+    }),
   );
 
   const newItem = async () => {
@@ -182,7 +178,7 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       </Match>
       <Match when={variant(view(), 'status', 'ready')}>
         {(v) => (
-          <div class="collection" classList={{ 'with-panel': !!props.itemId }}>
+          <div class="collection" classList={{ 'with-panel': !!openItemId() }}>
             <section class="list-column">
               <CollectionHeader
                 collection={v().collection}
@@ -198,14 +194,14 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
               <PresenceBar presence={presence()} />
               <Show when={panel() === 'timeline'}>
                 <CollectionTimeline
-                  collectionId={props.collectionId}
+                  collectionId={collectionId()}
                   revision={v().collection.updatedAt}
                   nameOf={nameOf}
                   onClose={() => setPanel(null)}
                 />
               </Show>
               <Show when={panel() === 'transfer'}>
-                <ImportExport collectionId={props.collectionId} onClose={() => setPanel(null)} />
+                <ImportExport collectionId={collectionId()} onClose={() => setPanel(null)} />
               </Show>
               <Show when={createError()}>
                 <p class="field-error" role="alert">
@@ -216,20 +212,21 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
                 when={v().items.length > 0}
                 fallback={<p class="muted empty-list">No items yet. Press New item (or n) to add one.</p>}
               >
-                <ItemList collectionId={props.collectionId} items={v().items} selectedId={props.itemId} />
+                <ItemList collectionId={collectionId()} items={v().items} selectedId={openItemId()} />
               </Show>
             </section>
-            <Show when={props.itemId}>
+            <Show when={openItemId()}>
               {(itemId) => (
                 <ItemEditor
-                  collectionId={props.collectionId}
+                  collectionId={collectionId()}
                   itemId={itemId()}
                   readOnly={readOnly()}
                   nameOf={nameOf}
                   onClose={() => {
                     const closed = collectionHref(props.collectionId, itemId());
-                    navigate(collectionHref(props.collectionId));
-                    focusRowOnceShown(closed);
+                    const list = collectionHref(props.collectionId);
+                    navigate(list);
+                    focusRowOnceShown(list, closed);
                   }}
                   notice={<EditingNow presence={presence()} itemId={itemId()} />}
                 />
@@ -245,17 +242,19 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
 const log = makeLogger('pinax:collection-view');
 
 /**
- * Once the route has changed, puts the focus on the list row linking to `href` (the item whose
+ * Once the route has changed to `list`, puts the focus on the list row linking to `href` (the item whose
  * panel just closed), so a keyboard user goes on from where they were instead of from the page's
  * start. The list may render its rows a frame or two later (it measures its window first), so it
  * looks for a few frames; it gives up when the row never shows (scrolled out of the list's window)
  * or when focus went somewhere meanwhile.
  */
-function focusRowOnceShown(href: string): void {
+function focusRowOnceShown(list: string, href: string): void {
   const selector = `.item-list a[href="${CSS.escape(href)}"]`;
   addEventListener(
     'hashchange',
     () => {
+      // Only for this navigation, back to the list (never a later one's).
+      if (location.hash !== list) return;
       let frames = 0;
       const attempt = () => {
         if (document.activeElement && document.activeElement !== document.body) return;

@@ -15,6 +15,7 @@ import { ItemReactions } from './ItemReactions.tsx';
 import { makeLogger } from '../../shared/log.ts';
 
 type EditableField = Extract<FieldName, 'title' | 'body' | 'tags'>;
+type Writers = Record<EditableField, CoalescingWriter<string>>;
 
 let titleFocusFor: ItemId | null = null;
 
@@ -49,6 +50,7 @@ export function ItemEditor(props: {
   // One set of writers per item shown. The editor stays mounted from one item to the next, and may
   // close, while the last keystrokes are still queued: each writer keeps the ids of the item they
   // were typed into, and finishes its queue whatever the editor shows by then.
+  const writersByItem = new Map<string, Writers>();
   let shown = untrack(() => ({
     collectionId: props.collectionId,
     itemId: props.itemId,
@@ -60,10 +62,21 @@ export function ItemEditor(props: {
   const isShowing = (collectionId: CollectionId, itemId: ItemId) =>
     !closed && shown.collectionId === collectionId && shown.itemId === itemId;
 
-  function writersFor(
-    collectionId: CollectionId,
-    itemId: ItemId,
-  ): Record<EditableField, CoalescingWriter<string>> {
+  /**
+   * The item's writers: those made when it was shown before (their queue may not be done: a write
+   * queued there must not land after a newer one from a second set), or new ones.
+   */
+  function writersFor(collectionId: CollectionId, itemId: ItemId): Writers {
+    const key = `${collectionId}/${itemId}`;
+    let writers = writersByItem.get(key);
+    if (!writers) {
+      writers = makeWriters(collectionId, itemId);
+      writersByItem.set(key, writers);
+    }
+    return writers;
+  }
+
+  function makeWriters(collectionId: CollectionId, itemId: ItemId): Writers {
     const writerFor = (field: EditableField) =>
       makeCoalescingWriter<string>(
         (value) =>

@@ -1,6 +1,6 @@
-// Typing is saved whatever happens to the editor right after: closing it with Escape, or opening
-// another item, while the last keystrokes are still on their way to the engine. Every character
-// lands in the item it was typed into, and nowhere else.
+// Typing is saved whatever happens to the editor around it: closing it with Escape, or opening
+// another item, while the last keystrokes are still on their way to the engine; or typing before a
+// new item's title has focus. Every character lands in the item it was typed into, and nowhere else.
 
 import { AppPage, expect, test } from './support/fixtures.ts';
 
@@ -63,4 +63,38 @@ test('opening another item right after typing saves the keystrokes to the item t
   await expect.poll(sortedTitles).toEqual(['First', 'Second and more typed fast']);
   await app.writesSettled();
   await expect(app.title()).toHaveValue('First');
+});
+
+test('letters typed right after "n", before the new title has focus, go into the title', async ({
+  relay,
+  newDevice,
+}) => {
+  const app = await AppPage.open(await newDevice(), relay.appUrl);
+  await app.createCollection('Fast start');
+  // Deterministically: keys that arrive in the same task as "n", before anything could open.
+  await app.page.evaluate(() => {
+    const press = (key: string) =>
+      (document.activeElement ?? document.body).dispatchEvent(
+        new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }),
+      );
+    for (const key of 'nquick') press(key);
+  });
+  await expect(app.title()).toHaveValue('quick');
+  await app.page.keyboard.press('Escape');
+  await expect(app.title()).toHaveCount(0);
+
+  // And as typed: the first letters of each title arrive while its item is still being created.
+  const titles = ['nine new notes', 'noon nap', 'ten tiny nuts'];
+  for (const title of titles) {
+    await app.page.keyboard.press('n');
+    await app.page.keyboard.type(title); // no wait
+
+    await expect(app.title()).toHaveValue(title);
+    await app.page.keyboard.press('Escape');
+    await expect(app.title()).toHaveCount(0);
+  }
+  await app.writesSettled();
+  expect((await app.rowTitles().allInnerTexts()).sort()).toEqual(['quick', ...titles].sort());
+  // The n's in the titles started no other item.
+  await expect(app.page.getByText(`${titles.length + 1} items`, { exact: true })).toBeVisible();
 });

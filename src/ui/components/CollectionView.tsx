@@ -23,6 +23,7 @@ import { ItemEditor, requestTitleFocus } from './ItemEditor.tsx';
 import { ItemList } from './ItemList.tsx';
 import { ReceivingBytes, ReceivingItems, type ItemsProgress } from './ReceivingProgress.tsx';
 import { variant } from '../variant.ts';
+import { captureTypeAhead } from '../type-ahead.ts';
 import { makeLogger } from '../../shared/log.ts';
 
 type ViewState =
@@ -127,11 +128,14 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
 
   const newItem = async () => {
     setCreateError(null);
+    // What the user types before the new title has focus goes into it (type-ahead.ts).
+    const typed = captureTypeAhead();
     try {
       const { itemId } = await engine.command({ type: 'addItem', collectionId: props.collectionId });
-      requestTitleFocus(itemId);
+      requestTitleFocus(itemId, typed);
       navigate(collectionHref(props.collectionId, itemId));
     } catch (error) {
+      typed.take();
       setCreateError(`Could not create the item: ${String(error)}`);
     }
   };

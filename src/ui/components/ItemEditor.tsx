@@ -10,6 +10,7 @@ import { makeCoalescingWriter, type CoalescingWriter } from '../coalescing-write
 import { EngineRequestError } from '../engine-client.ts';
 import { useEngine } from '../engine-context.tsx';
 import { replacePreservingCaret } from '../caret.ts';
+import type { TypeAhead } from '../type-ahead.ts';
 import { ItemHistory } from './ItemHistory.tsx';
 import { ItemReactions } from './ItemReactions.tsx';
 import { makeLogger } from '../../shared/log.ts';
@@ -17,11 +18,15 @@ import { makeLogger } from '../../shared/log.ts';
 type EditableField = Extract<FieldName, 'title' | 'body' | 'tags'>;
 type Writers = Record<EditableField, CoalescingWriter<string>>;
 
-let titleFocusFor: ItemId | null = null;
+let titleFocusFor: { itemId: ItemId; typed: TypeAhead | undefined } | null = null;
 
-/** Asks the editor to focus its title once it shows this item (a just-created one). */
-export function requestTitleFocus(itemId: ItemId): void {
-  titleFocusFor = itemId;
+/**
+ * Asks the editor to focus its title once it shows this item (a just-created one, or a search
+ * result); what `typed` caught until then is put into the title.
+ */
+export function requestTitleFocus(itemId: ItemId, typed?: TypeAhead): void {
+  titleFocusFor?.typed?.take();
+  titleFocusFor = { itemId, typed };
 }
 
 export function ItemEditor(props: {
@@ -143,9 +148,17 @@ export function ItemEditor(props: {
         dirty.clear();
         if (shown.collectionId !== collectionId || shown.itemId !== itemId)
           shown = { collectionId, itemId, writers: writersFor(collectionId, itemId) };
-        if (titleFocusFor === itemId) {
+        if (titleFocusFor?.itemId === itemId) {
+          const { typed } = titleFocusFor;
           titleFocusFor = null;
-          queueMicrotask(() => fields.title?.focus());
+          queueMicrotask(() => {
+            const title = fields.title;
+            title?.focus();
+            const text = typed?.take() ?? '';
+            if (!title || text === '') return;
+            title.value += text;
+            onInput('title', title.value);
+          });
         }
         const unsubscribe = engine.subscribe(
           { type: 'item', collectionId, itemId },

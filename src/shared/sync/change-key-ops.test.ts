@@ -35,13 +35,17 @@ describe('operationsOnKey', () => {
           const header = changeHeaderOf(change)!;
           const damaged = await withBytesChanged(change, header.end, flips);
           const mine = operationsOnKey(damaged, header, 'author');
+          // Only what this reader read is compared; Automerge is not asked about the rest. One run in
+          // many hit the 20 s test timeout: this reader is bounded (MAX_OPERATIONS), Automerge's
+          // decoder on a damaged count is not.
+          if (mine === undefined) return;
           let theirs: ChangeOperation[] | undefined;
           try {
             theirs = decodedOperationsOn(damaged, 'author');
           } catch {
             theirs = undefined; // a change Automerge refuses is never applied either
           }
-          if (mine !== undefined && theirs !== undefined) {
+          if (theirs !== undefined) {
             readAndDecoded++;
             expect(mine).toEqual(theirs);
           }

@@ -13,6 +13,7 @@ import { useSearch } from './components/search/useSearch.ts';
 import { createEngineSubscription, useEngine } from './engine-context.tsx';
 import { createRoute } from './router.ts';
 import { variant } from './variant.ts';
+import { isEditable } from './editable.ts';
 import { LinkThisDevicePage } from './components/LinkDevice.tsx';
 
 export function App(): JSX.Element {
@@ -141,6 +142,5 @@ export function App(): JSX.Element {
 }
 
 export function isTyping(event: KeyboardEvent): boolean {
-  const target = event.target as HTMLElement | null;
-  return !!target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  return isEditable(event.target);
 }

@@ -3,6 +3,8 @@
 // typist's first letters land in that window, where nothing editable has focus, and were lost.
 // They are caught here and handed to the title when it takes focus.
 
+import { isEditable } from './editable.ts';
+
 /** Printable keys caught since capture began; `take` ends the capture. */
 export interface TypeAhead {
   /** Ends the capture (if still on) and returns what was typed, once. */
@@ -44,10 +46,3 @@ export function captureTypeAhead(maxMs = MAX_CAPTURE_MS): TypeAhead {
 
 /** Long enough for a slow engine to create the item; short enough not to swallow later typing. */
 const MAX_CAPTURE_MS = 2_000;
-
-function isEditable(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  );
-}

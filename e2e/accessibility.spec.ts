@@ -75,6 +75,63 @@ for (const colorScheme of ['light', 'dark'] as const) {
   });
 }
 
+test('the focus ring of a list row or a search result is drawn whole, not clipped', async ({
+  relay,
+  newDevice,
+}) => {
+  const app = await AppPage.open(await newDevice(), relay.appUrl);
+  await app.createCollection('Reading list');
+  await app.newItem({ title: 'The Left Hand of Darkness', body: 'Winter, on Gethen.' });
+  await app.newItem({ title: 'The Dispossessed', body: 'Anarres and Urras.' });
+  // Escape closes the item and puts the focus back on its row, as the keyboard left it.
+  await app.page.keyboard.press('Escape');
+  await expect(app.page.locator('.item-row a:focus-visible')).toHaveCount(1);
+  expect(await clippedFocusRing(app.page)).toEqual([]);
+
+  await app.page.keyboard.press('/');
+  await app.page.keyboard.type('the');
+  const results = app.page.getByRole('list', { name: 'Search results' }).getByRole('link');
+  await expect(results).toHaveCount(2);
+  // After typing, a focused result shows its ring, as when tabbed to.
+  await results.first().focus();
+  await expect(app.page.locator('.search-results a:focus-visible')).toHaveCount(1);
+  expect(await clippedFocusRing(app.page)).toEqual([]);
+});
+
+/**
+ * The sides of the focused element's outline that an ancestor clips away (overflow, or paint
+ * containment, which content-visibility implies): empty when the whole ring shows.
+ */
+async function clippedFocusRing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const focused = document.activeElement;
+    if (!(focused instanceof HTMLElement)) return ['nothing focused'];
+    const style = getComputedStyle(focused);
+    if (style.outlineStyle === 'none') return ['no outline'];
+    const spread = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+    const box = focused.getBoundingClientRect();
+    const ring = {
+      top: box.top - spread,
+      right: box.right + spread,
+      bottom: box.bottom + spread,
+      left: box.left - spread,
+    };
+    const clipped = new Set<string>();
+    for (let el = focused.parentElement; el; el = el.parentElement) {
+      const s = getComputedStyle(el);
+      const clips =
+        s.overflow !== 'visible' || /paint|strict|content/.test(s.contain) || s.contentVisibility === 'auto';
+      if (!clips) continue;
+      const r = el.getBoundingClientRect();
+      if (ring.top < r.top) clipped.add('top');
+      if (ring.right > r.right) clipped.add('right');
+      if (ring.bottom > r.bottom) clipped.add('bottom');
+      if (ring.left < r.left) clipped.add('left');
+    }
+    return [...clipped];
+  });
+}
+
 /** The audit's violations, one line each: the screen, the rule, the elements and how to fix them. */
 async function violationsOn(page: Page, screen: string): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();

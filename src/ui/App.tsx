@@ -128,6 +128,8 @@ export function App(): JSX.Element {
             <dd>Search everything</dd>
             <dt>↑ ↓ Enter</dt>
             <dd>Move through search results and open one</dd>
+            <dt>↑ ↓ Home End</dt>
+            <dd>Move through a collection’s items (Enter opens one)</dd>
             <dt>n</dt>
             <dd>New item</dd>
             <dt>Esc</dt>

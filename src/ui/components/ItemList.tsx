@@ -39,13 +39,35 @@ export function ItemList(props: {
   // written, and rows still move with their items when one is added or removed above them.
   const visibleIds = createMemo(() => visible().map((item) => item.id), [], { equals: sameIds });
 
+  /** Arrows, Home and End move the focus from row to row; Enter (the link's own) opens one. */
+  const onKeyDown = (event: KeyboardEvent) => {
+    const row = event.target instanceof Element ? event.target.closest('.item-row') : null;
+    if (!row || !scroller || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const at = Number(row.getAttribute('aria-posinset')) - 1;
+    const next = rowAfterKey(event.key, at, props.items.length);
+    if (next === undefined) return;
+    event.preventDefault();
+    // Bring the row into the rendered window first: a virtualized list only has the rows in view.
+    const top = next * ROW_HEIGHT;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight)
+      scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight;
+    setScrollTop(scroller.scrollTop);
+    scroller.querySelector<HTMLElement>(`.item-row[aria-posinset="${next + 1}"] a`)?.focus();
+  };
+
   return (
     <div
       class="item-scroller"
       ref={(el) => (scroller = el)}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
-      <ul class="item-list" aria-label="Items" style={{ height: `${props.items.length * ROW_HEIGHT}px` }}>
+      <ul
+        class="item-list"
+        aria-label="Items"
+        style={{ height: `${props.items.length * ROW_HEIGHT}px` }}
+        onKeyDown={onKeyDown}
+      >
         <For each={visibleIds()}>
           {(id, offset) => {
             // Only this row's own item: mid-update, the window may briefly hold another at its old offset.
@@ -92,6 +114,23 @@ function formatTime(ms: number): string {
   return date.toDateString() === new Date().toDateString()
     ? timeFormat.format(date)
     : dateFormat.format(date);
+}
+
+/** The row a navigation key moves to from row `at` of `count`; undefined for any other key. */
+function rowAfterKey(key: string, at: number, count: number): number | undefined {
+  if (count === 0 || !Number.isInteger(at)) return undefined;
+  switch (key) {
+    case 'ArrowDown':
+      return Math.min(at + 1, count - 1);
+    case 'ArrowUp':
+      return Math.max(at - 1, 0);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return undefined;
+  }
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

@@ -29,7 +29,8 @@ export class SyncMonitor {
   #offRelay: (() => void) | undefined;
   /** Since when each loaded document has waited for the relay's acknowledgement; reported ones. */
   #waitingSince = new WeakMap<DocHandle<unknown>, number>();
-  #reported = new WeakSet<DocHandle<unknown>>();
+  /** Reports made of each document's current wait: one when it is long, one more if it goes on. */
+  #reported = new WeakMap<DocHandle<unknown>, number>();
   #reportStuckAfterMs: number;
   #restartOptions: StalledSyncOptions;
   #restarter: StalledSyncRestarter | undefined;
@@ -152,9 +153,11 @@ export class SyncMonitor {
       const since = this.#waitingSince.get(handle) ?? now;
       this.#waitingSince.set(handle, since);
       if (!fetching) this.#restarter?.restartIfStalled(handle, since, now);
-      if (now - since >= this.#reportStuckAfterMs && !this.#reported.has(handle)) {
-        this.#reported.add(handle);
-        log.warn(`${describeWait(handle, remote)} for ${Math.round((now - since) / 1000)} s`);
+      const reports = this.#reported.get(handle) ?? 0;
+      if (reports < 2 && now - since >= this.#reportStuckAfterMs * (reports === 0 ? 1 : 4)) {
+        this.#reported.set(handle, reports + 1);
+        const restarts = this.#restarter ? `; ${this.#restarter.describe(handle, now)}` : '';
+        log.warn(`${describeWait(handle, remote)} for ${Math.round((now - since) / 1000)} s${restarts}`);
       }
     }
     return pending;

@@ -29,7 +29,7 @@ export class StalledSyncRestarter {
   /** When a message for each document last went to or came from the relay. */
   readonly #lastTraffic = new Map<DocumentId, number>();
   /** Documents restarted in their current wait: when, and how long until the next restart. */
-  readonly #restarts = new WeakMap<DocHandle<unknown>, { at: number; backoffMs: number }>();
+  readonly #restarts = new WeakMap<DocHandle<unknown>, { at: number; backoffMs: number; count: number }>();
   readonly #relayPeerId: () => PeerId | null;
   readonly #unsubscribe: () => void;
 
@@ -72,11 +72,26 @@ export class StalledSyncRestarter {
     this.#restarts.set(handle, {
       at: now,
       backoffMs: Math.min(this.#maxBackoffMs, (previous?.backoffMs ?? this.#quietMs) * 2),
+      count: (previous?.count ?? 0) + 1,
     });
     this.#touch(handle.documentId);
     if (!previous) log.info(`restarting the sync of a stalled ${kindOf(handle)} with the relay`);
     void synchronizer.beginSync([relay]);
     return true;
+  }
+
+  /**
+   * For a report of a long wait: how often this wait restarted the sync, and when a sync message
+   * for the document last passed to or from the relay.
+   */
+  describe(handle: DocHandle<unknown>, now: number): string {
+    const restarts = this.#restarts.get(handle)?.count ?? 0;
+    const lastTraffic = this.#lastTraffic.get(handle.documentId);
+    const traffic =
+      lastTraffic === undefined
+        ? 'no sync message with the relay yet'
+        : `last sync message with the relay ${((now - lastTraffic) / 1000).toFixed(1)} s ago`;
+    return `sync restarted ${restarts} time${restarts === 1 ? '' : 's'}, ${traffic}`;
   }
 
   /** The relay acknowledged `handle`: a later wait starts with no backoff. */

@@ -16,8 +16,8 @@ test('a collection published on A appears on B’s Discover page and opens from 
   await a.createCollection('Birdwatching log');
   await a.newItem({ title: 'Heron at dawn', tags: 'herons' });
   await a.writesSettled();
-  await a.page.getByRole('button', { name: 'Publish to directory' }).click();
-  await expect(a.page.getByRole('button', { name: 'Unpublish' })).toBeVisible();
+  await (await a.collectionActions()).getByRole('button', { name: 'Publish to directory' }).click();
+  await expect((await a.collectionActions()).getByRole('button', { name: 'Unpublish' })).toBeVisible();
 
   const b = await AppPage.open(await newDevice({ label: 'B' }), `${relay.appUrl}#/discover`);
   const listed = b.page.getByRole('list', { name: 'Published collections' }).getByRole('listitem');
@@ -34,7 +34,7 @@ test('a collection published on A appears on B’s Discover page and opens from 
   await expect(b.rowTitles()).toHaveText(['Heron at dawn']);
 
   await a.page.bringToFront();
-  await a.page.getByRole('button', { name: 'Unpublish' }).click();
+  await (await a.collectionActions()).getByRole('button', { name: 'Unpublish' }).click();
   await b.page.goto(`${relay.appUrl}#/discover`);
   await expect(b.page.getByText('Nothing is published here yet.')).toBeVisible({ timeout: 15_000 });
 });

@@ -143,8 +143,9 @@ test('following a collection puts its members’ comments in the Feed', async ({
   // C only reads the link, and follows the collection.
   const c = await AppPage.open(await newDevice({ label: 'C' }), url);
   await expect(c.rowTitles()).toHaveText(['Stalker'], { timeout: 30_000 });
-  await c.page.getByRole('button', { name: 'Follow', exact: true }).click();
-  await expect(c.page.getByRole('button', { name: 'Following', exact: true })).toHaveAttribute(
+  await (await c.collectionActions()).getByRole('button', { name: 'Follow', exact: true }).click();
+  const actions = await c.collectionActions();
+  await expect(actions.getByRole('button', { name: 'Following', exact: true })).toHaveAttribute(
     'aria-pressed',
     'true',
   );

@@ -236,6 +236,16 @@ export class AppPage {
     await expect(this.title()).toHaveValue(title);
   }
 
+  /** The collection's less used actions (Follow, Publish, Rename, Delete): the toolbar's "More" list,
+   * opened if it is not. Each action closes the list again. */
+  async collectionActions() {
+    const actions = this.page.getByRole('group', { name: 'More' });
+    if (!(await actions.isVisible()))
+      await this.page.getByRole('button', { name: 'More', exact: true }).click();
+    await expect(actions).toBeVisible();
+    return actions;
+  }
+
   collectionLinks() {
     return this.page.getByRole('navigation', { name: 'Collections' }).getByRole('link');
   }

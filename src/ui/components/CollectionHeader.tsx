@@ -7,6 +7,7 @@ import { useEngine } from '../engine-context.tsx';
 import { navigate } from '../router.ts';
 import { ShareDialog } from './ShareDialog.tsx';
 import { MembersDialog } from './MembersDialog.tsx';
+import { ActionMenu } from './ActionMenu.tsx';
 import type { MembersView } from '../../shared/queries.ts';
 import { createEngineSubscription } from '../engine-context.tsx';
 
@@ -27,27 +28,27 @@ export function CollectionHeader(props: {
   const directory = createEngineSubscription(engine, { type: 'directory' });
   const published = () =>
     directory()?.entries.some((entry) => entry.collectionId === props.collection.id) ?? false;
-  const [publishError, setPublishError] = createSignal<string | null>(null);
+  const [actionError, setActionError] = createSignal<string | null>(null);
   // Following a collection puts its comments and likes in the Feed.
   const following = createEngineSubscription(engine, { type: 'following' });
   const followed = () => following()?.collections.includes(props.collection.id) ?? false;
   const toggleFollowed = async () => {
-    setPublishError(null);
+    setActionError(null);
     try {
       await engine.command({ type: 'followCollection', collectionId: props.collection.id, on: !followed() });
     } catch (err) {
-      setPublishError(errorMessage(err));
+      setActionError(errorMessage(err));
     }
   };
   const togglePublished = async () => {
-    setPublishError(null);
+    setActionError(null);
     try {
       await engine.command({
         type: published() ? 'unpublishCollection' : 'publishCollection',
         collectionId: props.collection.id,
       });
     } catch (err) {
-      setPublishError(errorMessage(err));
+      setActionError(errorMessage(err));
     }
   };
   let input: HTMLInputElement | undefined;
@@ -67,18 +68,23 @@ export function CollectionHeader(props: {
   };
 
   const requestToJoin = async () => {
-    setPublishError(null);
+    setActionError(null);
     try {
       await engine.command({ type: 'requestToJoin', collectionId: props.collection.id });
     } catch (err) {
-      setPublishError(errorMessage(err));
+      setActionError(errorMessage(err));
     }
   };
 
   const remove = async () => {
     if (!confirm(`Delete the collection "${props.collection.name}" from your collections?`)) return;
-    await engine.command({ type: 'deleteCollection', collectionId: props.collection.id });
-    navigate('#/');
+    setActionError(null);
+    try {
+      await engine.command({ type: 'deleteCollection', collectionId: props.collection.id });
+      navigate('#/');
+    } catch (err) {
+      setActionError(errorMessage(err));
+    }
   };
 
   return (
@@ -129,17 +135,6 @@ export function CollectionHeader(props: {
           audience={props.members?.guarded ? props.members.visibility : 'open'}
         />
         <MembersDialog collectionId={props.collection.id} members={props.members} />
-        <button class="ghost" aria-pressed={followed()} onClick={() => void toggleFollowed()}>
-          {followed() ? 'Following' : 'Follow'}
-        </button>
-        <button class="ghost" aria-pressed={published()} onClick={() => void togglePublished()}>
-          {published() ? 'Unpublish' : 'Publish to directory'}
-        </button>
-        <Show when={!renaming() && !props.readOnly}>
-          <button class="ghost" onClick={() => setRenaming(true)}>
-            Rename collection
-          </button>
-        </Show>
         <button
           class="ghost"
           aria-expanded={props.panel === 'timeline'}
@@ -163,13 +158,26 @@ export function CollectionHeader(props: {
         >
           Export
         </button>
-        <button class="ghost danger" onClick={() => void remove()}>
-          Delete collection
-        </button>
+        <ActionMenu id="collection-actions" label="More">
+          <button class="ghost" aria-pressed={followed()} onClick={() => void toggleFollowed()}>
+            {followed() ? 'Following' : 'Follow'}
+          </button>
+          <button class="ghost" aria-pressed={published()} onClick={() => void togglePublished()}>
+            {published() ? 'Unpublish' : 'Publish to directory'}
+          </button>
+          <Show when={!renaming() && !props.readOnly}>
+            <button class="ghost" onClick={() => setRenaming(true)}>
+              Rename collection
+            </button>
+          </Show>
+          <button class="ghost danger" onClick={() => void remove()}>
+            Delete collection
+          </button>
+        </ActionMenu>
       </div>
-      <Show when={publishError()}>
+      <Show when={actionError()}>
         <p class="field-error" role="alert">
-          {publishError()}
+          {actionError()}
         </p>
       </Show>
       <Show when={props.readOnly}>

@@ -151,6 +151,32 @@ test('an edit made in another tab during a large import is kept, beside every im
   ]);
 });
 
+test('a Markdown file’s row and search result read as words, without its markup', async ({
+  relay,
+  newDevice,
+}) => {
+  const app = await AppPage.open(await newDevice(), relay.appUrl);
+  await app.createCollection('Walks');
+  await openTransfer(app.page);
+  await importInput(app.page).setInputFiles({
+    name: 'river.md',
+    mimeType: 'text/markdown',
+    buffer: Buffer.from(
+      '# River walk\n\n## Route\n\n- Along the **river** to the [old mill](https://example.com/mill)\n' +
+        '- Back by `Heron Lane`, _slowly_\n',
+    ),
+  });
+  await expect(app.page.getByRole('status').filter({ hasText: 'Imported 1 item.' })).toBeVisible();
+  const plain = 'Route Along the river to the old mill Back by Heron Lane, slowly';
+  await expect(app.rowSnippets()).toHaveText([plain]);
+
+  await app.page.getByRole('searchbox', { name: 'Search' }).fill('mill');
+  const result = app.page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+  await expect(result).toHaveCount(1);
+  await expect(result.locator('.snippet')).toHaveText(plain);
+  await expect(result.locator('.snippet mark')).toHaveText(['mill']);
+});
+
 test('bad files get a clear error and nothing is imported', async ({ relay, newDevice }) => {
   const app = await AppPage.open(await newDevice(), relay.appUrl);
   await app.createCollection('Careful');

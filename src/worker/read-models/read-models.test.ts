@@ -20,7 +20,7 @@ import {
   useConflictReader,
 } from '../domain/collection-doc.ts';
 import { withDetachedValue } from '../bulk-write.ts';
-import { ReadModels } from './read-models.ts';
+import { CATALOG_FORMAT_VERSION, ReadModels } from './read-models.ts';
 
 beforeAll(() => {
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
@@ -103,6 +103,28 @@ describe('ReadModels', () => {
     expect(await catalog(first.db)).toEqual(await catalog(rebuilt.db));
     expect(searchAll(restarted)).toEqual(searchAll(rebuilt.models));
     expect((await catalog(first.db)).find((row) => row.itemId === 'item-a')?.deleted).toBe(1);
+  });
+
+  it('rebuilds rows derived by an older format version, though the heads are current', async () => {
+    const { handle, devices } = setup();
+    const first = freshModels();
+    const untrack = await first.models.track(handle.documentId, handle);
+    apply({ kind: 'insert', device: 0, item: 0, words: [0, 1], tags: [0] }, handle, devices);
+    apply({ kind: 'insert', device: 0, item: 1, words: [2], tags: [1] }, handle, devices);
+    await first.models.flush();
+    untrack();
+    const derived = await catalog(first.db);
+    // As an older derivation left them: other snippets, recorded under the version before.
+    await first.db.catalog.bulkPut(derived.map((row) => ({ ...row, snippet: `**${row.snippet}**` })));
+    const state = await first.db.readModelState.get(handle.documentId);
+    expect(state?.version).toBe(CATALOG_FORMAT_VERSION);
+    await first.db.readModelState.put({ ...state!, version: CATALOG_FORMAT_VERSION - 1 });
+
+    const restarted = new ReadModels(first.db);
+    await restarted.track(handle.documentId, handle);
+    await restarted.flush();
+    await vi.waitFor(async () => expect(await catalog(first.db)).toEqual(derived), { timeout: 5_000 });
+    expect((await first.db.readModelState.get(handle.documentId))?.version).toBe(CATALOG_FORMAT_VERSION);
   });
 
   it('writes each derived row once, even when a catalog write outlasts the flush interval', async () => {

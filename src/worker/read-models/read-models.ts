@@ -25,8 +25,9 @@ import { warmRecentRows } from './row-warmer.ts';
 import { milestone } from '../milestones.ts';
 import { isDetached } from '../bulk-write.ts';
 
-/** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. */
-export const CATALOG_FORMAT_VERSION = 1;
+/** Bump when CatalogRow's derivation changes: every collection's rows are then rebuilt. 2: snippets
+ * are plain text, without Markdown's markup. */
+export const CATALOG_FORMAT_VERSION = 2;
 
 export type { RebuildProgress } from './indexing-progress.ts';
 

@@ -79,14 +79,8 @@ describe('ReadModels', () => {
   });
 
   it('after a restart, catches up by diff from persisted heads and equals a rebuild', async () => {
-    const { handle, devices } = setup();
-    const first = freshModels();
-    const untrack = await first.models.track(handle.documentId, handle);
-    apply({ kind: 'insert', device: 0, item: 0, words: [0, 1], tags: [0] }, handle, devices);
-    apply({ kind: 'insert', device: 0, item: 1, words: [2], tags: [1] }, handle, devices);
-    await first.models.flush();
-    // The engine goes away; the document changes meanwhile (synced from elsewhere).
-    untrack();
+    const { handle, devices, first } = await twoItemsDerivedThenStopped();
+    // The engine went away; the document changes meanwhile (synced from elsewhere).
     apply({ kind: 'title', device: 0, item: 1, words: [5, 6] }, handle, devices);
     apply({ kind: 'delete', device: 0, item: 0, deleted: true }, handle, devices);
 
@@ -106,13 +100,7 @@ describe('ReadModels', () => {
   });
 
   it('rebuilds rows derived by an older format version, though the heads are current', async () => {
-    const { handle, devices } = setup();
-    const first = freshModels();
-    const untrack = await first.models.track(handle.documentId, handle);
-    apply({ kind: 'insert', device: 0, item: 0, words: [0, 1], tags: [0] }, handle, devices);
-    apply({ kind: 'insert', device: 0, item: 1, words: [2], tags: [1] }, handle, devices);
-    await first.models.flush();
-    untrack();
+    const { handle, first } = await twoItemsDerivedThenStopped();
     const derived = await catalog(first.db);
     // As an older derivation left them: other snippets, recorded under the version before.
     await first.db.catalog.bulkPut(derived.map((row) => ({ ...row, snippet: `**${row.snippet}**` })));
@@ -222,6 +210,18 @@ function reloaded(handle: DocHandle<CollectionDoc>): DocHandle<CollectionDoc> {
   const repo = new Repo({ network: [] });
   cleanups.push(() => repo.shutdown());
   return repo.import<CollectionDoc>(Automerge.save(handle.doc()));
+}
+
+/** Two items inserted and derived into persisted read models, which then stop tracking. */
+async function twoItemsDerivedThenStopped() {
+  const { handle, devices } = setup();
+  const first = freshModels();
+  const untrack = await first.models.track(handle.documentId, handle);
+  apply({ kind: 'insert', device: 0, item: 0, words: [0, 1], tags: [0] }, handle, devices);
+  apply({ kind: 'insert', device: 0, item: 1, words: [2], tags: [1] }, handle, devices);
+  await first.models.flush();
+  untrack();
+  return { handle, devices, first };
 }
 
 function freshModels(): { models: ReadModels; db: PinaxDb } {

@@ -9,6 +9,7 @@ import { ShareDialog } from './ShareDialog.tsx';
 import { MembersDialog } from './MembersDialog.tsx';
 import { ActionMenu } from './ActionMenu.tsx';
 import type { MembersView } from '../../shared/queries.ts';
+import type { Command } from '../../shared/protocol.ts';
 import { createEngineSubscription } from '../engine-context.tsx';
 
 export type CollectionPanel = 'timeline' | 'transfer';
@@ -32,25 +33,23 @@ export function CollectionHeader(props: {
   // Following a collection puts its comments and likes in the Feed.
   const following = createEngineSubscription(engine, { type: 'following' });
   const followed = () => following()?.collections.includes(props.collection.id) ?? false;
-  const toggleFollowed = async () => {
+  /** Runs one of the toolbar's commands; a failure shows under the toolbar. */
+  const act = async (command: Command, then?: () => void) => {
     setActionError(null);
     try {
-      await engine.command({ type: 'followCollection', collectionId: props.collection.id, on: !followed() });
+      await engine.command(command);
+      then?.();
     } catch (err) {
       setActionError(errorMessage(err));
     }
   };
-  const togglePublished = async () => {
-    setActionError(null);
-    try {
-      await engine.command({
-        type: published() ? 'unpublishCollection' : 'publishCollection',
-        collectionId: props.collection.id,
-      });
-    } catch (err) {
-      setActionError(errorMessage(err));
-    }
-  };
+  const toggleFollowed = () =>
+    act({ type: 'followCollection', collectionId: props.collection.id, on: !followed() });
+  const togglePublished = () =>
+    act({
+      type: published() ? 'unpublishCollection' : 'publishCollection',
+      collectionId: props.collection.id,
+    });
   let input: HTMLInputElement | undefined;
 
   const rename = async (event: SubmitEvent) => {
@@ -67,24 +66,11 @@ export function CollectionHeader(props: {
     }
   };
 
-  const requestToJoin = async () => {
-    setActionError(null);
-    try {
-      await engine.command({ type: 'requestToJoin', collectionId: props.collection.id });
-    } catch (err) {
-      setActionError(errorMessage(err));
-    }
-  };
+  const requestToJoin = () => act({ type: 'requestToJoin', collectionId: props.collection.id });
 
   const remove = async () => {
     if (!confirm(`Delete the collection "${props.collection.name}" from your collections?`)) return;
-    setActionError(null);
-    try {
-      await engine.command({ type: 'deleteCollection', collectionId: props.collection.id });
-      navigate('#/');
-    } catch (err) {
-      setActionError(errorMessage(err));
-    }
+    await act({ type: 'deleteCollection', collectionId: props.collection.id }, () => navigate('#/'));
   };
 
   return (

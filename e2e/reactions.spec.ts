@@ -52,6 +52,28 @@ test('members like and comment on an item; everyone sees it; a stranger cannot r
   await expect(cReactions.getByRole('textbox', { name: 'Add a comment' })).toHaveCount(0);
 });
 
+test('a reader made a member while the item is open can react at once, without opening it again', async ({
+  relay,
+  newDevice,
+}) => {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  const url = await a.createCollection('Book club');
+  await a.newItem({ title: 'Dune' });
+  await a.writesSettled();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+
+  const b = await AppPage.open(await newDevice({ label: 'B' }), url);
+  await expect(b.rowTitles()).toHaveText(['Dune'], { timeout: 30_000 });
+  await b.items().filter({ hasText: 'Dune' }).getByRole('link').click();
+  const bReactions = b.page.getByRole('region', { name: 'Comments and likes' });
+  await expect(bReactions.getByRole('button', { name: 'Like (0)' })).toBeDisabled();
+
+  await a.addMember(await b.userKey(), 'viewer');
+  await expect(bReactions.getByRole('button', { name: 'Like (0)' })).toBeEnabled({ timeout: 30_000 });
+  await bReactions.getByRole('button', { name: 'Like (0)' }).click();
+  await expect(bReactions.getByRole('button', { name: 'Liked (1)' })).toHaveAttribute('aria-pressed', 'true');
+});
+
 test('following a commenter puts their activity in the Feed, newest first; a tampered entry shows unverified; tagging shows', async ({
   relay,
   newDevice,

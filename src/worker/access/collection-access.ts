@@ -149,13 +149,28 @@ export class CollectionAccess {
   /** Pushes the members view now and whenever the rules or the access document change. */
   subscribe(live: LiveCollection, push: (view: MembersView) => void): () => void {
     let active = true;
-    let accessHandle: DocHandle<AccessDocShape> | undefined;
-    let accessUrl = readString(live.handle.doc().access);
-    let stopWaiting = (): void => undefined;
     const send = () =>
       void this.view(live)
         .then((view) => active && push(view))
         .catch((error: unknown) => log.error('could not resolve members', error));
+    const stopWatching = this.watch(live, send);
+    send();
+    return () => {
+      active = false;
+      stopWatching();
+    };
+  }
+
+  /**
+   * Calls `onChange` whenever who may do what in the collection may have changed: its access
+   * document or its join requests changed, or arrived (however late). Anything derived from
+   * membership (the members view, who may react) is computed again then. Returns the unsubscribe.
+   */
+  watch(live: LiveCollection, onChange: () => void): () => void {
+    let active = true;
+    let accessHandle: DocHandle<AccessDocShape> | undefined;
+    let accessUrl = readString(live.handle.doc().access);
+    let stopWaiting = (): void => undefined;
     const attach = (afterArrival = false): void =>
       void this.#rules(live).then(async (rules) => {
         if (!active || !rules) return;
@@ -168,15 +183,15 @@ export class CollectionAccess {
           stopWaiting();
           stopWaiting = onArrival(pending, () => {
             attach(true);
-            send();
+            onChange();
           });
           return;
         }
         if (rules.handle === accessHandle) return;
-        accessHandle?.off('change', send);
+        accessHandle?.off('change', onChange);
         accessHandle = rules.handle;
-        accessHandle.on('change', send);
-        send();
+        accessHandle.on('change', onChange);
+        onChange();
       });
     // The collection names its access document once (just after it is made, or when it arrives).
     const offCollection = live.subscribe(() => {
@@ -184,7 +199,7 @@ export class CollectionAccess {
       if (url === accessUrl) return;
       accessUrl = url;
       attach();
-      send();
+      onChange();
     });
     attach();
     // Join requests change the view too; like the access document, they may arrive late.
@@ -194,18 +209,17 @@ export class CollectionAccess {
       if (!active || !handle) return;
       requestsHandle = handle;
       stopRequests = onArrival(handle, () => {
-        handle.on('change', send);
-        send();
+        handle.on('change', onChange);
+        onChange();
       });
     });
-    send();
     return () => {
       active = false;
       offCollection();
       stopWaiting();
       stopRequests();
-      accessHandle?.off('change', send);
-      requestsHandle?.off('change', send);
+      accessHandle?.off('change', onChange);
+      requestsHandle?.off('change', onChange);
     };
   }
 

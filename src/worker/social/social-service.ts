@@ -90,11 +90,15 @@ export class SocialService {
         send();
       });
     };
+    // Who may react, and whose reactions count, follow the members: granted access while the item
+    // is open, a reader can react at once.
+    const offAccess = this.#access.watch(live, send);
     send();
     void attach();
     return () => {
       active = false;
       offCollection();
+      offAccess();
       stopWaiting();
       handle?.off('change', send);
     };
@@ -155,8 +159,11 @@ export class SocialService {
           send();
         });
       });
+    // Whose entries count follows the members (see subscribe).
+    const offAccess = this.#access.watch(live, send);
     return () => {
       active = false;
+      offAccess();
       stopWaiting();
       handle?.off('change', send);
     };

@@ -4,7 +4,7 @@
 import { ImmutableString, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo';
 import { waitForRelayToHave } from '../src/server/testing/clients.ts';
 import { connectDevice, linkDevice, type DeviceClient } from '../src/server/testing/device-client.ts';
-import { AppPage, expect, test } from './support/fixtures.ts';
+import { AppPage, expect, test, type Fixtures } from './support/fixtures.ts';
 
 test('members like and comment on an item; everyone sees it; a stranger cannot react', async ({
   relay,
@@ -56,14 +56,7 @@ test('a reader made a member while the item is open can react at once, without o
   relay,
   newDevice,
 }) => {
-  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
-  const url = await a.createCollection('Book club');
-  await a.newItem({ title: 'Dune' });
-  await a.writesSettled();
-  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
-
-  const b = await AppPage.open(await newDevice({ label: 'B' }), url);
-  await expect(b.rowTitles()).toHaveText(['Dune'], { timeout: 30_000 });
+  const { a, other: b } = await oneItemOpenedElsewhere({ relay, newDevice }, 'Book club', 'Dune', 'B');
   await b.items().filter({ hasText: 'Dune' }).getByRole('link').click();
   const bReactions = b.page.getByRole('region', { name: 'Comments and likes' });
   await expect(bReactions.getByRole('button', { name: 'Like (0)' })).toBeDisabled();
@@ -156,15 +149,8 @@ test('following a commenter puts their activity in the Feed, newest first; a tam
 });
 
 test('following a collection puts its members’ comments in the Feed', async ({ relay, newDevice }) => {
-  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
-  const url = await a.createCollection('Film club');
-  await a.newItem({ title: 'Stalker' });
-  await a.writesSettled();
-  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
-
   // C only reads the link, and follows the collection.
-  const c = await AppPage.open(await newDevice({ label: 'C' }), url);
-  await expect(c.rowTitles()).toHaveText(['Stalker'], { timeout: 30_000 });
+  const { a, other: c } = await oneItemOpenedElsewhere({ relay, newDevice }, 'Film club', 'Stalker', 'C');
   await (await c.collectionActions()).getByRole('button', { name: 'Follow', exact: true }).click();
   const actions = await c.collectionActions();
   await expect(actions.getByRole('button', { name: 'Following', exact: true })).toHaveAttribute(
@@ -215,4 +201,21 @@ async function relayMetric(baseUrl: string, name: string): Promise<number> {
   const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
   if (!match) throw new Error(`no metric ${name}`);
   return Number(match[1]);
+}
+
+/** A makes a collection holding one item, synced to the relay; another device opens its link. */
+async function oneItemOpenedElsewhere(
+  { relay, newDevice }: Pick<Fixtures, 'relay' | 'newDevice'>,
+  collection: string,
+  item: string,
+  label: string,
+): Promise<{ a: AppPage; other: AppPage }> {
+  const a = await AppPage.open(await newDevice({ label: 'A' }), relay.appUrl);
+  const url = await a.createCollection(collection);
+  await a.newItem({ title: item });
+  await a.writesSettled();
+  await expect(a.syncStatus()).toHaveText(/^Synced$/, { timeout: 30_000 });
+  const other = await AppPage.open(await newDevice({ label }), url);
+  await expect(other.rowTitles()).toHaveText([item], { timeout: 30_000 });
+  return { a, other };
 }

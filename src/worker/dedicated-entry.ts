@@ -3,9 +3,12 @@
 
 import type { Engine } from './engine.ts';
 import { profileIsNew } from './new-profile.ts';
+import { compileAutomergeWasm } from './wasm-module.ts';
 
 // Asked before the engine's code has loaded, let alone opened (and so created) the database.
 const profileWasNew = profileIsNew();
+// Compiled while the engine's code downloads (wasm-module.ts).
+const wasm = compileAutomergeWasm();
 
 const waiting: MessagePort[] = [];
 let engine: Engine | undefined;
@@ -18,6 +21,6 @@ self.addEventListener('message', (event: MessageEvent) => {
 });
 
 void import('./engine.ts').then(({ startEngine }) => {
-  engine = startEngine('dedicated-worker', { profileWasNew });
+  engine = startEngine('dedicated-worker', { profileWasNew, wasm });
   for (const port of waiting.splice(0)) engine.attachPort(port);
 });

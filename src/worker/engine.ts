@@ -43,6 +43,7 @@ import { DexieStorageAdapter } from './storage/dexie-storage-adapter.ts';
 import { SyncStateCoalescingAdapter } from '../shared/sync-state-coalescing.ts';
 import { SyncMonitor } from './sync-monitor.ts';
 import { warmUpDocumentLoading } from './wasm-warmup.ts';
+import type { AutomergeWasm } from './wasm-module.ts';
 import { authored } from '../shared/access/authored.ts';
 import { IncomingGuard } from './network/incoming-guard.ts';
 import { engineContentRules } from './network/content-rules.ts';
@@ -56,11 +57,13 @@ export interface EngineOptions {
   restart?: () => void;
   /** Whether the profile had no database when the worker started (new-profile.ts). */
   profileWasNew?: Promise<boolean>;
+  /** Automerge's wasm, compiling since the worker started (wasm-module.ts). */
+  wasm: Promise<AutomergeWasm>;
 }
 
 export function startEngine(
   mode: EngineMode,
-  { restart = () => undefined, profileWasNew = Promise.resolve(false) }: EngineOptions = {},
+  { restart = () => undefined, profileWasNew = Promise.resolve(false), wasm }: EngineOptions,
 ): Engine {
   milestone('engine-start');
   const ports = new Set<PortLike>();
@@ -111,6 +114,7 @@ export function startEngine(
   const repo = createRepo(
     storage,
     mode === 'shared-worker' ? [relay, siblings] : [siblings],
+    wasm,
     readModels.startupAnswered,
   ).then((r) => {
     // Saved uncompressed, then deflated by the storage a slice per task: a 10k-item collection's

@@ -7,20 +7,25 @@ import type {
   PeerId,
   StorageAdapterInterface,
 } from '@automerge/automerge-repo/slim';
-import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 import { Automerge } from '@automerge/automerge-repo/slim';
+import { milestone } from './milestones.ts';
+import type { AutomergeWasm } from './wasm-module.ts';
 import { useConflictReader } from './domain/collection-doc.ts';
 
 /**
- * The wasm is fetched and compiled at once; the Repo itself (which starts loading documents and
- * connecting) only once `startAfter` resolves.
+ * Instantiates Automerge from `wasm` (compiling since the worker started, wasm-module.ts) at once;
+ * the Repo itself (which starts loading documents and connecting) only once `startAfter` resolves.
  */
 export async function createRepo(
   storage: StorageAdapterInterface,
   network: NetworkAdapterInterface[],
+  wasm: Promise<AutomergeWasm>,
   startAfter: Promise<unknown> = Promise.resolve(),
 ): Promise<Repo> {
-  await initializeWasm(wasmUrl);
+  // Automerge's typings leave out WebAssembly.Module, which wasm-bindgen's loader (__wbg_load)
+  // instantiates as it is.
+  await initializeWasm((await wasm) as string);
+  milestone('wasm-ready');
   await startAfter;
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
   return new Repo({

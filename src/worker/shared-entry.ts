@@ -4,9 +4,12 @@
 
 import type { Engine } from './engine.ts';
 import { profileIsNew } from './new-profile.ts';
+import { compileAutomergeWasm } from './wasm-module.ts';
 
 // Asked before the engine's code has loaded, let alone opened (and so created) the database.
 const profileWasNew = profileIsNew();
+// Compiled while the engine's code downloads (wasm-module.ts).
+const wasm = compileAutomergeWasm();
 
 const scope = self as unknown as SharedWorkerGlobalScope;
 const waiting: MessagePort[] = [];
@@ -20,6 +23,6 @@ scope.onconnect = (event: MessageEvent) => {
 };
 
 void import('./engine.ts').then(({ startEngine }) => {
-  engine = startEngine('shared-worker', { restart: () => scope.close(), profileWasNew });
+  engine = startEngine('shared-worker', { restart: () => scope.close(), profileWasNew, wasm });
   for (const port of waiting.splice(0)) engine.attachPort(port);
 });

@@ -19,6 +19,7 @@ import { HistoryQueries } from './queries/history.ts';
 import { subscribeSearch, type CollectionNames } from './queries/search-service.ts';
 import { preloadFileFormats, runImport } from './queries/transfer.ts';
 import { ReadModels } from './read-models/read-models.ts';
+import { throttledProgress } from './read-models/progress-pushes.ts';
 import { openPinaxDb } from './db.ts';
 import { patchItem } from './domain/collection-doc.ts';
 import { RelayClientAdapter } from './network/relay-client-adapter.ts';
@@ -286,7 +287,7 @@ export function startEngine(
           author: async () => (await identity).user,
         });
       case 'readModelProgress':
-        return readModels.subscribeProgress(push);
+        return throttledProgress((listener) => readModels.subscribeProgress(listener), push);
       case 'presence':
         return presence.join(sub.collectionId, sub.itemId, push);
       case 'directory':

@@ -105,7 +105,8 @@ describe('subscribeSearch', () => {
   });
 
   it('re-runs seldom while a collection is being indexed, and answers once it is complete', async () => {
-    const count = 12_000;
+    // Enough for many slices on a fast machine too (12,000 items took 8 there).
+    const count = 20_000;
     const repo = new Repo({ network: [] });
     cleanups.push(() => repo.shutdown());
     const handle = repo.create<CollectionDoc>(initialCollection('Notes', '', 1));
@@ -139,8 +140,9 @@ describe('subscribeSearch', () => {
     );
     expect(slices).toBeGreaterThan(8);
     // Searching after every slice would take a share of the rebuild's time for answers nobody
-    // could read: a re-run per RERUN_WHILE_INDEXING_MS instead, and one for the end.
-    expect(searches.mock.calls.length).toBeLessThan(slices / 3);
+    // could read: a re-run per RERUN_WHILE_INDEXING_MS instead. The first answer and the one for
+    // the end come with any rebuild, however short (on a fast machine, 9 slices had 3 searches).
+    expect(searches.mock.calls.length - 2).toBeLessThan(slices / 3);
   });
 });
 

@@ -12,6 +12,8 @@ export function markdownToText(markdown: string): string {
   for (const { needles, pattern, replacement } of RULES) {
     // A rule runs only where its markup's characters occur: a quick scan, then the pattern.
     if (!needles.some((needle) => text.includes(needle))) continue;
+    // Two identical calls: TypeScript picks String.replace's overload (string or function) only
+    // from a narrowed type, not from the union.
     text =
       typeof replacement === 'string'
         ? text.replace(pattern, replacement)

@@ -12,7 +12,7 @@ import { generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-re
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { openPinaxDb, type PinaxDb } from '../worker/db.ts';
 import { RelaySessionState } from '../worker/identity/relay-session.ts';
-import { snapshotBootstrap, snapshotUrlFor } from '../worker/network/snapshot-bootstrap.ts';
+import { adoptSnapshot, snapshotBootstrap, snapshotUrlFor } from '../worker/network/snapshot-bootstrap.ts';
 import { DexieStorageAdapter } from '../worker/storage/dexie-storage-adapter.ts';
 import { buildRelay, spawnRelay, type SpawnedRelay } from './testing/spawn-relay.ts';
 import { makeStaticFixture, waitFor, waitForRelayToHave } from './testing/clients.ts';
@@ -64,7 +64,9 @@ describe('snapshotBootstrap', () => {
       whileDownloading: () => downloads++,
     });
 
-    expect((await bootstrap(handle.documentId))?.byteLength).toBeGreaterThan(0);
+    const stored = await bootstrap(handle.documentId);
+    expect(stored?.bytes.byteLength).toBeGreaterThan(0);
+    await stored?.written;
     expect(await chunks.hasAny([handle.documentId])).toBe(true);
     // The wait for the download is used (to warm Automerge up) once per download.
     expect(downloads).toBe(1);
@@ -78,6 +80,73 @@ describe('snapshotBootstrap', () => {
     // Already stored: never fetched or overwritten again.
     expect(await bootstrap(handle.documentId)).toBeUndefined();
     expect(downloads).toBe(1);
+  });
+
+  it('lets a Repo load the snapshot while it is being written, and counts it stored once written', async () => {
+    const handle = await createLinkVisible<Note>(relay, writer, { title: 'adopted' });
+    await waitForRelayToHave(writer.repo, handle);
+    const { chunks } = freshStorage();
+    // The write is held until the document has loaded: the load cannot have read it back.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const storage = {
+      save: async (key: string[], data: Uint8Array) => {
+        await held;
+        await chunks.save(key, data);
+      },
+      hasAny: (prefix: string[]) => chunks.hasAny(prefix),
+    };
+    const snapshot = await snapshotBootstrap(storage, snapshotUrlFor(relay.syncUrl))(handle.documentId);
+    expect(snapshot).toBeDefined();
+    const repo = new Repo({ storage: chunks, network: [] });
+    try {
+      await adoptSnapshot(repo, handle.documentId, snapshot!);
+      const found = repo.find<Note>(handle.url);
+      let loaded = false;
+      void found.then(() => (loaded = true));
+      // Loaded from the bytes, but not ready before the write is durable.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(loaded).toBe(false);
+      expect(await chunks.hasAny([handle.documentId])).toBe(false);
+      release();
+      expect((await found).doc().title).toBe('adopted');
+      // Stored once, under the bootstrap's key: no second copy written as incremental changes.
+      await repo.flush();
+      const keys = (await chunks.loadRange([handle.documentId])).map((chunk) => chunk.key.join('/'));
+      expect(keys).toEqual([`${handle.documentId}/snapshot/bootstrap`]);
+    } finally {
+      await repo.shutdown();
+    }
+  });
+
+  it('saves an adopted snapshot whole when its write failed', async () => {
+    const handle = await createLinkVisible<Note>(relay, writer, { title: 'write failed' });
+    await waitForRelayToHave(writer.repo, handle);
+    const { chunks } = freshStorage();
+    const storage = {
+      save: () => Promise.reject(new DOMException('Quota exceeded', 'QuotaExceededError')),
+      hasAny: (prefix: string[]) => chunks.hasAny(prefix),
+    };
+    const snapshot = await snapshotBootstrap(storage, snapshotUrlFor(relay.syncUrl))(handle.documentId);
+    await expect(snapshot?.written).rejects.toThrow('Quota exceeded');
+    const repo = new Repo({ storage: chunks, network: [] });
+    try {
+      await adoptSnapshot(repo, handle.documentId, snapshot!);
+      expect((await repo.find<Note>(handle.url)).doc().title).toBe('write failed');
+      for (let tries = 0; !(await chunks.hasAny([handle.documentId])); tries++) {
+        if (tries > 200) throw new Error('the adopted document was never saved');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await repo.shutdown();
+    }
+    // What was saved opens on its own.
+    const offline = new Repo({ storage: chunks, network: [] });
+    try {
+      expect((await offline.find<Note>(handle.url)).doc().title).toBe('write failed');
+    } finally {
+      await offline.shutdown();
+    }
   });
 
   it('stores nothing for a document the relay does not hold', async () => {
@@ -103,7 +172,8 @@ describe('snapshotBootstrap', () => {
       const { chunks } = freshStorage();
       const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
       const stored = await snapshotBootstrap(chunks, url, { session })(id);
-      expect(stored?.byteLength).toBe(snapshot.byteLength);
+      expect(stored?.bytes.byteLength).toBe(snapshot.byteLength);
+      await stored?.written;
       expect(requests).toBe(2);
       expect(await chunks.hasAny([id])).toBe(true);
     } finally {
@@ -168,7 +238,7 @@ describe('snapshotBootstrap', () => {
           expect(stored).toBeUndefined();
           await waitFor(() => aborted === 1, 'the download to be aborted');
           expect(await chunks.load([id, 'snapshot', 'bootstrap'])).toBeUndefined();
-        } else expect(stored?.byteLength).toBe(snapshot.byteLength);
+        } else expect(stored?.bytes.byteLength).toBe(snapshot.byteLength);
       }
       expect(requests).toBe(2);
     } finally {

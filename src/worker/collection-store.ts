@@ -14,6 +14,7 @@ import { LiveCollection } from './live-collection.ts';
 import { milestone } from './milestones.ts';
 import { ForegroundReads } from './read-models/foreground-reads.ts';
 import type { Bootstrap } from './network/snapshot-bootstrap.ts';
+import { adoptSnapshot } from './network/snapshot-bootstrap.ts';
 import type { Home } from './home.ts';
 import type { ReadModels } from './read-models/read-models.ts';
 import type { TableChangeFeed } from './table-change-feed.ts';
@@ -283,10 +284,19 @@ export class CollectionStore {
     const snapshot = await bootstrapped;
     this.#progress.delete(id);
     // A handle from an earlier attempt (say, while offline) stays unavailable and never rereads
-    // storage: hand it the snapshot directly, and it becomes ready.
+    // storage: hand it the snapshot directly, once stored, and it becomes ready.
     const stale = repo.handles[id as string as DocumentId];
-    if (snapshot && stale && !stale.isReady())
-      stale.update((doc) => Automerge.loadIncremental(doc, snapshot));
+    if (snapshot && stale && !stale.isReady()) {
+      if (
+        await snapshot.written.then(
+          () => true,
+          () => false,
+        )
+      )
+        stale.update((doc) => Automerge.loadIncremental(doc, snapshot.bytes));
+    } else if (snapshot && !stale) {
+      await adoptSnapshot(repo, id, snapshot);
+    }
     try {
       const handle = await repo.find<CollectionDoc>(stringifyAutomergeUrl({ documentId: id }));
       if (handle.doc()?.kind !== COLLECTION_KIND) {

@@ -7,7 +7,7 @@
 // Only for documents with nothing stored locally: it never touches data the device already has.
 // Any failure (offline, no relay, not found, junk) just means "sync the usual way".
 
-import type { StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
+import type { DocumentId, Repo, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim';
 import { makeLogger } from '../../shared/log.ts';
 import { milestone } from '../milestones.ts';
 
@@ -18,6 +18,11 @@ const TIMEOUT_MS = 30_000;
 const SESSION_WAIT_MS = 5_000;
 /** Every Automerge chunk starts with these bytes. */
 const AUTOMERGE_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
+
+/** The Pinax patch of automerge-repo's StorageSubsystem (patches/README.md). */
+interface AdoptingStorage {
+  adoptWrite?: (documentId: DocumentId, key: StorageKey, bytes: Uint8Array, written: Promise<void>) => void;
+}
 
 /** The relay's answer to a snapshot request: the bytes, 'refused' (404), or undefined (anything else). */
 type SnapshotAnswer = Uint8Array | 'refused' | undefined;
@@ -32,8 +37,23 @@ export interface BootstrapOptions {
   profileWasNew?: () => Promise<boolean>;
 }
 
-/** Resolves with the snapshot it stored, or undefined when it stored nothing. */
-export type Bootstrap = (documentId: string) => Promise<Uint8Array | undefined>;
+/**
+ * Resolves with the snapshot it is storing, as soon as the write has started, or with undefined when
+ * it stores nothing.
+ */
+export type Bootstrap = (documentId: string) => Promise<BootstrapSnapshot | undefined>;
+
+/** A downloaded snapshot on its way to storage. */
+export interface BootstrapSnapshot {
+  bytes: Uint8Array;
+  /** Where it is being written. */
+  key: StorageKey;
+  /**
+   * Settles with the write: the document may be loaded from `bytes` meanwhile, but it is stored only
+   * once this resolves. Rejects when the write failed (a failure is logged here already).
+   */
+  written: Promise<void>;
+}
 
 /** Called as a snapshot downloads: bytes so far, and the total when the relay sent one. */
 export type BootstrapProgress = (documentId: string, bytes: number, totalBytes: number | null) => void;
@@ -105,15 +125,42 @@ export function snapshotBootstrap(
       if (!bytes) return undefined;
       // Checked again: the document may have arrived by sync while the snapshot was downloading.
       if (await storage.hasAny([documentId])) return undefined;
-      await storage.save([documentId, 'snapshot', 'bootstrap'], bytes);
-      milestone('snapshot-stored');
-      log.info(`stored a ${bytes.byteLength}-byte snapshot from the relay`);
-      return bytes;
+      const key: StorageKey = [documentId, 'snapshot', 'bootstrap'];
+      const written = storage.save(key, bytes).then(
+        () => {
+          milestone('snapshot-stored');
+          log.info(`stored a ${bytes.byteLength}-byte snapshot from the relay`);
+        },
+        (error: unknown) => {
+          log.warn('could not store the snapshot from the relay', error);
+          throw error;
+        },
+      );
+      // Whoever loads the bytes awaits the write; nobody may, when the load is abandoned.
+      written.catch(() => undefined);
+      return { bytes, key, written };
     } catch (error) {
       log.info('no snapshot from the relay; syncing instead', error);
       return undefined;
     }
   };
+}
+
+/**
+ * Lets `repo` load a snapshot still being written from its bytes (the Pinax patch of automerge-repo's
+ * StorageSubsystem, `adoptWrite`): the load overlaps the write instead of following it and reading
+ * the bytes back. Await it, then `repo.find()` the document (which must have no handle yet). Without
+ * the patch it resolves once the write is done, and the load reads storage as before.
+ */
+export async function adoptSnapshot(
+  repo: Repo,
+  documentId: string,
+  snapshot: BootstrapSnapshot,
+): Promise<void> {
+  const storage = repo.storageSubsystem as (AdoptingStorage & object) | undefined;
+  if (typeof storage?.adoptWrite === 'function')
+    storage.adoptWrite(documentId as DocumentId, snapshot.key, snapshot.bytes, snapshot.written);
+  else await snapshot.written.catch(() => undefined);
 }
 
 /** The relay endpoint beside its WebSocket sync URL: ws://host/sync → http://host/snapshot. */

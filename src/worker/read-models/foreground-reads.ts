@@ -31,12 +31,20 @@ export class ForegroundReads {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = () => {
         clearTimeout(timer);
-        this.#idle.delete(finish);
+        this.#idle.delete(wake);
         resolve();
+      };
+      // Woken inside the microtasks of the read that ended last, and resolved a task later: what
+      // that read's end queued goes first. A rebuild's end queues the complete search answer, and
+      // the work waiting here (splitting the document's value column, ~20-35 ms for 1,000 items in a
+      // fresh engine) had run ahead of it.
+      const wake = () => {
+        this.#idle.delete(wake);
+        setTimeout(() => (this.#inFlight === 0 ? finish() : this.#idle.add(wake)), 0);
       };
       setTimeout(() => {
         if (this.#inFlight === 0) return finish();
-        this.#idle.add(finish);
+        this.#idle.add(wake);
         timer = setTimeout(finish, maxWaitMs);
       }, 0);
     });

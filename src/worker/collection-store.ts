@@ -287,13 +287,10 @@ export class CollectionStore {
     // storage: hand it the snapshot directly, once stored, and it becomes ready.
     const stale = repo.handles[id as string as DocumentId];
     if (snapshot && stale && !stale.isReady()) {
-      if (
-        await snapshot.written.then(
-          () => true,
-          () => false,
-        )
-      )
-        stale.update((doc) => Automerge.loadIncremental(doc, snapshot.bytes));
+      await snapshot.written.then(
+        () => void stale.update((doc) => Automerge.loadIncremental(doc, snapshot.bytes)),
+        () => undefined, // not stored: left to sync, as with no snapshot at all
+      );
     } else if (snapshot && !stale) {
       await adoptSnapshot(repo, id, snapshot);
     }

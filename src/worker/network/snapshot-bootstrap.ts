@@ -149,9 +149,8 @@ export function snapshotBootstrap(
 /**
  * Lets `repo` load a snapshot still being written from its bytes (the Pinax patch of automerge-repo's
  * StorageSubsystem, `adoptWrite`): the load overlaps the write instead of following it and reading
- * the bytes back, and saves of the document (flushes too) wait for the write. Await it, then
- * `repo.find()` the document (which must have no handle yet). Without the patch it resolves once
- * the write is done, and the load reads storage as before.
+ * the bytes back. Await it, then `repo.find()` the document (which must have no handle yet). Without
+ * the patch it resolves once the write is done, and the load reads storage as before.
  */
 export async function adoptSnapshot(
   repo: Repo,

@@ -57,9 +57,11 @@ export function CollectionView(props: { collectionId: CollectionId; itemId: Item
       ? `${member.name} (${member.fingerprint})`
       : (member?.fingerprint ?? fingerprintOf(user as DidKey));
   };
+  // Read-only until the engine has said what this user may do: on a collection just opened from a
+  // link, "New item" showed before the role was known, and a click on it was refused.
   const readOnly = () => {
     const m = members();
-    return m !== undefined && m.guarded && m.myRole !== 'owner' && m.myRole !== 'editor';
+    return m === undefined || (m.guarded && m.myRole !== 'owner' && m.myRole !== 'editor');
   };
 
   // Presence: announced while this tab shows the collection, with the item open in the editor.

@@ -29,7 +29,9 @@ export class ForegroundReads {
   settled(maxWaitMs: number): Promise<void> {
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let finished = false;
       const finish = () => {
+        finished = true;
         clearTimeout(timer);
         this.#idle.delete(wake);
         resolve();
@@ -40,7 +42,12 @@ export class ForegroundReads {
       // fresh engine) had run ahead of it.
       const wake = () => {
         this.#idle.delete(wake);
-        setTimeout(() => (this.#inFlight === 0 ? finish() : this.#idle.add(wake)), 0);
+        setTimeout(() => {
+          // Already given up waiting (maxWaitMs): nothing left to wake.
+          if (finished) return;
+          if (this.#inFlight === 0) finish();
+          else this.#idle.add(wake);
+        }, 0);
       };
       setTimeout(() => {
         if (this.#inFlight === 0) return finish();

@@ -1,6 +1,7 @@
 // Document ids are decoded once (the patched automerge-repo, see patches/README.md): bs58check
 // checks every decode with two SHA-256 rounds in JavaScript, and the same few ids are decoded on
-// every find() and every URL check.
+// every find() and every URL check. bs58check is a dev dependency at automerge-repo's own range, so
+// the test spies on the very module automerge-repo calls.
 
 import type { DocumentId } from '@automerge/automerge-repo';
 import {

@@ -89,6 +89,38 @@ test('search finds items by prefix and by misspelling, with correct tag facet co
   await expect(app.page.getByRole('list', { name: 'Search results' })).toHaveCount(0);
 });
 
+test('a new search opens with its own results, never the last search\'s "No items match"', async ({
+  relay,
+  newDevice,
+}) => {
+  const app = await AppPage.open(await newDevice(), relay.appUrl);
+  await app.createCollection('Openings');
+  await addItems(app.page, [{ title: 'Comet sighting' }, { title: 'Sourdough starter' }]);
+  await expect(app.items()).toHaveCount(2);
+  // The search before this one ended with nothing found, then Escape closed it.
+  await searchBox(app.page).fill('xylophone');
+  await expect(app.page.getByText('No items match “xylophone”.')).toBeVisible();
+  await searchBox(app.page).press('Escape');
+  await expect(app.page.locator('section.search')).toHaveCount(0);
+
+  // Everything the panel shows from the first keystroke of the next search on.
+  await app.page.evaluate(() => {
+    const seen: string[] = [];
+    (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector('section.search p[role="status"]')?.textContent?.trim();
+      if (status && seen.at(-1) !== status) seen.push(status);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  await searchBox(app.page).click();
+  await app.page.keyboard.type('c');
+  await expect(results(app.page).locator('.title')).toHaveText(['Comet sighting']);
+  const statuses = await app.page.evaluate(
+    () => (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses,
+  );
+  expect(statuses).toEqual(['1 result']);
+});
+
 test('an edit in tab 2 changes the search results shown in tab 1', async ({ relay, newDevice }) => {
   const context = await newDevice();
   const one = await AppPage.open(context, relay.appUrl);

@@ -49,9 +49,7 @@ export function App(): JSX.Element {
           onMove={search.move}
           onOpen={() => search.open()}
           activeResultId={
-            search.searching() && (search.results()?.hits.length ?? 0) > 0
-              ? resultDomId(search.active())
-              : null
+            search.showing() && (search.results()?.hits.length ?? 0) > 0 ? resultDomId(search.active()) : null
           }
         />
         <Banners />
@@ -66,7 +64,7 @@ export function App(): JSX.Element {
         })()}
       />
       <main class="main">
-        <Show when={search.searching()}>
+        <Show when={search.showing()}>
           <SearchResults
             query={search.query()}
             results={search.results()}
@@ -80,7 +78,7 @@ export function App(): JSX.Element {
           />
         </Show>
         {/* Kept mounted while searching, so an open panel or editor is still there afterwards. */}
-        <div class="route" hidden={search.searching()}>
+        <div class="route" hidden={search.showing()}>
           <Switch>
             <Match when={route().page === 'home'}>
               <section class="empty">

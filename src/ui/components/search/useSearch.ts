@@ -1,13 +1,16 @@
 // The search state of a tab: query, tag and collection filters, live results from the engine, and
 // which result the keyboard is on. Every change of the filters replaces the engine subscription.
 
-import { createEffect, createSignal, on, onCleanup } from 'solid-js';
+import { batch, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import type { SearchResults } from '../../../shared/queries.ts';
 import type { CollectionId } from '../../../shared/types.ts';
 import type { EngineClient } from '../../engine-client.ts';
 import { collectionHref, navigate } from '../../router.ts';
 import { requestTitleFocus } from '../ItemEditor.tsx';
 import { withStableParts } from './stable-results.ts';
+
+/** How long a new search waits for its first results before its panel opens without them. */
+const PANEL_WAIT_MS = 150;
 
 export function useSearch(engine: EngineClient) {
   const [query, setQuery] = createSignal('');
@@ -16,6 +19,20 @@ export function useSearch(engine: EngineClient) {
   const [results, setResults] = createSignal<SearchResults | null>(null);
   const [active, setActive] = createSignal(0);
   const searching = () => query().trim() !== '' || tag() !== null || collectionId() !== null;
+  // Whether the panel is up. It opens with the first answer to the search that opened it, so the
+  // first keystroke paints once, with its results, rather than an empty panel first (showing the
+  // previous search's "No items match" for a frame); or after PANEL_WAIT_MS if no answer came.
+  // Once open it stays open while the search is refined: each keystroke's results replace the last.
+  const [panelOpen, setPanelOpen] = createSignal(false);
+  const showing = () => searching() && panelOpen();
+
+  createEffect(
+    on(searching, (isSearching) => {
+      if (!isSearching) return setPanelOpen(false);
+      const wait = setTimeout(() => setPanelOpen(true), PANEL_WAIT_MS);
+      onCleanup(() => clearTimeout(wait));
+    }),
+  );
 
   createEffect(
     on([query, tag, collectionId], ([q, t, c]) => {
@@ -27,7 +44,11 @@ export function useSearch(engine: EngineClient) {
           ...(t !== null ? { tag: t } : {}),
           ...(c !== null ? { collectionId: c as CollectionId } : {}),
         },
-        (next: SearchResults) => setResults((previous) => withStableParts(previous, next)),
+        (next: SearchResults) =>
+          batch(() => {
+            setResults((previous) => withStableParts(previous, next));
+            if (searching()) setPanelOpen(true);
+          }),
       );
       onCleanup(unsubscribe);
     }),
@@ -60,7 +81,7 @@ export function useSearch(engine: EngineClient) {
     setCollectionId,
     results,
     active,
-    searching,
+    showing,
     move,
     open,
   };

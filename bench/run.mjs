@@ -245,6 +245,9 @@ async function machineInfo() {
     totalMemBytes: os.totalmem(),
     node: process.version,
     chromium: chromiumVersion(),
+    ...(process.env['PINAX_BENCH_CHROMIUM_ARGS']
+      ? { extraChromiumArgs: process.env['PINAX_BENCH_CHROMIUM_ARGS'] }
+      : {}),
     playwright,
     git: {
       commit: await git('rev-parse', 'HEAD'),

@@ -21,6 +21,9 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Diagnostics only, never in a reported run: extra switches, such as
+  // `--disable-features=DeferRendererTasksAfterInput` (README, "S3 and Chrome's input deferral").
+  ...(process.env['PINAX_BENCH_CHROMIUM_ARGS']?.split(/\s+/).filter(Boolean) ?? []),
 ];
 
 export function chromiumVersion() {

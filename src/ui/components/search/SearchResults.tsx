@@ -5,6 +5,7 @@ import type { SearchResultItem, SearchResults as Results } from '../../../shared
 import type { CollectionSummary } from '../../../shared/types.ts';
 import { collectionHref } from '../../router.ts';
 import { hitsForFirstFrame } from './stable-results.ts';
+import { emptyStatus } from './search-status.ts';
 
 /** New rows built before new results paint; about a screenful. The rest follow a frame later. */
 const FIRST_FRAME_ROWS = 12;
@@ -85,13 +86,7 @@ export function SearchResults(props: {
         when={results() && results()!.hits.length > 0}
         fallback={
           <p class="muted search-empty" role="status">
-            {props.query.trim() === '' && !props.tag
-              ? 'Type to search every collection, or pick a tag.'
-              : !results()
-                ? 'Searching…'
-                : results()!.indexing.pending > 0
-                  ? `Nothing found yet for “${props.query.trim() || `#${props.tag ?? ''}`}”.`
-                  : `No items match “${props.query.trim() || `#${props.tag ?? ''}`}”.`}
+            {emptyStatus(props.query, props.tag, results())}
           </p>
         }
       >

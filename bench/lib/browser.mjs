@@ -22,7 +22,7 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   // Diagnostics only, never in a reported run: extra switches, such as
-  // `--disable-features=DeferRendererTasksAfterInput` (README, "S3 and Chrome's input deferral").
+  // `--disable-features=DeferRendererTasksAfterInput` (README: "Extra browser switches", and S3).
   ...(process.env['PINAX_BENCH_CHROMIUM_ARGS']?.split(/\s+/).filter(Boolean) ?? []),
 ];
 

@@ -194,6 +194,62 @@ test('after every tab closes, search answers from the persisted index with the r
   await expect(results(again.page)).toContainText('Persisted');
 });
 
+test('a collection deleted just before the last tab closed is gone from search after a restart', async ({
+  browser,
+  relay,
+  newDevice,
+}) => {
+  const context = await newDevice();
+  const app = await AppPage.open(context, relay.appUrl);
+  await app.createCollection('Kept');
+  await addItems(app.page, [{ title: 'Meadow lark', tags: ['bird'] }]);
+  const goneUrl = await app.createCollection('Gone');
+  const goneId = /#\/c\/([^/]+)/.exec(goneUrl)![1]!;
+  await addItems(app.page, [
+    { title: 'Meadow pipit', tags: ['bird'] },
+    { title: 'Meadow vole', tags: ['mammal'] },
+  ]);
+  // The stored index (saved once changes settle) holds both collections.
+  await expect.poll(() => storedIndexCollections(app.page), { timeout: 15_000 }).toContain(goneId);
+
+  // Deleted, and the tab closed at once: the index is not saved again before the engine stops.
+  await app.page.evaluate(async (collectionId) => {
+    const pinax = (
+      globalThis as unknown as { __pinax: { client: { command(c: unknown): Promise<unknown> } } }
+    ).__pinax;
+    await pinax.client.command({ type: 'deleteCollection', collectionId });
+  }, goneId);
+  await closeEveryTab(browser, context, relay.appUrl);
+
+  const again = await AppPage.open(context, relay.appUrl);
+  await searchBox(again.page).fill('meadow');
+  await expect(results(again.page).locator('.title')).toHaveText(['Meadow lark']);
+  await expect(again.page.getByText('1 result', { exact: true })).toBeVisible();
+  await expect(again.page.getByRole('button', { name: '#bird 1' })).toBeVisible();
+  await expect(again.page.getByRole('button', { name: /^#mammal/ })).toHaveCount(0);
+});
+
+/** The collections the stored search index has heads for, read from IndexedDB as it is. */
+function storedIndexCollections(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('pinax');
+        open.onerror = () => reject(new Error(String(open.error)));
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction('searchIndex', 'readonly').objectStore('searchIndex').get('global');
+          read.onsuccess = () => {
+            db.close();
+            const row = read.result as { heads?: Record<string, unknown> } | undefined;
+            resolve(Object.keys(row?.heads ?? {}));
+          };
+          read.onerror = () => reject(new Error(String(read.error)));
+        };
+      }),
+  );
+}
+
 test('a search while the index is rebuilt at start-up says it is indexing, never "No items match"', async ({
   browser,
   relay,

@@ -3,7 +3,8 @@
 
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openPinaxDb, type PinaxDb } from '../db.ts';
+import type { CollectionId } from '../../shared/types.ts';
+import { openPinaxDb, type CollectionRow, type PinaxDb } from '../db.ts';
 import { SearchIndex } from '../search/search-index.ts';
 import { IndexStore, type IndexSnapshot } from './index-store.ts';
 
@@ -63,6 +64,7 @@ describe('IndexStore', () => {
 
   it('loads what it saved, and starts empty from a row it cannot read', async () => {
     const { db, store, current } = setup();
+    await db.collections.put(collectionRow('c1'));
     current.index.upsertMany([
       { key: 'c1/i1', collectionId: 'c1', itemId: 'i1', title: 'Amber birch', tags: [], body: '' },
     ]);
@@ -78,7 +80,43 @@ describe('IndexStore', () => {
     expect(unreadable.index.countIn('c1')).toBe(0);
     expect(unreadable.heads).toEqual({});
   });
+
+  it('leaves out of a loaded index the collections the profile no longer has', async () => {
+    const { db, store, current } = setup();
+    await db.collections.bulkPut([collectionRow('kept'), collectionRow('other')]);
+    const item = (collectionId: string, n: number) => ({
+      key: `${collectionId}/i${n}`,
+      collectionId,
+      itemId: `i${n}`,
+      title: `Meadow lark ${n}`,
+      tags: ['bird'],
+      body: '',
+    });
+    current.index.upsertMany([item('kept', 1), item('left', 1), item('left', 2), item('other', 1)]);
+    current.heads = { kept: ['h1'], left: ['h2'], other: ['h3'] };
+    // Saved while "left" was still joined; its row went before the next save (the engine stopped).
+    store.saveSoon();
+    await store.flush();
+
+    const loaded = await new IndexStore(db, () => current).load();
+    expect(loaded.index.collectionIds().sort()).toEqual(['kept', 'other']);
+    expect(loaded.heads).toEqual({ kept: ['h1'], other: ['h3'] });
+    expect(loaded.index.search('meadow').total).toBe(2);
+    expect(loaded.index.tagFacets()).toEqual([{ tag: 'bird', count: 2 }]);
+  });
 });
+
+function collectionRow(id: string): CollectionRow {
+  return {
+    id: id as CollectionId,
+    name: id,
+    description: '',
+    itemCount: 1,
+    createdAt: 1,
+    updatedAt: 1,
+    joinedAt: 1,
+  };
+}
 
 function setup(): { db: PinaxDb; store: IndexStore; current: IndexSnapshot } {
   const db = openPinaxDb(`index-store-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });

@@ -40,14 +40,15 @@ export class IndexStore {
       // The other two only tell search what is still to index: without them it just cannot say.
       const [row, collections, states] = await Promise.all([
         this.#db.searchIndex.get('global'),
-        this.#db.collections.toArray().catch(() => []),
+        this.#db.collections.toArray().catch(() => undefined),
         this.#db.readModelState.toArray().catch(() => []),
       ]);
       const index = row ? SearchIndex.deserialize(row.index) : undefined;
       if (row && !index) log.info('search index format changed; it will be rebuilt from documents');
       if (row && index) loaded = { index, heads: row.heads };
+      if (collections) dropLeftCollections(loaded, new Set(collections.map((c) => c.id)));
       const { index: found, heads } = loaded;
-      return { ...loaded, gaps: indexGaps(collections, states, heads, (id) => found.countIn(id)) };
+      return { ...loaded, gaps: indexGaps(collections ?? [], states, heads, (id) => found.countIn(id)) };
     } catch (error) {
       log.error('could not load the search index; it will be rebuilt from documents', error);
       return { ...loaded, gaps: new Map() };
@@ -115,6 +116,18 @@ export class IndexStore {
     this.#saving = save;
     return save;
   }
+}
+
+/**
+ * Drops from a loaded index the collections this profile no longer has. Leaving one removes it from
+ * the index in memory, but the stored index follows only after INDEX_SAVE_IDLE_MS: an engine that
+ * stopped sooner (the last tab closed right after "Delete collection") kept its items in the stored
+ * index, and every search after the next start counted them in its totals and tag facets (the hits
+ * themselves are filtered by the joined collections' names).
+ */
+function dropLeftCollections(loaded: IndexSnapshot, joined: ReadonlySet<string>): void {
+  for (const id of loaded.index.collectionIds()) if (!joined.has(id)) loaded.index.removeCollection(id);
+  for (const id of Object.keys(loaded.heads)) if (!joined.has(id)) delete loaded.heads[id];
 }
 
 const log = makeLogger('pinax:read-models');

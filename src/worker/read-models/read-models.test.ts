@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { openPinaxDb, type CatalogRow, type PinaxDb } from '../db.ts';
+import type { CollectionId } from '../../shared/types.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
 import {
   initialCollection,
@@ -76,6 +77,22 @@ describe('ReadModels', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('after a restart, has nothing of a collection left just before the engine stopped', async () => {
+    const { handle, first } = await twoItemsDerivedThenStopped();
+    await first.models.flush();
+    expect((await first.db.searchIndex.get('global'))?.heads[handle.documentId]).toBeDefined();
+    // "Delete collection", and the last tab closes at once: the collection store deletes the row,
+    // the read models drop the collection, and the stored index is never saved again.
+    await first.db.collections.delete(handle.documentId as string as CollectionId);
+    await first.models.removeCollection(handle.documentId);
+
+    const restarted = new ReadModels(first.db);
+    await restarted.ready;
+    expect(restarted.index.size).toBe(0);
+    expect(searchAll(restarted).filter((outcome) => outcome.total > 0)).toEqual([]);
+    expect(restarted.index.tagFacets()).toEqual([]);
   });
 
   it('after a restart, catches up by diff from persisted heads and equals a rebuild', async () => {
@@ -216,6 +233,16 @@ function reloaded(handle: DocHandle<CollectionDoc>): DocHandle<CollectionDoc> {
 async function twoItemsDerivedThenStopped() {
   const { handle, devices } = setup();
   const first = freshModels();
+  // Joined, as the collection store records it before anything is derived.
+  await first.db.collections.put({
+    id: handle.documentId as string as CollectionId,
+    name: 'Joined',
+    description: '',
+    itemCount: 0,
+    createdAt: 1,
+    updatedAt: 1,
+    joinedAt: 1,
+  });
   const untrack = await first.models.track(handle.documentId, handle);
   apply({ kind: 'insert', device: 0, item: 0, words: [0, 1], tags: [0] }, handle, devices);
   apply({ kind: 'insert', device: 0, item: 1, words: [2], tags: [1] }, handle, devices);

@@ -132,6 +132,14 @@ export class SearchIndex {
     return this.#slotsOf(collectionId).length;
   }
 
+  /** The collections that have items in the index. */
+  collectionIds(): string[] {
+    const { collections, docs } = this.#state;
+    const present = new Set<number>();
+    for (let d = 0; d < docs.slots; d++) if (docs.alive[d] === 1) present.add(docs.collection[d]!);
+    return [...present].map((id) => collections.names[id]!);
+  }
+
   removeCollection(collectionId: string): void {
     const keys = this.#slotsOf(collectionId).map((d) => this.#state.docs.keys[d]!);
     for (const key of keys) this.#state.remove(key);

@@ -69,7 +69,9 @@ test('import 1,000 JSON items with 3 invalid ones, then export and re-import rou
 
   // All 997 are searchable.
   await app.page.getByRole('searchbox', { name: 'Search' }).fill('zebrafish');
-  await expect(app.page.getByText('997 results', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    app.page.getByRole('region', { name: 'Search' }).getByText('997 results', { exact: true }),
+  ).toBeVisible({ timeout: 30_000 });
   // Imported items record who imported them, as every other change records its author.
   await app.page.getByRole('searchbox', { name: 'Search' }).press('Enter');
   await expect(app.title()).toHaveValue(/^Imported record \d+$/);
@@ -143,7 +145,9 @@ test('an edit made in another tab during a large import is kept, beside every im
   });
   await expect(one.page.getByText('3001 items', { exact: true })).toBeVisible({ timeout: 30_000 });
   await one.page.getByRole('searchbox', { name: 'Search' }).fill('quetzal');
-  await expect(one.page.getByText('3000 results', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    one.page.getByRole('region', { name: 'Search' }).getByText('3000 results', { exact: true }),
+  ).toBeVisible({ timeout: 30_000 });
   // The edited item (the oldest, far down the list) under its new title, and no longer its old one.
   await one.page.getByRole('searchbox', { name: 'Search' }).fill('beds paths');
   await expect(one.page.getByRole('list', { name: 'Search results' }).locator('.title')).toHaveText([

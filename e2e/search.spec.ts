@@ -63,7 +63,9 @@ test('search finds items by prefix and by misspelling, with correct tag facet co
 
   // No match says so.
   await searchBox(app.page).fill('xylophone');
-  await expect(app.page.getByText('No items match “xylophone”.')).toBeVisible();
+  await expect(
+    app.page.getByRole('region', { name: 'Search' }).getByText('No items match “xylophone”.'),
+  ).toBeVisible();
 
   // Facet counts cover every match; a tag narrows the results.
   await searchBox(app.page).fill('a');
@@ -99,26 +101,35 @@ test('a new search opens with its own results, never the last search\'s "No item
   await expect(app.items()).toHaveCount(2);
   // The search before this one ended with nothing found, then Escape closed it.
   await searchBox(app.page).fill('xylophone');
-  await expect(app.page.getByText('No items match “xylophone”.')).toBeVisible();
+  await expect(
+    app.page.getByRole('region', { name: 'Search' }).getByText('No items match “xylophone”.'),
+  ).toBeVisible();
   await searchBox(app.page).press('Escape');
   await expect(app.page.locator('section.search')).toHaveCount(0);
+  // The live region that announces the status stays in the page, empty, with the panel closed: a
+  // region inserted already holding its text may not be announced.
+  await expect(app.page.getByRole('status', { name: 'Search status' })).toHaveText('');
 
-  // Everything the panel shows from the first keystroke of the next search on.
+  // Everything the panel shows, and the live region says, from the first keystroke of the next search on.
   await app.page.evaluate(() => {
-    const seen: string[] = [];
-    (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses = seen;
+    const seen = { shown: [] as string[], announced: [] as string[] };
+    (globalThis as unknown as { __searchStatuses: typeof seen }).__searchStatuses = seen;
+    const record = (list: string[], selector: string) => {
+      const status = document.querySelector(selector)?.textContent?.trim();
+      if (status && list.at(-1) !== status) list.push(status);
+    };
     new MutationObserver(() => {
-      const status = document.querySelector('section.search p[role="status"]')?.textContent?.trim();
-      if (status && seen.at(-1) !== status) seen.push(status);
+      record(seen.shown, 'section.search p.search-status');
+      record(seen.announced, '[role="status"][aria-label="Search status"]');
     }).observe(document, { childList: true, subtree: true, characterData: true });
   });
   await searchBox(app.page).click();
   await app.page.keyboard.type('c');
   await expect(results(app.page).locator('.title')).toHaveText(['Comet sighting']);
   const statuses = await app.page.evaluate(
-    () => (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses,
+    () => (globalThis as unknown as { __searchStatuses: unknown }).__searchStatuses,
   );
-  expect(statuses).toEqual(['1 result']);
+  expect(statuses).toEqual({ shown: ['1 result'], announced: ['1 result'] });
 });
 
 test('an edit in tab 2 changes the search results shown in tab 1', async ({ relay, newDevice }) => {
@@ -224,7 +235,9 @@ test('a collection deleted just before the last tab closed is gone from search a
   const again = await AppPage.open(context, relay.appUrl);
   await searchBox(again.page).fill('meadow');
   await expect(results(again.page).locator('.title')).toHaveText(['Meadow lark']);
-  await expect(again.page.getByText('1 result', { exact: true })).toBeVisible();
+  await expect(
+    again.page.getByRole('region', { name: 'Search' }).getByText('1 result', { exact: true }),
+  ).toBeVisible();
   await expect(again.page.getByRole('button', { name: '#bird 1' })).toBeVisible();
   await expect(again.page.getByRole('button', { name: /^#mammal/ })).toHaveCount(0);
 });
@@ -266,7 +279,9 @@ test('a search while the index is rebuilt at start-up says it is indexing, never
       Array.from({ length: 1000 }, (_, i) => ({ title: `Entry ${start + i}`, body: 'a wombat burrow' })),
     );
   await searchBox(app.page).fill('wombat');
-  await expect(app.page.getByText(`${count} results`, { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    app.page.getByRole('region', { name: 'Search' }).getByText(`${count} results`, { exact: true }),
+  ).toBeVisible({ timeout: 30_000 });
   // Let the sidebar row (its item count) and the catalog land, then lose the stored index, as an
   // index format change does.
   await expect(app.collectionLinks()).toContainText([`${count}`]);
@@ -278,7 +293,7 @@ test('a search while the index is rebuilt at start-up says it is indexing, never
     const seen: string[] = [];
     (globalThis as unknown as { __searchStatuses: string[] }).__searchStatuses = seen;
     new MutationObserver(() => {
-      const status = document.querySelector('section.search p[role="status"]')?.textContent?.trim();
+      const status = document.querySelector('section.search p.search-status')?.textContent?.trim();
       if (status && seen.at(-1) !== status) seen.push(status);
       if (
         document.querySelector('section.search progress[aria-label="Indexing"]') &&
@@ -289,7 +304,9 @@ test('a search while the index is rebuilt at start-up says it is indexing, never
   });
   const again = await AppPage.open(context, relay.appUrl);
   await searchBox(again.page).fill('wombat');
-  await expect(again.page.getByText(`${count} results`, { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(
+    again.page.getByRole('region', { name: 'Search' }).getByText(`${count} results`, { exact: true }),
+  ).toBeVisible({ timeout: 60_000 });
   // Only until the index has caught up.
   await expect(again.page.getByRole('progressbar', { name: 'Indexing', exact: true })).toHaveCount(0);
   const statuses = await again.page.evaluate(

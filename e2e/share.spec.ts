@@ -118,7 +118,7 @@ test('a 2,000-item collection opened on a fresh device shows its progress, then 
   expect(seen.some((label) => /^Receiving [\d,]+ of 2,000 items$/.test(label))).toBe(true);
 
   await b.page.getByRole('searchbox', { name: 'Search' }).fill('shelfword');
-  await expect(b.page.getByRole('region', { name: 'Search' }).getByRole('status')).toHaveText('2000 results');
+  await expect(b.page.getByRole('status', { name: 'Search status' })).toHaveText('2000 results');
   await b.page.getByRole('searchbox', { name: 'Search' }).fill('1999');
   await expect(b.page.getByRole('list', { name: 'Search results' }).locator('.title').first()).toHaveText(
     'Shelf item 1999',

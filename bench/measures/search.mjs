@@ -379,7 +379,7 @@ function coldSearchScript({ query, fullStatus }) {
     }
     const section = document.querySelector('section.search');
     if (!section) return;
-    const status = section.querySelector('p[role="status"]')?.textContent.trim() ?? null;
+    const status = section.querySelector('p.search-status')?.textContent.trim() ?? null;
     if (status !== null && t.statusLog.at(-1)?.[1] !== status) t.statusLog.push([now(), status]);
     const progress = section.querySelector('progress[aria-label="Indexing"]');
     if (progress && t.indexingSeenAt === null) t.indexingSeenAt = now();

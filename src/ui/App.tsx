@@ -9,6 +9,7 @@ import { SyncStatusBadge } from './components/SyncStatusBadge.tsx';
 import { IdentityDialog } from './components/IdentityDialog.tsx';
 import { SearchBox } from './components/search/SearchBox.tsx';
 import { SearchResults, resultDomId } from './components/search/SearchResults.tsx';
+import { searchStatus } from './components/search/search-status.ts';
 import { useSearch } from './components/search/useSearch.ts';
 import { createEngineSubscription, useEngine } from './engine-context.tsx';
 import { createRoute } from './router.ts';
@@ -52,6 +53,11 @@ export function App(): JSX.Element {
             search.showing() && (search.results()?.hits.length ?? 0) > 0 ? resultDomId(search.active()) : null
           }
         />
+        {/* The search's status, for screen readers: a live region in the page before the results
+            panel opens, since a region inserted already holding its text may not be announced. */}
+        <p class="visually-hidden" role="status" aria-label="Search status">
+          {search.showing() ? searchStatus(search.query(), search.tag(), search.results()) : ''}
+        </p>
         <Banners />
         <IdentityDialog />
         <SyncStatusBadge />

@@ -5,7 +5,7 @@ import type { SearchResultItem, SearchResults as Results } from '../../../shared
 import type { CollectionSummary } from '../../../shared/types.ts';
 import { collectionHref } from '../../router.ts';
 import { hitsForFirstFrame } from './stable-results.ts';
-import { emptyStatus } from './search-status.ts';
+import { searchStatus } from './search-status.ts';
 
 /** New rows built before new results paint; about a screenful. The rest follow a frame later. */
 const FIRST_FRAME_ROWS = 12;
@@ -85,14 +85,11 @@ export function SearchResults(props: {
       <Show
         when={results() && results()!.hits.length > 0}
         fallback={
-          <p class="muted search-empty" role="status">
-            {emptyStatus(props.query, props.tag, results())}
-          </p>
+          <p class="muted search-status search-empty">{searchStatus(props.query, props.tag, results())}</p>
         }
       >
-        <p class="muted" role="status">
-          {results()!.total === 1 ? '1 result' : `${results()!.total} results`}
-        </p>
+        {/* Announced by the live region beside the search box (App), which is there before this is. */}
+        <p class="muted search-status">{searchStatus(props.query, props.tag, results())}</p>
         <ul id="search-results" class="search-results" aria-label="Search results">
           <For each={shownHits()}>
             {(hit) => {

@@ -1,4 +1,4 @@
-// The status line of a search that has no hits on screen.
+// The status line of a search: how many results, or what a search with no hits on screen says.
 
 import type { SearchResults } from '../../../shared/queries.ts';
 
@@ -15,4 +15,11 @@ export function emptyStatus(query: string, tag: string | null, results: SearchRe
   return results.indexing.pending > 0
     ? `Nothing found yet for “${searched}”.`
     : `No items match “${searched}”.`;
+}
+
+/** The status line: the count of results when some are on screen, else emptyStatus. */
+export function searchStatus(query: string, tag: string | null, results: SearchResults | null): string {
+  if (results && results.hits.length > 0)
+    return results.total === 1 ? '1 result' : `${results.total} results`;
+  return emptyStatus(query, tag, results);
 }

@@ -46,6 +46,24 @@ describe('operationsOnKey on damaged changes', () => {
     // Not vacuous: many damaged changes stay valid (a flipped value byte, say) and were compared.
     expect(readAndDecoded).toBeGreaterThan(20);
   });
+
+  it('gives no value for an action that has none, as Automerge does (a case CI found)', async () => {
+    // A zeroed action byte turns the "set" of a string into a "makeMap" whose value bytes remain.
+    const change = changeMaking([
+      { item: 1, key: 'author', value: -2.392840991159909e-78, as: 'immutable' },
+      { item: 0, key: 'tags', value: false, as: 'immutable' },
+    ]);
+    const header = changeHeaderOf(change)!;
+    const damaged = await withBytesChanged(change, header.end, [[1378007174, 0]]);
+    const decoder = new DecoderThread();
+    try {
+      const theirs = await decoder.operationsOn(damaged, 'author', DECODE_LIMIT_MS);
+      expect(theirs).toEqual([{ action: 'makeMap', key: 'author' }]);
+      expect(operationsOnKey(damaged, header, 'author')).toEqual(theirs);
+    } finally {
+      await decoder.close();
+    }
+  });
 });
 
 const DECODE_LIMIT_MS = 2_000;

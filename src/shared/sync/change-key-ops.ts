@@ -52,6 +52,8 @@ const DEFLATE_BIT = 1 << 3;
 /** The value type (valMeta's low 4 bits) of a UTF-8 string. */
 const UTF8_TYPE = 6;
 const ACTIONS = ['makeMap', 'set', 'makeList', 'del', 'makeText', 'inc', 'makeTable', 'mark'];
+/** The actions whose operations Automerge.decodeChange gives with a value. */
+const VALUED_ACTIONS: ReadonlySet<string> = new Set(['set', 'inc', 'mark']);
 
 const UTF8_ENCODER = new TextEncoder();
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -98,7 +100,13 @@ function readOperationsOnKey(
     const code = actions[op];
     if (code === null || code === undefined) return undefined;
     const action = ACTIONS[code] ?? `unknown action ${code}`;
-    found.push(meta % 16 === UTF8_TYPE ? { action, key, value: UTF8.decode(value) } : { action, key });
+    // Automerge gives a value only for the actions that have one: a "makeMap" whose value bytes
+    // hold a string (a damaged action byte) is still just a makeMap.
+    found.push(
+      meta % 16 === UTF8_TYPE && VALUED_ACTIONS.has(action)
+        ? { action, key, value: UTF8.decode(value) }
+        : { action, key },
+    );
   }
   if (valueAt !== raw.length) return undefined;
   return found;

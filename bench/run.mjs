@@ -1106,7 +1106,7 @@ function table(results, opts) {
       `S3 keystroke -> search results rendered, ${opts.items} items`,
       16,
       k.latencyMs,
-      `engine p50 ${fmtMs(k.breakdown.engineTookMs.p50)}, render p50 ${fmtMs(k.breakdown.renderMs.p50)}; superseded ${k.superseded}, no DOM change ${k.noDomChange}`,
+      `${k.fromKnown} of ${k.timed} shown from answers worked out ahead; engine p50 ${fmtMs(k.breakdown.engineTookMs.p50)}, render p50 ${fmtMs(k.breakdown.renderMs.p50)}; superseded ${k.superseded}`,
     );
     ms('  keystroke -> next frame', null, k.toFrameMs);
   }

@@ -158,6 +158,78 @@ test('an edit in tab 2 changes the search results shown in tab 1', async ({ rela
   await expect(results(one.page).locator('.title')).toHaveText(['Quarterly budget']);
 });
 
+test('a keystroke whose answer was worked out ahead shows it before the engine answers, and results stay live', async ({
+  relay,
+  newDevice,
+}) => {
+  const context = await newDevice();
+  const one = await AppPage.open(context, relay.appUrl);
+  const collectionUrl = await one.createCollection('Typing ahead');
+  await addItems(one.page, [{ title: 'Amber lamp' }, { title: 'Amble path' }, { title: 'Garden plan' }]);
+  // Records which answers the engine pushed ahead of time, when its own first answer to each query
+  // came, and whether the panel showed that query's answer before it.
+  await one.page.evaluate(() => {
+    const seen = { ahead: [] as string[], own: new Set<string>(), shownFirst: [] as string[] };
+    (globalThis as unknown as { __typing: typeof seen }).__typing = seen;
+    type Payload = { query: string; ahead?: true };
+    const client = (
+      globalThis as unknown as {
+        __pinax: { client: { subscribe(sub: unknown, onData: (p: Payload) => void): () => void } };
+      }
+    ).__pinax.client;
+    const subscribe = client.subscribe.bind(client);
+    client.subscribe = (sub, onData) =>
+      subscribe(sub, (payload) => {
+        if (payload.ahead) seen.ahead.push(payload.query);
+        else seen.own.add(payload.query);
+        onData(payload);
+      });
+    new MutationObserver(() => {
+      const shown = document.querySelector<HTMLElement>('section.search')?.dataset.resultsFor;
+      if (shown && !seen.own.has(shown) && !seen.shownFirst.includes(shown)) seen.shownFirst.push(shown);
+    }).observe(document.querySelector('main')!, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['data-results-for'],
+    });
+  });
+  const typing = () =>
+    one.page.evaluate(() => {
+      const seen = (globalThis as unknown as { __typing: { ahead: string[]; shownFirst: string[] } })
+        .__typing;
+      return { ahead: [...seen.ahead], shownFirst: [...seen.shownFirst] };
+    });
+
+  // "ambe" is one letter from both "amber" and "amble" (fuzzy from 4 letters on).
+  await searchBox(one.page).pressSequentially('ambe');
+  await expect
+    .poll(async () => (await results(one.page).locator('.title').allInnerTexts()).sort())
+    .toEqual(['Amber lamp', 'Amble path']);
+  // The index continues "ambe" only with "r" (amber): worked out ahead.
+  await expect.poll(async () => (await typing()).ahead).toContain('amber');
+  await searchBox(one.page).press('r');
+  await expect(results(one.page).locator('.title')).toHaveText(['Amber lamp']);
+  await expect(one.page.locator('section.search')).toHaveAttribute('data-results-for', 'amber');
+  expect((await typing()).shownFirst).toContain('amber');
+
+  // An edit in another tab still reaches results shown from answers worked out ahead.
+  const two = await AppPage.open(context, collectionUrl);
+  await two.openItem('Garden plan');
+  await two.title().fill('Amberwood garden');
+  await two.writesSettled();
+  await one.page.bringToFront();
+  await expect
+    .poll(async () => (await results(one.page).locator('.title').allInnerTexts()).sort())
+    .toEqual(['Amber lamp', 'Amberwood garden']);
+  // Back to "ambe": the answer kept for a Backspace is from before the edit; the engine's follows.
+  await searchBox(one.page).press('Backspace');
+  await expect
+    .poll(async () => (await results(one.page).locator('.title').allInnerTexts()).sort())
+    .toEqual(['Amber lamp', 'Amberwood garden', 'Amble path']);
+  await expect(one.page.locator('section.search')).toHaveAttribute('data-results-for', 'ambe');
+});
+
 test('after every tab closes, search answers from the persisted index with the relay gone', async ({
   browser,
   relay,

@@ -129,16 +129,17 @@ export async function measureEngineSearch(page, { queries, warmup = 20, log = ()
 
 /**
  * Installs the page-side recorder: one record per printable keydown in the search box (its event
- * timeStamp), the query the input event left in the box, when the app subscribed for that query
- * (client.subscribe is wrapped), when the first payload for it was handed to the app, and the
- * MutationObserver callback (on <main>) right after that payload: the rendered results. When the
- * payload changes nothing in the DOM (the screen already showed it), the render time is the moment
- * after the app's handler returned (`noDomChange`).
+ * timeStamp), the query the input event left in the box, and the MutationObserver callback (on
+ * <main>, elements and the results panel's `data-results-for`) in which the panel first says it
+ * shows that query's answer: the rendered results. For the breakdown, client.subscribe is wrapped:
+ * when the app subscribed for the query, and when the engine's own first answer to it arrived
+ * (answers pushed ahead of time, `ahead`, are not it). An answer the tab already had (worked out
+ * ahead of the keystroke) renders before the engine's arrives (`fromKnown`).
  */
 function installKeystrokeRecorder() {
   if (window.__searchKeys) return;
   const now = () => performance.now();
-  const state = { records: [], watch: null, armed: false };
+  const state = { records: [], armed: false };
   window.__searchKeys = state;
   const isBox = (el) =>
     el instanceof HTMLInputElement && el.type === 'search' && el.getAttribute('aria-label') === 'Search';
@@ -154,10 +155,8 @@ function installKeystrokeRecorder() {
         inputAt: null,
         subAt: null,
         deliveredAt: null,
-        handledAt: null,
         domAt: null,
         frameAt: null,
-        noDomChange: false,
         tookMs: null,
         total: null,
       });
@@ -184,35 +183,28 @@ function installKeystrokeRecorder() {
     if (!rec) return subscribe(sub, onData);
     rec.subAt = now();
     return subscribe(sub, (payload) => {
-      if (rec.deliveredAt !== null) return onData(payload);
-      rec.deliveredAt = now();
-      rec.tookMs = payload.tookMs;
-      rec.total = payload.total;
-      state.watch = rec;
-      try {
-        return onData(payload);
-      } finally {
-        rec.handledAt = now();
-        // Mutations made by the app's handler are delivered to the observer in a microtask queued
-        // before this one: if none came, the screen did not need to change.
-        queueMicrotask(() => {
-          if (rec.domAt === null) {
-            rec.domAt = rec.handledAt;
-            rec.noDomChange = true;
-            requestAnimationFrame(() => (rec.frameAt = now()));
-          }
-          if (state.watch === rec) state.watch = null;
-        });
+      if (rec.deliveredAt === null && !payload.ahead) {
+        rec.deliveredAt = now();
+        rec.tookMs = payload.tookMs;
+        rec.total = payload.total;
       }
+      return onData(payload);
     });
   };
   const main = document.querySelector('main');
   new MutationObserver(() => {
-    const rec = state.watch;
+    const rec = state.records.findLast((r) => r.query !== null);
     if (!rec || rec.domAt !== null) return;
+    if (document.querySelector('section.search')?.dataset.resultsFor !== rec.query) return;
     rec.domAt = now();
     requestAnimationFrame(() => (rec.frameAt = now()));
-  }).observe(main, { childList: true, subtree: true, characterData: true });
+  }).observe(main, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['data-results-for'],
+  });
 }
 
 /**
@@ -261,7 +253,7 @@ export async function measureSearchKeystrokes(page, { keystrokes, items, seed = 
     await sleep(300);
   }
   const records = await page.evaluate(() => window.__searchKeys.records);
-  const done = records.filter((r) => r.domAt !== null && r.deliveredAt !== null);
+  const done = records.filter((r) => r.domAt !== null);
   const rows = done.map((r) => {
     const stampOk = r.stamp <= r.keyAt && r.keyAt - r.stamp < 1000;
     const start = stampOk ? r.stamp : r.keyAt;
@@ -271,10 +263,11 @@ export async function measureSearchKeystrokes(page, { keystrokes, items, seed = 
       toFrameMs: r.frameAt !== null ? r.frameAt - start : null,
       keyQueueMs: r.keyAt - r.stamp,
       keyToSubscribeMs: r.subAt !== null ? r.subAt - start : null,
-      subscribeToPayloadMs: r.subAt !== null ? r.deliveredAt - r.subAt : null,
+      subscribeToPayloadMs: r.subAt !== null && r.deliveredAt !== null ? r.deliveredAt - r.subAt : null,
       engineTookMs: r.tookMs,
-      renderMs: r.domAt - r.deliveredAt,
-      noDomChange: r.noDomChange,
+      fromKnown: r.deliveredAt === null || r.domAt < r.deliveredAt,
+      // From the engine's answer to the screen; none when the screen showed a known answer first.
+      renderMs: r.deliveredAt !== null && r.domAt >= r.deliveredAt ? r.domAt - r.deliveredAt : null,
       total: r.total,
     };
   });
@@ -283,13 +276,12 @@ export async function measureSearchKeystrokes(page, { keystrokes, items, seed = 
   log(`  keystroke -> results: p50 ${latency.p50?.toFixed(1)} p95 ${latency.p95?.toFixed(1)} ms`);
   return {
     method:
-      'page.keyboard.type one key at a time, 80-120 ms apart; start = keydown event.timeStamp in the search box; end = the MutationObserver callback (subtree of <main>) right after the first payload for the query that keystroke produced reached the app (client.subscribe wrapped); noDomChange = the payload changed nothing on screen, end = after the app handled it',
+      "page.keyboard.type one key at a time, 80-120 ms apart; start = keydown event.timeStamp in the search box; end = the MutationObserver callback (subtree of <main>) in which the results panel first says (data-results-for) it shows the answer to the query that keystroke produced; fromKnown = that answer was on screen before the engine answered the keystroke's subscription (it had been worked out ahead)",
     keystrokes: records.length,
     timed: rows.length,
-    // Keys whose query was replaced by the next key before its results arrived (the app had
-    // already unsubscribed), so they never rendered.
-    superseded: records.filter((r) => r.deliveredAt === null).length,
-    noDomChange: rows.filter((r) => r.noDomChange).length,
+    // Keys whose query was replaced by the next key before its results showed.
+    superseded: records.filter((r) => r.domAt === null).length,
+    fromKnown: rows.filter((r) => r.fromKnown).length,
     visibility,
     latencyMs: latency,
     toFrameMs: summarize(col('toFrameMs')),

@@ -16,6 +16,14 @@ export interface SearchRequest {
   collectionId?: CollectionId;
   tag?: string;
   limit?: number;
+  /**
+   * Also push, ahead of time, the answers to this query with one more character typed: those the
+   * index's words allow (src/worker/queries/search-ahead.ts). A tab asks while its search box has
+   * the focus, and shows such an answer in the frame of the keystroke that asks for it, instead of
+   * a frame later (Chromium hands a worker's message to the page only after the frame that paints a
+   * keystroke).
+   */
+  ahead?: boolean;
 }
 
 export interface SearchResultItem {
@@ -39,6 +47,13 @@ export interface SearchResults {
   tookMs: number;
   /** Items still being indexed (a rebuild after a format change, or a collection just arrived). */
   indexing: { pending: number; total: number };
+  /** Set on an answer pushed ahead of time for `query` (SearchRequest.ahead), not for the subscription's own. */
+  ahead?: true;
+  /**
+   * How many read-model changes the subscription had seen when this was worked out: its answers
+   * from a lower epoch may be out of date.
+   */
+  epoch?: number;
 }
 
 export const MAX_SEARCH_QUERY_CHARS = 500;

@@ -145,19 +145,21 @@ export function parseQueryCommand(raw: Record<string, unknown>): QueryCommand | 
 export function parseQuerySubscription(raw: Record<string, unknown>): QuerySubscription | string | undefined {
   switch (raw['type']) {
     case 'search': {
-      const { query, collectionId, tag, limit } = raw;
+      const { query, collectionId, tag, limit, ahead } = raw;
       if (typeof query !== 'string' || query.length > MAX_SEARCH_QUERY_CHARS)
         return `search needs a query of at most ${MAX_SEARCH_QUERY_CHARS} characters`;
       if (collectionId !== undefined && !isShortString(collectionId)) return 'bad search collectionId';
       if (tag !== undefined && !isShortString(tag)) return 'bad search tag';
       if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) > 0))
         return 'bad search limit';
+      if (ahead !== undefined && typeof ahead !== 'boolean') return 'bad search ahead';
       return {
         type: 'search',
         query,
         ...(collectionId !== undefined ? { collectionId: collectionId as CollectionId } : {}),
         ...(tag !== undefined ? { tag } : {}),
         ...(limit !== undefined ? { limit: Math.min(limit as number, MAX_SEARCH_LIMIT) } : {}),
+        ...(ahead === true ? { ahead } : {}),
       };
     }
     case 'import': {

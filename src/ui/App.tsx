@@ -49,6 +49,7 @@ export function App(): JSX.Element {
           onQuery={search.setQuery}
           onMove={search.move}
           onOpen={() => search.open()}
+          onFocusChange={search.setBoxFocused}
           activeResultId={
             search.showing() && (search.results()?.hits.length ?? 0) > 0 ? resultDomId(search.active()) : null
           }

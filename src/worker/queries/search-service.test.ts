@@ -1,5 +1,6 @@
 // A live search sends results to its tab only when they change: edits that leave what the tab
 // shows as it was (an item that does not match) send nothing, and edits that change it send it.
+// Asked to, it also answers ahead of the next keystroke (search-ahead.ts).
 
 import * as Automerge from '@automerge/automerge';
 import { Repo } from '@automerge/automerge-repo';
@@ -13,7 +14,7 @@ import { openPinaxDb } from '../db.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
 import { initialCollection, insertItem, patchItem, useConflictReader } from '../domain/collection-doc.ts';
 import { ReadModels } from '../read-models/read-models.ts';
-import { subscribeSearch, type CollectionNames } from './search-service.ts';
+import { search, subscribeSearch, type CollectionNames } from './search-service.ts';
 
 beforeAll(() => {
   useConflictReader((obj, prop) => Automerge.getConflicts(obj, prop));
@@ -145,6 +146,86 @@ describe('subscribeSearch', () => {
     expect(searches.mock.calls.length - 2).toBeLessThan(slices / 3);
   });
 });
+
+describe('subscribeSearch ahead of the next keystroke', () => {
+  it('answers, after its own answer, each query one more letter makes, as a search of it would', async () => {
+    const { handle, models } = await trackedNotes({
+      lamp: 'Amber lamp',
+      path: 'Amble path',
+      room: 'Ample room',
+      table: 'Birch table',
+    });
+    const names = namesOf(handle.documentId);
+    const pushed: SearchResults[] = [];
+    cleanups.push(
+      subscribeSearch(models, names, { type: 'search', query: 'Am', ahead: true }, (r) => pushed.push(r)),
+    );
+    await waitFor(() => pushed.filter((r) => r.ahead).length === 2, 'two answers ahead');
+    // Its own answer first, then "amb" and "amp": the letters the index continues "am" with.
+    expect(pushed[0]?.ahead).toBeUndefined();
+    expect(pushed[0]?.query).toBe('Am');
+    const ahead = pushed.filter((r) => r.ahead);
+    expect(ahead.map((r) => r.query).sort()).toEqual(['Amb', 'Amp']);
+    for (const answer of ahead) {
+      const direct = await search(models, names.current()!, { type: 'search', query: answer.query });
+      expect(answer.hits).toEqual(direct.hits);
+      expect(answer.total).toBe(direct.total);
+      expect(answer.facets).toEqual(direct.facets);
+      expect(answer.epoch).toBe(pushed[0]?.epoch);
+    }
+    expect(
+      ahead
+        .find((r) => r.query === 'Amb')
+        ?.hits.map((h) => h.itemId)
+        .sort(),
+    ).toEqual(['lamp', 'path']);
+
+    // A change: the answers ahead are worked out again for it, in a later epoch.
+    handle.change((doc) => void insertItem(doc, 'ring', { title: 'Amethyst ring', body: '', tags: [] }, 3));
+    await waitFor(() => pushed.some((r) => r.query === 'Ame'), 'an answer ahead for the new word');
+    const ame = pushed.find((r) => r.query === 'Ame')!;
+    expect(ame.hits.map((h) => h.itemId)).toEqual(['ring']);
+    expect(ame.epoch).toBeGreaterThan(pushed[0]!.epoch!);
+  });
+
+  it('answers nothing ahead unless asked', async () => {
+    const { handle, models } = await trackedNotes({ lamp: 'Amber lamp', path: 'Amble path' });
+    const pushed: SearchResults[] = [];
+    cleanups.push(
+      subscribeSearch(models, namesOf(handle.documentId), { type: 'search', query: 'am' }, (r) =>
+        pushed.push(r),
+      ),
+    );
+    await waitFor(() => pushed.length > 0, 'the first results');
+    await sleep(150);
+    expect(pushed).toHaveLength(1);
+    expect(pushed.some((r) => r.ahead)).toBe(false);
+  });
+
+  it('stops answering ahead once unsubscribed', async () => {
+    const titles = Object.fromEntries('bcdfghjklmnprstvwz'.split('').map((c) => [c, `Item ${c}ook`]));
+    const { handle, models } = await trackedNotes(titles);
+    const pushed: SearchResults[] = [];
+    const unsubscribe = subscribeSearch(
+      models,
+      namesOf(handle.documentId),
+      { type: 'search', query: 'item ', ahead: true },
+      (r) => {
+        pushed.push(r);
+        if (r.ahead) unsubscribe();
+      },
+    );
+    cleanups.push(unsubscribe);
+    await waitFor(() => pushed.some((r) => r.ahead), 'an answer ahead');
+    await sleep(150);
+    // 19 letters start a word here ("i" too), but the round stopped after the first.
+    expect(pushed.filter((r) => r.ahead)).toHaveLength(1);
+  });
+});
+
+function namesOf(collectionId: string): CollectionNames {
+  return { current: () => new Map([[collectionId, 'Notes']]), subscribe: () => () => undefined };
+}
 
 /** A "Notes" collection holding `titles` (by item id), its read models tracking it. */
 async function trackedNotes(titles: Record<string, string>) {

@@ -6,6 +6,7 @@ import type { SearchRequest, SearchResultItem, SearchResults } from '../../share
 import type { CollectionId, ItemId } from '../../shared/types.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { ReadModels } from '../read-models/read-models.ts';
+import { answerAhead, nextQueries } from './search-ahead.ts';
 
 export interface CollectionNames {
   /**
@@ -31,6 +32,34 @@ export function subscribeSearch(
   let timerDue = 0;
   /** What was last pushed, without its timing: the same results are not sent again. */
   let lastPushed: string | undefined;
+  /** Read-model changes seen (SearchResults.epoch): answers from an earlier epoch may be out of date. */
+  let epoch = 0;
+  let answered = false;
+  let cancelAhead = (): void => undefined;
+  let aheadTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopAhead = (): void => {
+    cancelAhead();
+    clearTimeout(aheadTimer);
+    aheadTimer = undefined;
+  };
+  /**
+   * Answers ahead of the next keystroke (search-ahead.ts), for the results of `answeredEpoch`: at
+   * once after the subscription's first answer (a keystroke), later after a change, so that a burst
+   * of changes (a sync, an import) does not answer a round of queries each time.
+   */
+  const startAhead = (joined: ReadonlyMap<string, string>, answeredEpoch: number, delayMs: number): void => {
+    stopAhead();
+    const begin = (): void => {
+      aheadTimer = undefined;
+      cancelAhead = answerAhead(
+        nextQueries(readModels.index, request.query),
+        (query) => search(readModels, joined, { ...request, query }),
+        (results) => push({ ...results, epoch: answeredEpoch }),
+      );
+    };
+    if (delayMs === 0) begin();
+    else aheadTimer = setTimeout(begin, delayMs);
+  };
 
   const run = async (): Promise<void> => {
     const joined = names.current();
@@ -41,6 +70,7 @@ export function subscribeSearch(
       return;
     }
     running = true;
+    const runEpoch = epoch;
     try {
       const results = await search(readModels, joined, request);
       // Every change anywhere re-runs every open search; most change nothing it shows (an edit to
@@ -50,8 +80,12 @@ export function subscribeSearch(
       const key = JSON.stringify(shown);
       if (active && key !== lastPushed) {
         lastPushed = key;
-        push(results);
+        push({ ...results, epoch: runEpoch });
       }
+      // While indexing, answers are incomplete and about to change.
+      if (request.ahead && active && epoch === runEpoch && !readModels.indexing)
+        startAhead(joined, runEpoch, answered ? AHEAD_AFTER_CHANGE_MS : 0);
+      answered = true;
     } catch (error) {
       log.error('search failed', error);
     } finally {
@@ -73,6 +107,8 @@ export function subscribeSearch(
       collectionId !== request.collectionId
     )
       return;
+    epoch += 1;
+    stopAhead();
     // Read on every change to any collection, for every open search: no report is built.
     const due =
       performance.now() + (delayMs ?? (readModels.indexing ? RERUN_WHILE_INDEXING_MS : RERUN_DELAY_MS));
@@ -101,6 +137,7 @@ export function subscribeSearch(
   return () => {
     active = false;
     clearTimeout(timer);
+    stopAhead();
     offModels();
     offProgress();
     offNames();
@@ -157,3 +194,4 @@ const log = makeLogger('pinax:search');
 const DEFAULT_LIMIT = 50;
 const RERUN_DELAY_MS = 16;
 const RERUN_WHILE_INDEXING_MS = 100;
+const AHEAD_AFTER_CHANGE_MS = 250;

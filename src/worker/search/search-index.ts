@@ -175,6 +175,23 @@ export class SearchIndex {
       : searchWords(this.#state, words, filter, limit);
   }
 
+  /**
+   * The characters that follow `prefix` in the dictionary's terms ('' gives every term's first
+   * character): where one more typed letter of a query word can lead. Terms whose documents are all
+   * gone may still count until compaction.
+   */
+  nextCharacters(prefix: string): string[] {
+    // The radix tree's node for `prefix`: its edges start with distinct characters ('' marks a term
+    // ending here). MiniSearch has no public walk of one level; `_tree` is typed as public.
+    const node: ReadonlyMap<string, unknown> | undefined = this.#state.dict.atPrefix(prefix)._tree;
+    const next: string[] = [];
+    for (const edge of node?.keys() ?? []) {
+      const first = edge.codePointAt(0);
+      if (first !== undefined) next.push(String.fromCodePoint(first));
+    }
+    return next;
+  }
+
   /** Tag counts over every indexed item (of one collection when given): the facets of "no query". */
   tagFacets(collectionId?: string): TagFacet[] {
     if (collectionId === undefined) return countTags(this.#state, undefined);

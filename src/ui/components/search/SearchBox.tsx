@@ -11,6 +11,8 @@ export function SearchBox(props: {
   onQuery: (query: string) => void;
   onMove: (delta: number) => void;
   onOpen: () => void;
+  /** The box gained or lost the focus. */
+  onFocusChange: (focused: boolean) => void;
   activeResultId: string | null;
 }): JSX.Element {
   let input: HTMLInputElement | undefined;
@@ -51,6 +53,8 @@ export function SearchBox(props: {
         aria-activedescendant={props.activeResultId ?? undefined}
         onInput={(e) => props.onQuery(e.currentTarget.value)}
         onKeyDown={onKey}
+        onFocus={() => props.onFocusChange(true)}
+        onBlur={() => props.onFocusChange(false)}
       />
     </div>
   );

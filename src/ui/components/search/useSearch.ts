@@ -1,5 +1,7 @@
 // The search state of a tab: query, tag and collection filters, live results from the engine, and
 // which result the keyboard is on. Every change of the filters replaces the engine subscription.
+// While the search box has the focus, the engine also answers ahead of the next keystroke
+// (search-source.ts), so that results show in the keystroke's own frame.
 
 import { batch, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import type { SearchResults } from '../../../shared/queries.ts';
@@ -7,6 +9,7 @@ import type { CollectionId } from '../../../shared/types.ts';
 import type { EngineClient } from '../../engine-client.ts';
 import { collectionHref, navigate } from '../../router.ts';
 import { requestTitleFocus } from '../ItemEditor.tsx';
+import { createSearchSource } from './search-source.ts';
 import { withStableParts } from './stable-results.ts';
 
 /** How long a new search waits for its first results before its panel opens without them. */
@@ -18,6 +21,8 @@ export function useSearch(engine: EngineClient) {
   const [collectionId, setCollectionId] = createSignal<string | null>(null);
   const [results, setResults] = createSignal<SearchResults | null>(null);
   const [active, setActive] = createSignal(0);
+  const [boxFocused, setBoxFocused] = createSignal(false);
+  const source = createSearchSource(engine);
   const searching = () => query().trim() !== '' || tag() !== null || collectionId() !== null;
   // Whether the panel is up. It opens with the first answer to the search that opened it, so the
   // first keystroke paints once, with its results, rather than an empty panel first (showing the
@@ -35,14 +40,16 @@ export function useSearch(engine: EngineClient) {
   );
 
   createEffect(
-    on([query, tag, collectionId], ([q, t, c]) => {
-      setActive(0);
-      const unsubscribe = engine.subscribe(
+    on([query, tag, collectionId, boxFocused], ([q, t, c, focused], previous) => {
+      // Only the focus changed: the results stay where the keyboard left them.
+      if (!previous || q !== previous[0] || t !== previous[1] || c !== previous[2]) setActive(0);
+      const unsubscribe = source.subscribe(
         {
           type: 'search',
           query: q,
           ...(t !== null ? { tag: t } : {}),
           ...(c !== null ? { collectionId: c as CollectionId } : {}),
+          ...(focused ? { ahead: true } : {}),
         },
         (next: SearchResults) =>
           batch(() => {
@@ -75,6 +82,7 @@ export function useSearch(engine: EngineClient) {
   return {
     query,
     setQuery,
+    setBoxFocused,
     tag,
     setTag,
     collectionId,

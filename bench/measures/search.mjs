@@ -139,10 +139,13 @@ export async function measureEngineSearch(page, { queries, warmup = 20, log = ()
 function installKeystrokeRecorder() {
   if (window.__searchKeys) return;
   const now = () => performance.now();
-  const state = { records: [], armed: false };
+  const state = { records: [], armed: false, focusAt: null };
   window.__searchKeys = state;
   const isBox = (el) =>
     el instanceof HTMLInputElement && el.type === 'search' && el.getAttribute('aria-label') === 'Search';
+  addEventListener('focusin', (event) => {
+    if (isBox(event.target)) state.focusAt = now();
+  });
   addEventListener(
     'keydown',
     (event) => {
@@ -151,6 +154,7 @@ function installKeystrokeRecorder() {
         key: event.key,
         stamp: event.timeStamp,
         keyAt: now(),
+        sinceFocusMs: state.focusAt !== null ? now() - state.focusAt : null,
         query: null,
         inputAt: null,
         subAt: null,
@@ -262,6 +266,8 @@ export async function measureSearchKeystrokes(page, { keystrokes, items, seed = 
       latencyMs: r.domAt - start,
       toFrameMs: r.frameAt !== null ? r.frameAt - start : null,
       keyQueueMs: r.keyAt - r.stamp,
+      // From the box taking the focus (the click between queries) to this key.
+      sinceFocusMs: r.sinceFocusMs,
       keyToSubscribeMs: r.subAt !== null ? r.subAt - start : null,
       subscribeToPayloadMs: r.subAt !== null && r.deliveredAt !== null ? r.deliveredAt - r.subAt : null,
       engineTookMs: r.tookMs,

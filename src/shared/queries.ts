@@ -47,7 +47,11 @@ export interface SearchResults {
   tookMs: number;
   /** Items still being indexed (a rebuild after a format change, or a collection just arrived). */
   indexing: { pending: number; total: number };
-  /** Set on an answer pushed ahead of time for `query` (SearchRequest.ahead), not for the subscription's own. */
+  /**
+   * Set on an answer pushed ahead of time for `query` (SearchRequest.ahead), not for the
+   * subscription's own. It holds only the first FIRST_FRAME_HITS hits: what the tab builds in the
+   * keystroke's frame. The rest come with the engine's own answer, a few milliseconds later.
+   */
   ahead?: true;
   /**
    * How many read-model changes the subscription had seen when this was worked out: its answers
@@ -55,6 +59,12 @@ export interface SearchResults {
    */
   epoch?: number;
 }
+
+/**
+ * About a screenful of results: a tab builds this many rows in the frame that shows new results and
+ * the rest in the next, and an answer worked out ahead holds this many.
+ */
+export const FIRST_FRAME_HITS = 12;
 
 export const MAX_SEARCH_QUERY_CHARS = 500;
 export const MAX_SEARCH_LIMIT = 500;

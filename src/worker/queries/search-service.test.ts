@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanupsAfterEach } from '../../shared/testing/cleanups.ts';
 import { waitFor, sleep } from '../../server/testing/clients.ts';
 import { addLogSink } from '../../shared/log.ts';
+import { FIRST_FRAME_HITS } from '../../shared/queries.ts';
 import type { SearchResults } from '../../shared/queries.ts';
 import { openPinaxDb } from '../db.ts';
 import type { CollectionDoc } from '../domain/collection-doc.ts';
@@ -167,7 +168,11 @@ describe('subscribeSearch ahead of the next keystroke', () => {
     const ahead = pushed.filter((r) => r.ahead);
     expect(ahead.map((r) => r.query).sort()).toEqual(['Amb', 'Amp']);
     for (const answer of ahead) {
-      const direct = await search(models, names.current()!, { type: 'search', query: answer.query });
+      const direct = await search(models, names.current()!, {
+        type: 'search',
+        query: answer.query,
+        limit: FIRST_FRAME_HITS,
+      });
       expect(answer.hits).toEqual(direct.hits);
       expect(answer.total).toBe(direct.total);
       expect(answer.facets).toEqual(direct.facets);
@@ -186,6 +191,22 @@ describe('subscribeSearch ahead of the next keystroke', () => {
     const ame = pushed.find((r) => r.query === 'Ame')!;
     expect(ame.hits.map((h) => h.itemId)).toEqual(['ring']);
     expect(ame.epoch).toBeGreaterThan(pushed[0]!.epoch!);
+  });
+
+  it('answers ahead with a screenful of hits and the full count', async () => {
+    const titles = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`i${i}`, `Amber ${i}`]));
+    const { handle, models } = await trackedNotes(titles);
+    const pushed: SearchResults[] = [];
+    cleanups.push(
+      subscribeSearch(models, namesOf(handle.documentId), { type: 'search', query: 'am', ahead: true }, (r) =>
+        pushed.push(r),
+      ),
+    );
+    await waitFor(() => pushed.some((r) => r.ahead), 'an answer ahead');
+    expect(pushed[0]?.hits).toHaveLength(20);
+    const amb = pushed.find((r) => r.query === 'amb')!;
+    expect(amb.total).toBe(20);
+    expect(amb.hits).toHaveLength(FIRST_FRAME_HITS);
   });
 
   it('answers nothing ahead unless asked', async () => {

@@ -2,6 +2,7 @@
 // what a hit shows. Results are pushed again whenever a read model changes, so a subscriber sees
 // edits from any tab, device or peer without asking.
 
+import { FIRST_FRAME_HITS } from '../../shared/queries.ts';
 import type { SearchRequest, SearchResultItem, SearchResults } from '../../shared/queries.ts';
 import type { CollectionId, ItemId } from '../../shared/types.ts';
 import { makeLogger } from '../../shared/log.ts';
@@ -49,11 +50,13 @@ export function subscribeSearch(
    */
   const startAhead = (joined: ReadonlyMap<string, string>, answeredEpoch: number, delayMs: number): void => {
     stopAhead();
+    // A screenful is all a keystroke's frame shows: fewer hits to look up, send and read.
+    const aheadLimit = Math.min(request.limit ?? DEFAULT_LIMIT, FIRST_FRAME_HITS);
     const begin = (): void => {
       aheadTimer = undefined;
       cancelAhead = answerAhead(
         nextQueries(readModels.index, request.query),
-        (query) => search(readModels, joined, { ...request, query }),
+        (query) => search(readModels, joined, { ...request, query, limit: aheadLimit }),
         (results) => push({ ...results, epoch: answeredEpoch }),
       );
     };

@@ -1,14 +1,12 @@
 import type { JSX } from 'solid-js';
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import { highlightSegments } from '../../../shared/highlight.ts';
+import { FIRST_FRAME_HITS } from '../../../shared/queries.ts';
 import type { SearchResultItem, SearchResults as Results } from '../../../shared/queries.ts';
 import type { CollectionSummary } from '../../../shared/types.ts';
 import { collectionHref } from '../../router.ts';
 import { hitsForFirstFrame } from './stable-results.ts';
 import { searchStatus } from './search-status.ts';
-
-/** New rows built before new results paint; about a screenful. The rest follow a frame later. */
-const FIRST_FRAME_ROWS = 12;
 
 export function resultDomId(index: number): string {
   return `search-result-${index}`;
@@ -141,7 +139,7 @@ function useProgressiveHits(results: () => Results | null): () => SearchResultIt
       ? []
       : complete() === current
         ? current.hits
-        : hitsForFirstFrame(current.hits, onScreen, FIRST_FRAME_ROWS);
+        : hitsForFirstFrame(current.hits, onScreen, FIRST_FRAME_HITS);
     onScreen = new Set(hits);
     return hits;
   });

@@ -24,6 +24,18 @@ describe('parseTabMessage', () => {
     });
   });
 
+  it("passes a search's request for answers ahead through only as true", () => {
+    const search = (extra: Record<string, unknown>) =>
+      parseTabMessage({ t: 'sub', id: 6, sub: { type: 'search', query: 'mea', ...extra } });
+    expect(search({ ahead: true })).toEqual({
+      t: 'sub',
+      id: 6,
+      sub: { type: 'search', query: 'mea', ahead: true },
+    });
+    expect(search({ ahead: false })).toEqual({ t: 'sub', id: 6, sub: { type: 'search', query: 'mea' } });
+    expect(search({ ahead: 'yes' })).toBe('bad search ahead');
+  });
+
   it.each([
     null,
     42,

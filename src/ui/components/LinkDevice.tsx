@@ -87,9 +87,10 @@ export function LinkThisDevicePage(props: { secret: string | null }): JSX.Elemen
     try {
       await engine.command({ type: 'acceptDeviceLink', secret });
       setState('linked');
-      // The engine restarts as the linked user; so does this page.
+      // The engine restarts as the linked user; so does this page, at the home screen. The address
+      // changes without a hashchange: this page, about to go, must not show the home screen first.
       setTimeout(() => {
-        location.hash = '#/';
+        history.replaceState(null, '', `${location.pathname}${location.search}#/`);
         location.reload();
       }, 300);
     } catch (failure) {

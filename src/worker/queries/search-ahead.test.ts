@@ -35,6 +35,9 @@ describe('nextQueries', () => {
     expect(nextQueries(index, 'meadow ').map((q) => q.slice('meadow '.length))).toEqual(firsts);
     expect(nextQueries(index, 'meadow, ')).toEqual(firsts.map((c) => `meadow, ${c}`));
     expect(nextQueries(index, '', 3)).toEqual(firsts.slice(0, 3));
+    // A word past the ones the index reads would change nothing; the last one read still can.
+    expect(nextQueries(index, 'meadow '.repeat(8))).toEqual([]);
+    expect(nextQueries(index, `${'meadow '.repeat(7)}mea`).length).toBe(2);
   });
 
   it('gives queries whose answers a tab finds under the key of what the user types', () => {

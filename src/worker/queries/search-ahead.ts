@@ -17,6 +17,7 @@ import { searchTerms } from '../../shared/highlight.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { SearchResults } from '../../shared/queries.ts';
 import { nextTask } from '../next-task.ts';
+import { MAX_QUERY_WORDS } from '../search/search-index.ts';
 
 /** At most this many queries per round: enough for every letter and digit after a word's start. */
 export const MAX_AHEAD_QUERIES = 40;
@@ -35,6 +36,8 @@ export function nextQueries(
   const words = searchTerms(query);
   // A letter typed now continues the last word, unless the query ends between words (or is empty).
   const continuesWord = words.length > 0 && searchTerms(`${query}a`).length === words.length;
+  // The index reads only the first MAX_QUERY_WORDS words: another one would change nothing.
+  if (!continuesWord && words.length >= MAX_QUERY_WORDS) return [];
   const prefix = continuesWord ? words[words.length - 1]! : '';
   return index
     .nextCharacters(prefix)

@@ -7,6 +7,7 @@ import type { SearchRequest, SearchResultItem, SearchResults } from '../../share
 import type { CollectionId, ItemId } from '../../shared/types.ts';
 import { makeLogger } from '../../shared/log.ts';
 import type { ReadModels } from '../read-models/read-models.ts';
+import { shownAnswer } from '../../shared/search-key.ts';
 import { answerAhead, nextQueries } from './search-ahead.ts';
 
 export interface CollectionNames {
@@ -79,8 +80,7 @@ export function subscribeSearch(
       // Every change anywhere re-runs every open search; most change nothing it shows (an edit to
       // an item that does not match). Sending those anyway costs a postMessage and a re-render in
       // every tab on each keystroke.
-      const { tookMs: _tookMs, ...shown } = results;
-      const key = JSON.stringify(shown);
+      const key = shownAnswer(results);
       if (active && key !== lastPushed) {
         lastPushed = key;
         push({ ...results, epoch: runEpoch });

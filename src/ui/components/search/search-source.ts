@@ -3,7 +3,7 @@
 // in the same frame as the keystroke that made it; the engine's own answer follows, as always.
 
 import type { SearchRequest, SearchResults } from '../../../shared/queries.ts';
-import { searchAnswerKey } from '../../../shared/search-key.ts';
+import { searchAnswerKey, shownAnswer } from '../../../shared/search-key.ts';
 
 export interface SearchSource {
   /**
@@ -59,7 +59,7 @@ export function createSearchSource(engine: SearchEngine): SearchSource {
         latestOwn = { key, answer };
         const first = !answeredByEngine;
         answeredByEngine = true;
-        if (first && shownFromKnown && showsTheSame(shownFromKnown, results)) return;
+        if (first && shownFromKnown && shownAnswer(shownFromKnown) === shownAnswer(results)) return;
         onData(results);
       });
       return () => {
@@ -75,13 +75,4 @@ interface KnownAnswer {
   /** Which subscription of this source it came from, and in which of its epochs. */
   subscription: number;
   epoch: number;
-}
-
-/** Whether two answers show the same: everything but timing, epoch and the ahead mark. */
-function showsTheSame(a: SearchResults, b: SearchResults): boolean {
-  return comparable(a) === comparable(b);
-}
-
-function comparable({ tookMs: _tookMs, epoch: _epoch, ahead: _ahead, ...shown }: SearchResults): string {
-  return JSON.stringify(shown);
 }

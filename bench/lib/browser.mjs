@@ -57,7 +57,34 @@ export async function launchDevice(label) {
   context.on('close', () => live.contexts.delete(context));
   await context.addInitScript(instrument);
   context.setDefaultTimeout(30_000);
-  return { label, dir, context };
+  const settleMs = await waitForBrowserQuiet(dir);
+  return { label, dir, context, settleMs };
+}
+
+/**
+ * Waits until the browser just launched on profile `dir` has finished starting: until its processes
+ * used at most QUIET_CPU_MS of CPU in each of two QUIET_SAMPLE_MS windows (Linux /proc), at most
+ * SETTLE_MAX_MS. Returns how long that took. Why: a Chromium launch keeps a renderer busy for
+ * ~0.5 s after the launch returns (it preloads the omnibox popup's WebUI: ~0.6 s of CPU, traced),
+ * and a measure that navigated at once shared the machine's two cores with it. A device that opens
+ * a link runs a browser that started long before; only the profile is new.
+ */
+export async function waitForBrowserQuiet(dir) {
+  const started = performance.now();
+  const flag = `--user-data-dir=${dir}`;
+  let before = browserCpuMs(flag);
+  if (before === null) {
+    await sleep(SETTLE_MAX_MS / 5); // no /proc: a fixed wait instead
+    return performance.now() - started;
+  }
+  let quietWindows = 0;
+  while (quietWindows < 2 && performance.now() - started < SETTLE_MAX_MS) {
+    await sleep(QUIET_SAMPLE_MS);
+    const now = browserCpuMs(flag) ?? before;
+    quietWindows = now - before <= QUIET_CPU_MS ? quietWindows + 1 : 0;
+    before = now;
+  }
+  return performance.now() - started;
 }
 
 export async function closeDevice(device, { keepProfile = false } = {}) {
@@ -411,3 +438,38 @@ function instrument() {
     window.SharedWorker = Hooked;
   }
 }
+
+// ---- waitForBrowserQuiet ----
+
+const QUIET_SAMPLE_MS = 200;
+const QUIET_CPU_MS = 20;
+const SETTLE_MAX_MS = 5_000;
+
+/** CPU time (user + system, ms) of every process whose command line holds `flag`; null without /proc. */
+function browserCpuMs(flag) {
+  let entries;
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const tick = 1000 / CLOCK_TICKS_PER_S;
+  let total = 0;
+  let found = false;
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(flag)) continue;
+      // Fields after "(comm) " (comm may hold ") "): state is the 1st, utime the 12th, stime the 13th.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+      found = true;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return found ? total : null;
+}
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_S = 100;

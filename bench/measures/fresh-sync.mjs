@@ -206,7 +206,8 @@ export async function measureFreshSync({
   for (let run = 0; run < runs; run++) {
     const warm = await rewarm(deviceA);
     const deviceB = await launchDevice(`${label}-${run}`);
-    const detail = { run, relayWarmMs: warm };
+    // launchSettleMs: how long the new browser took to finish starting (lib/browser.mjs), untimed.
+    const detail = { run, relayWarmMs: warm, launchSettleMs: Math.round(deviceB.settleMs) };
     try {
       const page = await deviceB.context.newPage();
       await page.addInitScript(searchWatchScript, { collectionId, query, count });

@@ -43,9 +43,6 @@ test('a shared link opens the collection on a fresh device, searchable, with edi
   await expect(a.rowTitles()).toHaveText(['Red lentil soup']);
 });
 
-// FIXME (known regression, see the closing note of 2026-11-21): about one run in three, after the
-// relay restarts the collection stays at "Receiving 1 KB of 1 KB" and never opens; the bench's
-// "resync after relay restart" hit the same. Not understood yet; to be fixed first next session.
 test('an unknown id says it could not be found; a link opened offline waits, then completes', async ({
   relay,
   newDevice,

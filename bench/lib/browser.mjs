@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { processesCpuMs } from './process-cpu.mjs';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -72,7 +73,7 @@ export async function launchDevice(label) {
 export async function waitForBrowserQuiet(dir) {
   const started = performance.now();
   const flag = `--user-data-dir=${dir}`;
-  let before = browserCpuMs(flag);
+  let before = await processesCpuMs(flag);
   if (before === null) {
     await sleep(SETTLE_MAX_MS / 5); // no /proc: a fixed wait instead
     return performance.now() - started;
@@ -80,7 +81,7 @@ export async function waitForBrowserQuiet(dir) {
   let quietWindows = 0;
   while (quietWindows < 2 && performance.now() - started < SETTLE_MAX_MS) {
     await sleep(QUIET_SAMPLE_MS);
-    const now = browserCpuMs(flag) ?? before;
+    const now = (await processesCpuMs(flag)) ?? before;
     quietWindows = now - before <= QUIET_CPU_MS ? quietWindows + 1 : 0;
     before = now;
   }
@@ -439,37 +440,7 @@ function instrument() {
   }
 }
 
-// ---- waitForBrowserQuiet ----
-
+// What waitForBrowserQuiet counts as quiet, and how long it waits at most.
 const QUIET_SAMPLE_MS = 200;
 const QUIET_CPU_MS = 20;
 const SETTLE_MAX_MS = 5_000;
-
-/** CPU time (user + system, ms) of every process whose command line holds `flag`; null without /proc. */
-function browserCpuMs(flag) {
-  let entries;
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  const tick = 1000 / CLOCK_TICKS_PER_S;
-  let total = 0;
-  let found = false;
-  for (const pid of entries) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(flag)) continue;
-      // Fields after "(comm) " (comm may hold ") "): state is the 1st, utime the 12th, stime the 13th.
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
-      found = true;
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return found ? total : null;
-}
-/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
-const CLOCK_TICKS_PER_S = 100;

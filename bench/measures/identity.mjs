@@ -34,11 +34,12 @@
 // Run alone: node bench/measures/identity-standalone.mjs [--quick]
 
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { processCpuMs } from '../lib/process-cpu.mjs';
 import { round, roundAll, roundSummary, summarize } from '../lib/stats.mjs';
 import { importTs } from '../lib/ts-module.mjs';
 
@@ -946,24 +947,6 @@ function waitForCheck(waiters, check, what) {
     waiters.add(test);
     test();
   });
-}
-
-/**
- * CPU time of a process, all its threads, in ms (Linux: the first field of each thread's
- * /proc/<pid>/task/<tid>/schedstat is its time on a CPU in ns); null where that is not readable.
- */
-async function processCpuMs(pid) {
-  try {
-    const tasks = await readdir(`/proc/${pid}/task`);
-    let ns = 0;
-    for (const tid of tasks) {
-      const text = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '0');
-      ns += Number(text.split(' ')[0]) || 0;
-    }
-    return ns / 1e6;
-  } catch {
-    return null;
-  }
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
-// Which search requests get the same answer, and whether two answers show the same. The tabs keep answers the engine worked out ahead of
-// the next keystroke (src/ui/components/search/search-source.ts) and look them up by this key; the
-// engine names what it worked out by the request it answered.
+// Which search requests get the same answer, and whether two answers show the same. The tabs keep
+// answers the engine worked out ahead of the next keystroke (src/ui/components/search/
+// search-source.ts) and look them up by this key; the engine names what it worked out by the request
+// it answered.
 
 import { searchTerms } from './highlight.ts';
 import type { SearchRequest, SearchResults } from './queries.ts';
